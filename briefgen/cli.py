@@ -1,0 +1,127 @@
+"""The ``briefgen`` command line: build, extract, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefgen import __version__
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefgen", description="Turn articles into briefings and publish them.")
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build the site from the articles in content/")
+    build.add_argument("site", nargs="?", default=".", type=Path, help="site folder holding briefgen.yml (default: .)")
+    build.add_argument("--out", type=Path, help="output folder (default: the config's output, site/)")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument("--drafts", action="store_true", help="include draft articles")
+    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for extraction (default: all cores)")
+    build.add_argument("--watch", action="store_true", help="keep watching and rebuild what changed")
+    build.add_argument("--format", choices=("html", "mkdocs"), default="html", help="html site or an MkDocs project")
+    build.add_argument("--scheduler", help="a dask.distributed scheduler address to run extraction on")
+
+    extract = sub.add_parser("extract", help="print the briefing extracted from one article")
+    extract.add_argument("file", type=Path, help="an article file, or with --jsonl a JSONL file ('-' for stdin)")
+    mode = extract.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the structured extraction as JSON")
+    mode.add_argument("--jsonl", action="store_true", help="read {id,text,dct} lines, write evaluation records")
+    extract.add_argument("--date", help="the article's date (YYYY-MM-DD) when the file gives none")
+    extract.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    extract.add_argument("--site", type=Path, default=Path("."), help="site folder for actors.yml (default: .)")
+
+    serve = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every save")
+    serve.add_argument("site", nargs="?", default=".", type=Path)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--drafts", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from briefgen.build import run_build_command
+
+            return run_build_command(args)
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "serve":
+            from briefgen.serve import run_serve_command
+
+            return run_serve_command(args)
+    except KeyboardInterrupt:
+        print("briefgen: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _extract(args: argparse.Namespace) -> int:
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        if args.jsonl:
+            return _extract_jsonl(args.file, out)
+        return _extract_one(args, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _extract_jsonl(path: Path, out) -> int:  # type: ignore[no-untyped-def]
+    from briefgen.evaljsonl import read_eval_input, to_eval_record
+    from briefgen.extract import extract_many
+
+    stream = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    with stream:
+        items = list(read_eval_input(stream))
+    results = extract_many(((text, dct) for _, text, dct in items))
+    for (doc_id, text, _), extraction in zip(items, results, strict=True):
+        out.write(json.dumps(to_eval_record(doc_id, text, extraction), ensure_ascii=False) + "\n")
+    return 0
+
+
+def _extract_one(args: argparse.Namespace, out) -> int:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from briefgen.compose import compose_briefing, extraction_to_data
+    from briefgen.config import load_config
+    from briefgen.extract import extract_text
+    from briefgen.readers import ReadError, read_article
+    from briefgen.registry import load_registry
+
+    config, problems = load_config(args.site)
+    registry, reg_problems = load_registry(args.site / "actors.yml")
+    for problem in (*problems, *reg_problems):
+        print(problem, file=sys.stderr)
+    try:
+        article = read_article(args.file, args.file.parent)
+    except ReadError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.date:
+        from dataclasses import replace
+
+        article = replace(article, date=dt.date.fromisoformat(args.date))
+    extraction = extract_text(article.text, article.date, registry)
+    for problem in extraction.problems:
+        print(f"{args.file}: {problem.level}: {problem.message}", file=sys.stderr)
+    if args.json:
+        json.dump(extraction_to_data(article, extraction), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(compose_briefing(article, extraction, config).markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUTF8", "1")
+    raise SystemExit(main())

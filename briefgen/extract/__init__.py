@@ -1,0 +1,77 @@
+"""Extraction: one spaCy parse, then each extractor as a plain function over it.
+
+An extractor that fails does not fail the build: the failure is recorded in
+``Extraction.failed`` and ``Extraction.problems`` and the briefing is published
+without that part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
+
+from briefgen.extract.actors import extract_actors
+from briefgen.extract.quotes import extract_quotes
+from briefgen.extract.timex import extract_timexes
+from briefgen.model import Extraction, Problem, Span
+from briefgen.registry import Registry
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Bump when any extractor's output may change: it keys the extraction cache.
+EXTRACTOR_VERSION = "1"
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _guarded(name: str, problems: list[Problem], failed: list[str], run: Callable[[], tuple[T, ...]]) -> tuple[T, ...]:
+    try:
+        return run()
+    except Exception as exc:  # an extractor bug must not take the build down
+        log.debug("extractor %s failed", name, exc_info=True)
+        problems.append(Problem("warning", f"{name} extraction failed ({type(exc).__name__}: {exc}); published without it"))
+        failed.append(name)
+        return ()
+
+
+def extract_doc(doc: Doc, dct: dt.date | None, registry: Registry | None = None) -> Extraction:
+    """Run every extractor over one parsed document."""
+    problems: list[Problem] = []
+    failed: list[str] = []
+    sentences = tuple(Span(s.start_char, s.end_char) for s in doc.sents)
+    actors = _guarded("actors", problems, failed, lambda: extract_actors(doc, registry))
+    quotes = _guarded("quotes", problems, failed, lambda: extract_quotes(doc, actors))
+    timeline = _guarded("timeline", problems, failed, lambda: extract_timexes(doc, dct, actors))
+    if dct is None and timeline:
+        problems.append(Problem("warning", "the article has no date: time expressions are left unresolved"))
+    return Extraction(
+        actors=actors,
+        quotes=quotes,
+        timeline=timeline,
+        sentences=sentences,
+        problems=tuple(problems),
+        failed=tuple(failed),
+    )
+
+
+def extract_text(text: str, dct: dt.date | None, registry: Registry | None = None) -> Extraction:
+    """Parse ``text`` and extract from it."""
+    from briefgen.nlp import load_nlp
+
+    return extract_doc(load_nlp()(text), dct, registry)
+
+
+def extract_many(
+    items: Iterable[tuple[str, dt.date | None]], registry: Registry | None = None, batch_size: int = 16
+) -> Iterator[Extraction]:
+    """Extract from many texts, batching the parse with ``nlp.pipe``."""
+    from briefgen.nlp import load_nlp
+
+    pending = list(items)
+    docs = load_nlp().pipe((text for text, _ in pending), batch_size=batch_size)
+    for doc, (_, dct) in zip(docs, pending, strict=True):
+        yield extract_doc(doc, dct, registry)

@@ -1,0 +1,16 @@
+"""Small text helpers shared by the stages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(value: str, max_length: int = 80) -> str:
+    """ASCII, lower-case, hyphen-separated; never empty, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    slug = slug[:max_length].rstrip("-")
+    return slug or "untitled"
