@@ -69,6 +69,23 @@ def verify_model(model_dir: Path) -> None:
             )
 
 
+def _register_components() -> None:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if Language.has_factory("briefgen_paragraphs"):
+        return
+
+    @Language.component("briefgen_paragraphs")
+    def paragraph_boundaries(doc: Doc) -> Doc:
+        """A line break always ends a sentence: wire copy has one paragraph (or subheading) a line."""
+        for token in doc[1:]:
+            previous = doc[token.i - 1]
+            if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+                token.is_sent_start = True
+        return doc
+
+
 @functools.cache
 def load_nlp() -> Language:
     """The verified spaCy pipeline, loaded once per process."""
@@ -76,4 +93,7 @@ def load_nlp() -> Language:
 
     model_dir = find_model_dir()
     verify_model(model_dir)
-    return spacy.load(model_dir)
+    _register_components()
+    nlp = spacy.load(model_dir)
+    nlp.add_pipe("briefgen_paragraphs", before="parser")
+    return nlp

@@ -42,7 +42,9 @@ def extract_doc(doc: Doc, dct: dt.date | None, registry: Registry | None = None)
     """Run every extractor over one parsed document."""
     problems: list[Problem] = []
     failed: list[str] = []
-    sentences = tuple(Span(s.start_char, s.end_char) for s in doc.sents)
+    sentences = tuple(
+        Span(s.start_char, s.start_char + len(s.text.rstrip())) for s in doc.sents if s.text.strip()
+    )
     actors = _guarded("actors", problems, failed, lambda: extract_actors(doc, registry))
     quotes = _guarded("quotes", problems, failed, lambda: extract_quotes(doc, actors))
     timeline = _guarded("timeline", problems, failed, lambda: extract_timexes(doc, dct, actors))

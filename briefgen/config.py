@@ -1,0 +1,130 @@
+"""Site configuration: ``briefgen.yml`` at the site root, plain data with a declared schema.
+
+Every error and warning is collected and reported together, each with the file and line;
+unknown keys are warned about (``--strict`` turns warnings into failures).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.model import Problem
+
+CONFIG_NAME = "briefgen.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    """The site folder (holding briefgen.yml); other paths are relative to it."""
+    title: str = "Briefings"
+    """The site's name, shown in every page header and the feed."""
+    description: str = "Briefings: who said what, and what is coming."
+    """One line for the home page, the feed and search engines."""
+    base_url: str = ""
+    """Absolute URL the site is published at (for the feed and sitemap); pages use relative links."""
+    language: str = "en"
+    """BCP 47 language of the articles and pages."""
+    timezone: str = "UTC"
+    """IANA zone the articles' dates are in (deadline calendar entries)."""
+    content_dir: str = "content"
+    """Folder of articles, relative to the site root."""
+    output_dir: str = "site"
+    """Folder the site is written to, relative to the site root."""
+    templates_dir: str = "templates"
+    """Folder of templates overriding the defaults, relative to the site root."""
+    recent_count: int = 20
+    """How many briefings the home page lists."""
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig) if f.name != "root"}
+ALIASES = {"base-url": "base_url", "url": "base_url", "content": "content_dir", "output": "output_dir",
+           "templates": "templates_dir", "lang": "language"}  # fmt: skip
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of each top-level key, from the YAML node tree."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[Any, Problem | None]:
+    default = FIELDS[name].default
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return default, Problem("error", f"'{name}' must be a positive whole number", shown, line)
+        return value, None
+    if not isinstance(value, str):
+        return default, Problem("error", f"'{name}' must be text", shown, line)
+    if name == "timezone":
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return default, Problem("error", f"unknown timezone {value!r} (use an IANA name like Europe/Warsaw)", shown, line)
+    if name.endswith("_dir"):
+        path = Path(value)
+        if path.is_absolute() or ".." in path.parts or not value.strip():
+            return default, Problem("error", f"'{name}' must be a folder inside the site", shown, line)
+    if name == "base_url" and value and not value.startswith(("http://", "https://", "/")):
+        return value, Problem("warning", "'base_url' should be an absolute URL (https://...)", shown, line)
+    return value, None
+
+
+def load_config(root: Path) -> tuple[SiteConfig, tuple[Problem, ...]]:
+    """Read and validate ``briefgen.yml``; a missing file means the defaults."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return SiteConfig(root=root), ()
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        return SiteConfig(root=root), (Problem("error", f"not UTF-8 text: {exc.reason}", shown),)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return SiteConfig(root=root), (Problem("error", f"invalid YAML: {message}", shown, line),)
+    if data is None:
+        return SiteConfig(root=root), ()
+    if not isinstance(data, dict):
+        return SiteConfig(root=root), (Problem("error", "expected a mapping of settings", shown, 1),)
+    lines = _key_lines(text)
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        name = ALIASES.get(str(key), str(key))
+        line = lines.get(str(key))
+        if name not in FIELDS:
+            known = ", ".join(sorted(FIELDS))
+            problems.append(Problem("warning", f"unknown setting {key!r} (known: {known})", shown, line))
+            continue
+        checked, problem = _check_value(name, value, shown, line)
+        if problem is not None:
+            problems.append(problem)
+        values[name] = checked
+    return SiteConfig(root=root, **values), tuple(problems)

@@ -1,0 +1,59 @@
+"""Readers: one per input kind, each turning a file into one immutable :class:`Article`.
+
+``read_article(path, content_dir)`` picks the reader by file extension. A reader returns
+the article and the warnings it met; it raises :class:`ReadError` (naming the file and,
+where there is one, the line) when the file cannot become an article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from briefgen.model import Article, Problem
+from briefgen.readers.common import ReadError, decode_source
+from briefgen.readers.html import read_html
+from briefgen.readers.markdown import read_markdown
+from briefgen.readers.text import read_text
+
+Reader = Callable[[str, Path, list[Problem]], Article]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+}
+
+MAX_BYTES = 20 * 1024 * 1024
+
+__all__ = ["READERS", "ReadError", "is_article_path", "read_article"]
+
+
+def is_article_path(path: Path) -> bool:
+    return path.suffix.lower() in READERS and not path.name.startswith((".", "_", "#")) and not path.name.endswith("~")
+
+
+def read_article(path: Path, content_dir: Path) -> tuple[Article, tuple[Problem, ...]]:
+    """Read one article file; ``source_path`` in the result is relative to ``content_dir``."""
+    try:
+        relative = path.relative_to(content_dir)
+    except ValueError:
+        relative = Path(path.name)
+    shown = str(relative)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(shown, f"no reader for '{path.suffix}' files (known: {', '.join(sorted(READERS))})")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(shown, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc
+    problems: list[Problem] = []
+    source = decode_source(data, shown, problems)
+    article = reader(source, relative, problems)
+    return article, tuple(problems)

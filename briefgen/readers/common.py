@@ -1,0 +1,87 @@
+"""What the readers share: decoding, dates and slugs from file names, the lead-derived title."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from briefgen.model import Paragraph, Problem
+from briefgen.text import slugify
+
+FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?")
+SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[“\"'A-Z0-9])")
+
+
+class ReadError(Exception):
+    """An article that cannot be read: the message names the file and, where known, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.problem = Problem("error", message, path, line)
+        super().__init__(str(self.problem))
+
+
+def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
+    """UTF-8 (a BOM is dropped); cp1252 with a warning; never silent garbling. CRLF becomes LF."""
+    if not data.strip():
+        raise ReadError(shown, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise ReadError(shown, "binary file (contains NUL bytes), not an article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ReadError(shown, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from exc
+        problems.append(
+            Problem("warning", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as Windows-1252", shown, line)
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if sum(1 for ch in text[:4096] if ch < " " and ch not in "\n\t") > 8:
+        raise ReadError(shown, "binary file (control characters), not an article")
+    return text
+
+
+def date_from_filename(path: Path) -> dt.date | None:
+    match = FILENAME_DATE.match(path.name)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def slug_from_filename(path: Path) -> str:
+    return slugify(FILENAME_DATE.sub("", path.stem))
+
+
+def check_slug(value: object, shown: str, line: int | None) -> str:
+    """A front-matter slug must be a plain name: it becomes a folder in the site."""
+    if not isinstance(value, str) or not SLUG_OK.match(value):
+        raise ReadError(
+            shown, f"invalid slug {value!r}: use lower-case letters, digits and hyphens (it names a folder)", line
+        )
+    return value
+
+
+def derive_title(text: str, paragraphs: tuple[Paragraph, ...], max_chars: int = 140) -> str:
+    """A title from the lead: its first sentence, cut at a word boundary when long."""
+    lead = next((p for p in paragraphs if p.kind == "paragraph"), None)
+    if lead is None:
+        return "Untitled briefing"
+    body = " ".join(lead.span.slice(text).split())
+    first = SENTENCE_END.split(body, maxsplit=1)[0].strip()
+    if len(first) <= max_chars:
+        return re.sub(r"\.([”’\"']?)$", r"\1", first)
+    cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    if cut.count("“") > cut.count("”"):  # never leave a quotation open
+        cut = cut[: cut.rindex("“")].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,159 @@
+"""Markdown with YAML front matter.
+
+Front matter keys: title, date, sources, byline, tags, url, slug, draft (and summary,
+author as aliases users expect). It is read with PyYAML's safe loader: tags that would
+build Python objects are rejected, never executed. The analysed text is the plain text of
+the body's paragraphs and headings, joined by blank lines; raw HTML blocks are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefgen.model import Article, Paragraph, Problem, Span
+from briefgen.readers.common import (
+    ReadError,
+    check_slug,
+    date_from_filename,
+    derive_title,
+    slug_from_filename,
+)
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+KNOWN_KEYS = {"title", "date", "sources", "source", "byline", "author", "tags", "url", "slug", "draft", "summary"}
+SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_md = MarkdownIt("commonmark", {"html": False})
+
+
+def split_front_matter(source: str, shown: str) -> tuple[dict[str, Any], str, int]:
+    """The front matter mapping, the body, and the body's first line number."""
+    match = FRONT_MATTER.match(source)
+    if not match:
+        return {}, source, 1
+    try:
+        data = yaml.load(match[1] or "", Loader=SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ReadError(shown, f"invalid YAML front matter: {problem}", line) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ReadError(shown, "front matter must be a mapping of keys to values", 2)
+    body = source[match.end() :]
+    return data, body, source.count("\n", 0, match.end()) + 1
+
+
+def key_line(source: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", source, re.MULTILINE)
+    return source.count("\n", 0, match.start()) + 1 if match else None
+
+
+def as_date(value: Any, shown: str, line: int | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).date()
+    except ValueError as exc:
+        raise ReadError(shown, f"invalid date {value!r}: use YYYY-MM-DD", line) from exc
+
+
+def as_strings(value: Any, key: str, shown: str, line: int | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(s.strip() for s in value.split(",") if s.strip())
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    raise ReadError(shown, f"'{key}' must be a list of strings", line)
+
+
+def inline_text(token: Token) -> str:
+    """The plain text of an inline token: markup dropped, line breaks as spaces."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append("")
+    return "".join(parts).strip()
+
+
+def body_paragraphs(body: str, first_line: int) -> tuple[str, tuple[Paragraph, ...]]:
+    pieces: list[str] = []
+    paragraphs: list[Paragraph] = []
+    offset = 0
+    tokens = _md.parse(body)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or index == 0:
+            continue
+        opener = tokens[index - 1]
+        if opener.type not in ("paragraph_open", "heading_open"):
+            continue
+        content = inline_text(token)
+        if not content:
+            continue
+        if pieces:
+            offset += 2
+        line = first_line + (opener.map[0] if opener.map else 0)
+        kind = "heading" if opener.type == "heading_open" else "paragraph"
+        paragraphs.append(Paragraph(kind, Span(offset, offset + len(content)), line))
+        pieces.append(content)
+        offset += len(content)
+    return "\n\n".join(pieces), tuple(paragraphs)
+
+
+def read_markdown(source: str, relative: Path, problems: list[Problem]) -> Article:
+    shown = str(relative)
+    meta, body, first_line = split_front_matter(source, shown)
+    for key in sorted(set(meta) - KNOWN_KEYS, key=str):
+        problems.append(Problem("warning", f"unknown front-matter key {key!r} (ignored)", shown, key_line(source, key)))
+    text, paragraphs = body_paragraphs(body, first_line)
+    title_value = meta.get("title")
+    if title_value is not None and not isinstance(title_value, str | int | float):
+        raise ReadError(shown, "'title' must be text", key_line(source, "title"))
+    title = str(title_value).strip() if title_value is not None else ""
+    derived = not title
+    if derived and paragraphs and paragraphs[0].kind == "heading":
+        title, derived = paragraphs[0].span.slice(text), False
+    if derived:
+        title = derive_title(text, paragraphs)
+    date = as_date(meta.get("date"), shown, key_line(source, "date")) or date_from_filename(relative)
+    slug = meta.get("slug")
+    slug = check_slug(slug, shown, key_line(source, "slug")) if slug is not None else slug_from_filename(relative)
+    byline = meta.get("byline", meta.get("author"))
+    url = meta.get("url")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise ReadError(shown, "'draft' must be true or false", key_line(source, "draft"))
+    sources_key = "sources" if "sources" in meta else "source"
+    return Article(
+        source_path=relative,
+        slug=slug,
+        title=title,
+        date=date,
+        text=text,
+        paragraphs=paragraphs,
+        byline=str(byline).strip() if byline else None,
+        sources=as_strings(meta.get(sources_key), sources_key, shown, key_line(source, sources_key)),
+        tags=as_strings(meta.get("tags"), "tags", shown, key_line(source, "tags")),
+        draft=draft,
+        url=str(url) if url else None,
+        title_derived=derived,
+        format="markdown",
+    )
