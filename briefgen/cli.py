@@ -103,10 +103,12 @@ def _extract_one(args: argparse.Namespace, out) -> int:  # type: ignore[no-untyp
     for problem in (*problems, *reg_problems):
         print(problem, file=sys.stderr)
     try:
-        article = read_article(args.file, args.file.parent)
+        article, read_problems = read_article(args.file, args.file.parent)
     except ReadError as exc:
         print(exc, file=sys.stderr)
         return 1
+    for problem in read_problems:
+        print(problem, file=sys.stderr)
     if args.date:
         from dataclasses import replace
 

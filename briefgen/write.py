@@ -1,0 +1,150 @@
+"""Write: publish the rendered files atomically.
+
+The new site is written to a temporary folder beside the output folder and swapped in
+only when complete, with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, so a build
+killed at any point leaves the previous site as it was. Files whose bytes did not change
+are hard-linked from the previous site: they keep their inode and modification time.
+A lock file keeps two builds of one site from interleaving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    written: int  # files whose bytes changed or are new
+    unchanged: int  # files kept from the previous site
+    removed: int  # files of the previous site no longer produced
+
+
+class UnsafePath(ValueError):
+    """An output path that would leave the output folder."""
+
+
+def check_output_path(path: str) -> PurePosixPath:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
+        raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+@contextlib.contextmanager
+def site_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the site while building; a second build waits."""
+    lock_dir = root / ".briefgen"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / "build.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("briefgen: another build of this site is running; waiting for it", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return None
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    function = getattr(libc, "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def swap_folders(new: Path, current: Path) -> Path | None:
+    """Put ``new`` in place of ``current``; return where the previous site now is, if anywhere."""
+    if not current.exists():
+        new.rename(current)
+        return None
+    function = _renameat2()
+    if function is not None:
+        result = function(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(current), RENAME_EXCHANGE)
+        if result == 0:
+            return new  # the old site now lives at the temporary name
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(current))
+    # Fallback: two renames; a crash between them leaves the old site at the .old name.
+    old = current.with_name(f".{current.name}.old-{os.getpid()}")
+    current.rename(old)
+    new.rename(current)
+    return old
+
+
+def recover_interrupted(output: Path) -> None:
+    """Remove temporaries of killed builds; restore a site left aside by a fallback swap."""
+    parent = output.parent
+    if not parent.is_dir():
+        return
+    leftovers = sorted(parent.glob(f".{output.name}.old-*"))
+    if not output.exists() and leftovers:
+        leftovers[-1].rename(output)
+        leftovers = leftovers[:-1]
+    for stale in [*leftovers, *parent.glob(f".{output.name}.tmp-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def publish(files: Mapping[str, bytes], output: Path) -> WriteStats:
+    """Write ``files`` as the complete new content of ``output``, atomically."""
+    checked = {check_output_path(p): data for p, data in files.items()}
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(output)
+    staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    written = unchanged = 0
+    try:
+        for relative, data in sorted(checked.items()):
+            target = staging.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = output.joinpath(*relative.parts)
+            if _same_bytes(previous, data):
+                try:
+                    os.link(previous, target)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(data)
+            written += 1
+        removed = _count_removed(output, checked)
+        old = swap_folders(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+
+
+def _count_removed(output: Path, produced: Mapping[PurePosixPath, bytes]) -> int:
+    if not output.is_dir():
+        return 0
+    existing = {PurePosixPath(p.relative_to(output).as_posix()) for p in output.rglob("*") if p.is_file()}
+    return len(existing - produced.keys())
