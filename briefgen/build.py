@@ -77,7 +77,9 @@ def read_all(config: SiteConfig, drafts: bool) -> tuple[list[Article], list[Prob
             other = seen[article.slug].source_path
             problems.append(
                 _in_content(
-                    Problem("error", f"slug {article.slug!r} is already used by {other}; skipped", str(article.source_path)),
+                    Problem(
+                        "error", f"slug {article.slug!r} is already used by {other}; skipped", str(article.source_path)
+                    ),
                     config,
                 )
             )
@@ -85,8 +87,12 @@ def read_all(config: SiteConfig, drafts: bool) -> tuple[list[Article], list[Prob
         if article.date is None:
             problems.append(
                 _in_content(
-                    Problem("warning", "no date (front matter 'date' or a YYYY-MM-DD- file name prefix); "
-                            "time expressions stay unresolved", str(article.source_path)),  # fmt: skip
+                    Problem(
+                        "warning",
+                        "no date (front matter 'date' or a YYYY-MM-DD- file name prefix); "
+                        "time expressions stay unresolved",
+                        str(article.source_path),
+                    ),
                     config,
                 )
             )
@@ -107,9 +113,7 @@ def extract_all(
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
-    for done, (article, extraction) in enumerate(extract_articles(articles, registry, config, jobs), 1):
-        if progress is not None:
-            progress(done, len(articles))
+    for article, extraction in extract_articles(articles, registry, config, jobs, progress):
         yield compose_briefing(article, extraction, config)
 
 
@@ -202,7 +206,7 @@ def run_build_command(args: argparse.Namespace) -> int:
 
 def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
     for problem in result.problems:
-        if problem.level == "error" or not quiet:
+        if problem.level == "error" or strict or not quiet:
             print(problem, file=sys.stderr)
     failed = bool(result.errors) or (strict and bool(result.warnings)) or not result.published
     if not quiet or failed:

@@ -83,7 +83,9 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return default, Problem("error", f"unknown timezone {value!r} (use an IANA name like Europe/Warsaw)", shown, line)
+            return default, Problem(
+                "error", f"unknown timezone {value!r} (use an IANA name like Europe/Warsaw)", shown, line
+            )
     if name.endswith("_dir"):
         path = Path(value)
         if path.is_absolute() or ".." in path.parts or not value.strip():

@@ -27,7 +27,12 @@ def to_eval_record(doc_id: str, text: str, extraction: Extraction) -> dict[str, 
     ]
     quotes = []
     for q in extraction.quotes:
-        record: dict[str, object] = {"start": q.span.start, "end": q.span.end, "text": q.span.slice(text), "kind": q.kind}
+        record: dict[str, object] = {
+            "start": q.span.start,
+            "end": q.span.end,
+            "text": q.span.slice(text),
+            "kind": q.kind,
+        }
         if q.speaker is not None:
             actor = by_id.get(q.actor_id or "")
             record.update(

@@ -1,23 +1,101 @@
-"""Extraction over many articles: in-process or across worker processes."""
+"""Extraction over many articles: cached, and spread over worker processes.
+
+Unchanged articles come from the cache (``.briefgen/cache.sqlite``). The rest are parsed
+with spaCy's ``nlp.pipe`` in batches, in ``jobs`` worker processes (default: every core);
+few articles are extracted in-process, where starting workers would cost more than it saves.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
+import datetime as dt
+import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
+from briefgen.cache import ExtractionCache, cache_key, extraction_settings
 from briefgen.config import SiteConfig
 from briefgen.extract import extract_many
 from briefgen.model import Article, Extraction
 from briefgen.registry import Registry
 
+CHUNK = 8  # articles a worker parses per task
+IN_PROCESS_BELOW = 12  # fewer uncached articles than this are extracted without workers
+
+Progress = Callable[[int, int], None]
+
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def cache_path(config: SiteConfig) -> Path:
+    return config.root / ".briefgen" / "cache.sqlite"
+
+
+def _extract_chunk(items: list[tuple[str, dt.date | None]], registry: Registry) -> list[Extraction]:
+    return list(extract_many(items, registry))
+
+
+def _warm_worker() -> None:
+    from briefgen.nlp import load_nlp
+
+    load_nlp()
+
+
+def run_extraction(
+    items: Sequence[tuple[str, dt.date | None]], registry: Registry, jobs: int, progress: Progress | None = None
+) -> Iterator[Extraction]:
+    """Extractions for ``items`` in order, over ``jobs`` processes."""
+    if not items:
+        return
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(items) < IN_PROCESS_BELOW:
+        yield from extract_many(items, registry)
+        return
+    chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+    context = multiprocessing.get_context("forkserver")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
+        for result in pool.map(_extract_chunk, chunks, [registry] * len(chunks)):
+            yield from result
 
 
 def extract_articles(
-    articles: Sequence[Article], registry: Registry, config: SiteConfig, jobs: int = 0
-) -> Iterator[tuple[Article, Extraction]]:
-    """Each article with its extraction, in input order."""
-    results = extract_many(((a.text, a.date) for a in articles), registry)
-    yield from zip(articles, results, strict=True)
+    articles: Sequence[Article],
+    registry: Registry,
+    config: SiteConfig,
+    jobs: int = 0,
+    progress: Progress | None = None,
+    *,
+    use_cache: bool = True,
+) -> list[tuple[Article, Extraction]]:
+    """Each article with its extraction, in input order; the cache is read and filled."""
+    settings = extraction_settings(registry)
+    keys = [cache_key(a.text, a.date, settings) for a in articles]
+    cache = ExtractionCache(cache_path(config)) if use_cache else None
+    try:
+        found = cache.get_many(keys) if cache else {}
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        done = len(articles) - len(missing)
+        if progress:
+            progress(done, len(articles))
+        fresh: list[tuple[str, Extraction]] = []
+        items = [(articles[i].text, articles[i].date) for i in missing]
+        for index, extraction in zip(missing, run_extraction(items, registry, jobs), strict=True):
+            found[keys[index]] = extraction
+            fresh.append((keys[index], extraction))
+            done += 1
+            if progress:
+                progress(done, len(articles))
+            if cache and len(fresh) >= 200:
+                cache.put_many(fresh)
+                fresh.clear()
+        if cache and fresh:
+            cache.put_many(fresh)
+    finally:
+        if cache:
+            cache.close()
+    return [(article, found[key]) for article, key in zip(articles, keys, strict=True)]

@@ -49,7 +49,9 @@ def read_article(path: Path, content_dir: Path) -> tuple[Article, tuple[Problem,
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ReadError(shown, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit")
+            raise ReadError(
+                shown, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc

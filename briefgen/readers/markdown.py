@@ -28,7 +28,13 @@ from briefgen.readers.common import (
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 KNOWN_KEYS = {"title", "date", "sources", "source", "byline", "author", "tags", "url", "slug", "draft", "summary"}
-SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml when present), with dates kept as text for our own checks."""
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 _md = MarkdownIt("commonmark", {"html": False})
 
@@ -39,7 +45,7 @@ def split_front_matter(source: str, shown: str) -> tuple[dict[str, Any], str, in
     if not match:
         return {}, source, 1
     try:
-        data = yaml.load(match[1] or "", Loader=SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(match[1] or "", Loader=FrontMatterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

@@ -1,0 +1,29 @@
+"""Test helpers: small real sites on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_19bf21a25ff5d78b.txt"
+
+
+def make_site(root: Path, files: dict[str, str | bytes], config: str | None = "title: Test briefings\n") -> Path:
+    """Write ``files`` (paths relative to the site root) and a briefgen.yml; return the root."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "briefgen.yml").write_text(config, encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,221 @@
+"""briefgen build on small real sites: outputs, problems, exit codes, atomic publishing, the cache."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build_site
+from briefgen.cli import main
+from tests.helpers import SEED, make_site, tree_bytes
+
+MD = """---
+title: {title}
+date: {date}
+tags: [sanctions]
+---
+{body}
+"""
+
+
+def article(title: str, date: str, body: str) -> str:
+    return MD.format(title=title, date=date, body=body)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(
+        tmp_path / "s",
+        {
+            "content/2025-08-06-summit.txt": SEED.read_text(encoding="utf-8"),
+            "content/older.md": article("Older news", "2025-07-01", "Putin said on Monday that talks “went well”."),
+        },
+    )
+
+
+def test_build_writes_pages_briefings_and_index(site: Path) -> None:
+    result = build_site(site, jobs=1)
+    assert result.published and not result.errors, result.problems
+    out = site / "site"
+    assert (out / "index.html").is_file()
+    for slug in ("summit", "older"):
+        assert (out / "briefings" / slug / "index.html").is_file()
+        markdown = (out / "briefings" / slug / "briefing.md").read_text(encoding="utf-8")
+        assert markdown.startswith("---\n") and "## Quotes" in markdown and "## Source text" in markdown
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index("briefings/summit/") < index.index("briefings/older/"), "newest first"
+
+
+def test_cli_exit_codes_and_summary(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(site), "--jobs", "1"]) == 0
+    assert "2 articles" in capsys.readouterr().out
+    (site / "content" / "bad.md").write_text("---\ntitle: [oops\n---\nText.\n", encoding="utf-8")
+    assert main(["build", str(site), "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "content/bad.md:3: error: invalid YAML front matter" in err
+    # the other articles are still published
+    assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
+
+
+def test_strict_fails_on_warnings_and_does_not_publish(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(site), "--jobs", "1"]) == 0
+    before = tree_bytes(site / "site")
+    (site / "content" / "odd.md").write_text("---\ntitle: Odd\ncolour: red\n---\nText here.\n", encoding="utf-8")
+    assert main(["build", str(site), "--strict", "--jobs", "1", "--quiet"]) == 1
+    assert "content/odd.md:3: warning: unknown front-matter key 'colour'" in capsys.readouterr().err
+    assert tree_bytes(site / "site") == before
+    assert main(["build", str(site), "--jobs", "1", "--quiet"]) == 0
+
+
+def test_drafts_skipped_unless_asked(site: Path) -> None:
+    (site / "content" / "draft.md").write_text("---\ntitle: D\ndraft: true\n---\nSecret text.\n", encoding="utf-8")
+    build_site(site, jobs=1)
+    assert not (site / "site" / "briefings" / "draft").exists()
+    build_site(site, jobs=1, drafts=True)
+    assert (site / "site" / "briefings" / "draft" / "index.html").is_file()
+
+
+def test_duplicate_slug_is_an_error_naming_both_files(site: Path) -> None:
+    (site / "content" / "copy.md").write_text("---\ntitle: C\nslug: older\n---\nText.\n", encoding="utf-8")
+    result = build_site(site, jobs=1)
+    [error] = result.errors
+    assert error.path == "content/older.md" or error.path == "content/copy.md"
+    assert "already used by" in error.message
+
+
+def test_config_errors_reported_together_with_lines(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "c", {}, config="title: X\ntimezone: Mars/Base\nrecent_count: -1\nfoo: 1\n")
+    result = build_site(root, jobs=1)
+    assert not result.published
+    assert [(p.level, p.line) for p in result.problems] == [("error", 2), ("error", 3), ("warning", 4)]
+
+
+def test_missing_date_warns(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "d", {"content/undated.txt": "Trump said on Friday it would end.\n"})
+    result = build_site(root, jobs=1)
+    assert any("no date" in p.message for p in result.warnings)
+
+
+def test_template_override_and_template_error(site: Path) -> None:
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "index.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p>CUSTOM {{ briefings | length }}</p>{% endblock %}\n'
+    )
+    build_site(site, jobs=1)
+    assert "CUSTOM 2" in (site / "site" / "index.html").read_text(encoding="utf-8")
+    before = tree_bytes(site / "site")
+    (templates / "index.html").write_text("{% extends 'base.html' %}\n{% block main %}{{ nope( }}{% endblock %}\n")
+    result = build_site(site, jobs=1)
+    assert not result.published
+    [error] = result.errors
+    assert error.path.endswith("index.html") and error.line == 2
+    assert tree_bytes(site / "site") == before
+
+
+def test_rebuild_keeps_unchanged_files_and_mtimes(site: Path) -> None:
+    build_site(site, jobs=1)
+    page = site / "site" / "briefings" / "summit" / "index.html"
+    first = page.stat()
+    time.sleep(0.01)
+    result = build_site(site, jobs=1)
+    assert result.stats is not None and result.stats.written == 0
+    assert page.stat().st_mtime_ns == first.st_mtime_ns and page.stat().st_ino == first.st_ino
+
+
+def test_removed_article_disappears(site: Path) -> None:
+    build_site(site, jobs=1)
+    (site / "content" / "older.md").unlink()
+    build_site(site, jobs=1)
+    assert not (site / "site" / "briefings" / "older").exists()
+
+
+def test_corrupt_cache_is_rebuilt_not_trusted(site: Path) -> None:
+    build_site(site, jobs=1)
+    expected = tree_bytes(site / "site")
+    cache = site / ".briefgen" / "cache.sqlite"
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE extractions SET data = replace(data, 'Putin', 'Pxtin')")
+    db.commit()
+    db.close()
+    build_site(site, jobs=1)
+    assert tree_bytes(site / "site") == expected
+    cache.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(str(cache) + suffix).unlink(missing_ok=True)
+    build_site(site, jobs=1)
+    assert tree_bytes(site / "site") == expected
+
+
+def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
+    body = SEED.read_text(encoding="utf-8")
+    files = {f"content/2025-08-{day:02d}-story-{day}.txt": body for day in range(1, 15)}
+    one = make_site(tmp_path / "one", files)
+    two = make_site(tmp_path / "two", files)
+    assert build_site(one, jobs=1).published
+    assert build_site(two, jobs=2).published
+    assert tree_bytes(one / "site") == tree_bytes(two / "site")
+
+
+def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(site, jobs=1)
+    before = tree_bytes(site / "site")
+    (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Text of the new one."), encoding="utf-8")
+    calls = {"n": 0}
+    real = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    result = build_site(site, jobs=1)
+    monkeypatch.undo()
+    assert not result.published and "No space left" in result.errors[0].message
+    assert tree_bytes(site / "site") == before
+    assert not list(site.glob(".site.tmp-*"))
+
+
+def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> None:
+    body = SEED.read_text(encoding="utf-8")
+    files = {f"content/2025-08-{day:02d}-story-{day}.txt": body for day in range(1, 4)}
+    root = make_site(tmp_path / "k", files)
+    assert build_site(root, jobs=1).published
+    before = tree_bytes(root / "site")
+    # Many new articles: the build spends seconds extracting, rendering and writing; kill it at several points.
+    for day in range(4, 29):
+        (root / "content" / f"2025-08-{day:02d}-story-{day}.txt").write_text(body.replace("Trump", f"Trump{day}"))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "briefgen", "build", "--jobs", "1", "--quiet"]
+    # How long a whole build of this content takes here, so the kills spread over all of it.
+    twin = make_site(
+        tmp_path / "twin", {p.relative_to(root).as_posix(): p.read_text() for p in (root / "content").iterdir()}
+    )
+    started = time.perf_counter()
+    subprocess.run([*command, str(twin)], env=env, check=True)
+    whole = time.perf_counter() - started
+    complete = tree_bytes(twin / "site")
+    for fraction in (0.2, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99):
+        delay = whole * fraction
+        process = subprocess.Popen([*command, str(root)], env=env)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = tree_bytes(root / "site")
+        # Either the previous site, untouched, or (if the build finished first) the complete new one: never a mix.
+        assert after in (before, complete), f"half-written site after a kill at {delay:.2f} s"
+        if after == complete:
+            break
+    # the next build recovers and publishes everything
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 0
+    assert len(list((root / "site" / "briefings").iterdir())) == 28
+    assert not list(root.glob(".site.*"))
