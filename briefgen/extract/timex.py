@@ -1,30 +1,90 @@
-"""Time expressions (baseline; replaced by the full normaliser)."""
+"""Time expressions: a HeidelTime-style rule-based recogniser and TIMEX3 normaliser, plus deadlines.
+
+Design
+------
+1. Recognise (:mod:`timex_rules`): a table of rules, each a regex compiled once, a normaliser, and an
+   optional check against the spaCy parse for surface forms that are ambiguous ("May" the modal,
+   "March" the verb, "1990 shares", "April Glaspie", "USA Today"). Every rule scans the text once;
+   overlapping matches are resolved longest-first, then by rule order. spaCy's DATE/TIME entities
+   are used only as hints inside those checks, never as the detector.
+2. Anchor (:mod:`timex_tense`, :mod:`timex_calendar`): each expression gets the tense of the verb
+   that governs it in the parse. Relative expressions resolve from the article date (dct) following
+   TimeBank's news conventions: a bare weekday in a past or present clause is the latest such day on
+   or before the dct ("said on Wednesday" on a Wednesday is that day), in a future or scheduling
+   clause ("will", "slated for", "due") the first on or after it; "last week" is the ISO week before
+   the dct's week; a month or "Aug. 8" without a year takes its year from the tense, else the nearest
+   occurrence; anaphoric forms ("that year", "a year earlier", "the following month") resolve from
+   the last date the text mentioned. "now", "currently", "recent", "the future" become
+   PRESENT_REF/PAST_REF/FUTURE_REF. Without a dct an expression keeps its span and gets no value
+   unless the text itself gives it in full: nothing is resolved against today.
+3. Normalise (:mod:`timex_normalise`): one function per rule family writes the TIMEX3 value (dates,
+   weeks, quarters, seasons, decades, durations, sets, times); ``date`` and ``granularity`` are read
+   back from the value, so the two never disagree.
+4. Deadlines (:mod:`timex_deadline`): cues in the expression's clause ("by", "deadline", "due",
+   "slated for", "expires", "no later than", a future "until", "within ten days") or a possessive
+   "X's deadline" a sentence or two before mark a future point as a deadline, with the action it is
+   for and the actor whose deadline it is; a second, arithmetic reading ("two days before the
+   deadline") that disagrees is reported in ``conflict``, not chosen.
+
+The whole document is walked in a fixed number of passes: one regex pass per rule, one pass over
+the accepted candidates, one over the results for deadlines.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from briefgen.extract.timex_calendar import read_value
+from briefgen.extract.timex_deadline import mark_deadlines
+from briefgen.extract.timex_normalise import Context, Reading, Unresolved
+from briefgen.extract.timex_rules import Candidate, find_candidates
+from briefgen.extract.timex_tense import tense_of_span
 from briefgen.model import Actor, Span, TimeExpression
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+_REFERENCE_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
+
 
 def extract_timexes(doc: Doc, dct: dt.date | None, actors: tuple[Actor, ...] = ()) -> tuple[TimeExpression, ...]:
-    out = []
-    for ent in doc.ents:
-        if ent.label_ not in ("DATE", "TIME"):
+    """Every time expression in ``doc``, normalised against the article date ``dct``."""
+    found: list[TimeExpression] = []
+    ref: dt.date | None = None
+    for cand in find_candidates(doc):
+        timex = _build(doc, cand, dct, ref)
+        if timex is None:
             continue
-        out.append(
-            TimeExpression(
-                span=Span(ent.start_char, ent.end_char),
-                text=ent.text,
-                type="DATE" if ent.label_ == "DATE" else "TIME",
-                value=None,
-                date=None,
-                granularity=None,
-                sentence=Span(ent.sent.start_char, ent.sent.end_char),
-            )
-        )
-    return tuple(out)
+        found.append(timex)
+        if timex.date is not None and timex.type in ("DATE", "TIME") and timex.granularity in ("day", "other"):
+            ref = timex.date
+    return mark_deadlines(doc, dct, tuple(found), actors)
+
+
+def _build(doc: Doc, cand: Candidate, dct: dt.date | None, ref: dt.date | None) -> TimeExpression | None:
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tense = tense_of_span(span)
+    sentence = span.sent
+    ctx = Context(dct=dct, tense=tense, ref=ref, sentence=sentence.text)
+    try:
+        reading = cand.rule.normalise(cand.match, ctx)
+    except Unresolved:
+        reading = Reading(cand.rule.type, None)
+    except (ValueError, KeyError, OverflowError):
+        return None  # "Feb. 30", a year out of range: not a date after all
+    date, granularity = read_value(reading.value) if reading.value not in _REFERENCE_VALUES else (None, None)
+    if reading.type in ("DURATION", "SET"):
+        date, granularity = None, None
+    return TimeExpression(
+        span=Span(cand.start, cand.end),
+        text=doc.text[cand.start : cand.end],
+        type=reading.type,
+        value=reading.value,
+        date=date,
+        granularity=granularity,
+        sentence=Span(sentence.start_char, sentence.end_char),
+        tense=tense,
+    )

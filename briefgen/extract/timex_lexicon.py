@@ -58,7 +58,8 @@ ORDINALS: dict[str, int] = {
 }  # fmt: skip
 VAGUE_QUANTITIES = ("a few", "few", "several", "many", "some", "a number of", "numerous", "a couple of")
 DECADE_WORDS: dict[str, int] = {
-    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9,
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5,
+    "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9,
 }  # fmt: skip
 TIMEZONES = r"(?:[ECMP][SD]T|GMT|UTC|BST|CET|CEST|local\s+time)"
 
@@ -73,7 +74,9 @@ _NUMBER_WORD = alternation([*ONES, *TENS])
 NUMBER_WORDS = rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}|hundred|thousand|and))*)"
 NUMERAL = r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|\d+/\d)"
 QUANTITY = rf"(?:{NUMERAL}|{NUMBER_WORDS}|a|an|{alternation(VAGUE_QUANTITIES)}|a\s+hundred|a\s+thousand|a\s+dozen)"
-UNIT_WORDS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies))"
+UNIT_WORDS = (
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies))"
+)
 MONTH_FULL = alternation(k for k in MONTHS if len(k) > 4 or k in ("may", "june", "july"))
 MONTH_FULL_NAME = rf"(?:{MONTH_FULL.title()})"
 MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -83,12 +86,13 @@ SEASON_NAME = r"(?:spring|summer|fall|autumn|winter)"
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
 DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR4 = r"(?:1[6-9]\d\d|20\d\d)"
+_ONES_1_9 = alternation(k for k in ONES if 0 < ONES[k] < 10)
 SPOKEN_YEAR = (
-    r"(?:(?:nineteen|eighteen|twenty)[\s-]+(?:hundred[\s-]+)?"
-    rf"(?:(?:{alternation(TENS)})(?:[\s-]+(?:{alternation(k for k in ONES if 0 < ONES[k] < 10)}))?"
-    rf"|{alternation(k for k in ONES if ONES[k] >= 10)}|oh[\s-]+\w+)"
-    r"|two\s+thousand(?:\s+and)?(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
+    r"(?:(?:nineteen|eighteen)[\s-]+(?:hundred[\s-]+)?"
+    rf"(?:(?:{alternation(TENS)})(?:[\s-]+(?:{_ONES_1_9}))?"
+    rf"|{alternation(k for k in ONES if ONES[k] >= 10)}|oh[\s-]+(?:{_ONES_1_9})))"
 )
+SPOKEN_YEAR_2000 = rf"(?:two\s+thousand(?:\s+and)?(?:[\s-]+(?:{_ONES_1_9}|ten))?)"
 
 
 def parse_number(text: str) -> float | None:

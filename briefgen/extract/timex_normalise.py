@@ -1,0 +1,448 @@
+"""Normalisers: one function per rule family, turning a regex match into a TIMEX3 value.
+
+Each normaliser gets the match and a :class:`Context` (article date, tense of the governing verb,
+the last date the text mentioned). One that needs the article date and has none raises
+:class:`Unresolved`: the expression is kept with no value rather than resolved against today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from briefgen.extract.timex_calendar import (
+    Tense,
+    holiday_date,
+    name_period,
+    read_value,
+    resolve_month_year,
+    resolve_season_year,
+    resolve_weekday,
+    shift,
+)
+from briefgen.extract.timex_lexicon import (
+    DECADE_WORDS,
+    HOLIDAYS,
+    MONTHS,
+    ORDINALS,
+    PARTS_OF_DAY,
+    SEASONS,
+    SET_ADVERBS,
+    UNIT_MULTIPLIER,
+    UNITS,
+    WEEKDAYS,
+    parse_number,
+    parse_spoken_year,
+)
+from briefgen.model import TimexType
+
+
+class Unresolved(Exception):
+    """The value depends on an article date (or earlier date) the text does not give."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    dct: dt.date | None
+    tense: Tense | None
+    ref: dt.date | None  # the last date mentioned before, for "that day", "a year earlier"
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    type: TimexType
+    value: str | None
+
+
+Normaliser = Callable[[re.Match[str], Context], Reading]
+
+
+def need_dct(ctx: Context) -> dt.date:
+    if ctx.dct is None:
+        raise Unresolved
+    return ctx.dct
+
+
+def need_ref(ctx: Context) -> dt.date:
+    if ctx.ref is not None:
+        return ctx.ref
+    return need_dct(ctx)
+
+
+def unit_of(word: str) -> str:
+    """Singular unit name: "centuries" -> "century", "weeks" -> "week"."""
+    w = word.lower().replace("-", " ").split()[-1]
+    if w.startswith("centur"):
+        return "century"
+    return w[:-1] if w.endswith("s") else w
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def _prev_quarter(day: dt.date) -> dt.date:
+    return shift(day, -1, "quarter")
+
+
+def _mentions_quarter(ctx: Context) -> bool:
+    return re.search(r"\bquarter|\bperiod\b", ctx.sentence, re.IGNORECASE) is not None
+
+
+# ------------------------------------------------------------------ explicit dates
+
+
+def norm_iso(m: re.Match[str], ctx: Context) -> Reading:
+    year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+    if len(m["y"]) == 2:
+        year += 1900 if year > 40 else 2000
+    return Reading("DATE", dt.date(year, month, day).isoformat())
+
+
+def norm_month_day(m: re.Match[str], ctx: Context) -> Reading:
+    month, day = _month(m["m"]), _day(m["d"])
+    if _group(m, "y"):
+        return Reading("DATE", dt.date(int(m["y"]), month, day).isoformat())
+    year = resolve_month_year(need_dct(ctx), month, day, ctx.tense)
+    return Reading("DATE", dt.date(year, month, day).isoformat())
+
+
+def norm_month_year(m: re.Match[str], ctx: Context) -> Reading:
+    year = int(m["y"]) if m["y"].isdigit() else parse_spoken_year(m["y"])
+    if year is None:
+        raise Unresolved
+    return Reading("DATE", f"{year}-{_month(m['m']):02d}")
+
+
+def norm_month(m: re.Match[str], ctx: Context) -> Reading:
+    month = _month(m["m"])
+    dct = need_dct(ctx)
+    rel = (_group(m, "rel") or "").lower().split()
+    if rel and rel[-1] in ("last", "past"):
+        year = dct.year if month < dct.month else dct.year - 1
+    elif rel and rel[-1] in ("next", "coming"):
+        year = dct.year if month > dct.month else dct.year + 1
+    elif rel and rel[-1] == "this":
+        year = dct.year
+    else:
+        year = resolve_month_year(dct, month, None, ctx.tense)
+    return Reading("DATE", f"{year}-{month:02d}")
+
+
+def norm_year(m: re.Match[str], ctx: Context) -> Reading:
+    return Reading("DATE", str(int(m["y"])))
+
+
+def norm_spoken_year(m: re.Match[str], ctx: Context) -> Reading:
+    year = parse_spoken_year(m["y"])
+    if year is None:
+        raise Unresolved
+    return Reading("DATE", str(year))
+
+
+def norm_decade(m: re.Match[str], ctx: Context) -> Reading:
+    digits = _group(m, "y4")
+    if digits:
+        return Reading("DATE", digits[:3])
+    tens = int(m["y2"]) // 10 if _group(m, "y2") else DECADE_WORDS[m["w"].lower()]
+    century = need_dct(ctx).year // 100
+    return Reading("DATE", f"{century}{tens}")
+
+
+def norm_century(m: re.Match[str], ctx: Context) -> Reading:
+    word = m["n"].lower()
+    number = ORDINALS.get(word) or _ordinal_word(word)
+    if number is None:
+        raise Unresolved
+    return Reading("DATE", f"{number - 1:02d}")
+
+
+def _ordinal_word(word: str) -> int | None:
+    words = {"nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21, "eighteenth": 18}
+    if word in words:
+        return words[word]
+    digits = re.sub(r"\D", "", word)
+    return int(digits) if digits else None
+
+
+def norm_quarter(m: re.Match[str], ctx: Context) -> Reading:
+    q = ORDINALS.get((_group(m, "q") or "").lower()) or int(_group(m, "qn") or 0)
+    half = _group(m, "h")
+    year_text = _group(m, "y") or _group(m, "y2")
+    if year_text:
+        year = int(year_text)
+    else:
+        dct = need_dct(ctx)
+        rel = (_group(m, "rel") or _group(m, "rel2") or "").lower()
+        year = dct.year + {"last": -1, "next": 1}.get(rel, 0)
+        if not rel and half is None and ctx.tense == "past" and q > _quarter_of(dct):
+            year -= 1
+    if half is not None:
+        return Reading("DATE", f"{year}-H{ORDINALS.get(half.lower(), 1)}")
+    return Reading("DATE", f"{year}-Q{q}")
+
+
+def norm_the_quarter(m: re.Match[str], ctx: Context) -> Reading:
+    """Earnings-report convention: "the quarter" / "the latest quarter" is the last completed one."""
+    dct = need_dct(ctx)
+    rel = (_group(m, "rel") or "").lower()
+    if rel in ("this", "the current"):
+        return Reading("DATE", name_period(dct, "quarter"))
+    if rel in ("next", "the next", "the coming"):
+        return Reading("DATE", name_period(shift(dct, 1, "quarter"), "quarter"))
+    return Reading("DATE", name_period(_prev_quarter(dct), "quarter"))
+
+
+def norm_year_ago_adj(m: re.Match[str], ctx: Context) -> Reading:
+    dct = need_dct(ctx)
+    if _mentions_quarter(ctx):
+        return Reading("DATE", name_period(shift(_prev_quarter(dct), -1, "year"), "quarter"))
+    return Reading("DATE", str(dct.year - 1))
+
+
+def norm_fiscal_year(m: re.Match[str], ctx: Context) -> Reading:
+    return Reading("DATE", str(need_dct(ctx).year))
+
+
+def norm_year_end(m: re.Match[str], ctx: Context) -> Reading:
+    dct = need_dct(ctx)
+    return Reading("DATE", str(dct.year - 1 if ctx.tense == "past" and dct.month < 6 else dct.year))
+
+
+# ------------------------------------------------------------------ deictic dates
+
+
+def norm_relative_day(m: re.Match[str], ctx: Context) -> Reading:
+    word = m["w"].lower()
+    offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[word]
+    if _group(m, "before"):
+        offset -= 1
+    if _group(m, "after"):
+        offset += 1
+    day = shift(need_dct(ctx), offset, "day")
+    part = _group(m, "p")
+    return _with_part(day, part)
+
+
+def _with_part(day: dt.date, part: str | None) -> Reading:
+    if part:
+        return Reading("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[part.lower()]}")
+    return Reading("DATE", day.isoformat())
+
+
+def norm_this_part(m: re.Match[str], ctx: Context) -> Reading:
+    dct = need_dct(ctx)
+    rel = m["rel"].lower()
+    if rel == "last":  # "last night"
+        return _with_part(dct - dt.timedelta(days=1), m["p"])
+    return _with_part(dct, m["p"])
+
+
+def norm_weekday(m: re.Match[str], ctx: Context) -> Reading:
+    weekday = WEEKDAYS[m["w"].lower()]
+    rel = " ".join((_group(m, "rel") or "").lower().split())
+    if rel in ("the previous", "the following", "that"):
+        ref = need_ref(ctx)
+        if rel == "the previous":
+            day = ref - dt.timedelta(days=(ref.weekday() - weekday - 1) % 7 + 1)
+        elif rel == "the following":
+            day = ref + dt.timedelta(days=(weekday - ref.weekday() - 1) % 7 + 1)
+        else:
+            day = resolve_weekday(ref, weekday, ctx.tense)
+        return _with_part(day, _group(m, "p"))
+    dct = need_dct(ctx)
+    if rel in ("last", "this past"):
+        day = dct - dt.timedelta(days=(dct.weekday() - weekday - 1) % 7 + 1)
+    elif rel in ("next", "this coming"):
+        day = dct + dt.timedelta(days=(weekday - dct.weekday() - 1) % 7 + 1)
+    elif rel == "this":
+        day = dct + dt.timedelta(days=weekday - dct.weekday())
+    else:
+        day = resolve_weekday(dct, weekday, ctx.tense)
+    return _with_part(day, _group(m, "p"))
+
+
+def norm_holiday(m: re.Match[str], ctx: Context) -> Reading:
+    name = " ".join(m["n"].lower().replace("’", "'").split())
+    fixed = HOLIDAYS.get(name)
+    dct = need_dct(ctx)
+    rel = (_group(m, "rel") or "").lower()
+    candidates = [holiday_date(y, name, fixed) for y in (dct.year - 1, dct.year, dct.year + 1)]
+    days = [d for d in candidates if d is not None]
+    if not days:
+        raise Unresolved
+    if rel == "last" or (not rel and ctx.tense == "past"):
+        pool = [d for d in days if d < dct] if rel == "last" else [d for d in days if d <= dct]
+    elif rel == "next" or ctx.tense == "future":
+        pool = [d for d in days if d >= dct]
+    else:
+        pool = [min(days, key=lambda d: abs((d - dct).days))]
+    if not pool:
+        raise Unresolved
+    day = pool[-1] if rel == "last" or ctx.tense == "past" else pool[0]
+    return Reading("DATE", day.isoformat())
+
+
+def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
+    """this/last/next/the past/that + week, month, quarter, year, decade, season or weekend."""
+    rel = " ".join(m["rel"].lower().split())
+    word = " ".join(m["u"].lower().split())
+    if word in SEASONS or word == "autumn":
+        season = SEASONS[word]
+        direction = (
+            -1 if rel in ("last", "this past", "the past", "the last") else 1 if rel in ("next", "this coming") else 0
+        )
+        return Reading("DATE", f"{resolve_season_year(need_dct(ctx), season, direction)}-{season}")
+    unit = "year" if word in ("fiscal year", "calendar year") else unit_of(word)
+    if rel in ("the past", "the last") and unit in ("day", "week", "month", "quarter", "weekend"):
+        return Reading(
+            "DURATION", _duration_value(1.0, unit if unit != "weekend" else "day", 2 if unit == "weekend" else 1)
+        )
+    base_unit = "week" if unit == "weekend" else unit
+    if rel in ("that", "the same"):
+        anchor = need_ref(ctx)
+        step = 0
+    elif rel in ("the following", "the next") and ctx.ref is not None:
+        anchor, step = ctx.ref, 1
+    elif rel in ("the previous", "the preceding") and ctx.ref is not None:
+        anchor, step = ctx.ref, -1
+    else:
+        anchor = need_dct(ctx)
+        step = _step_of(rel)
+    if rel in ("the past", "the last") and unit == "decade":
+        return Reading("DATE", name_period(shift(anchor, -5, "year"), "decade"))
+    return Reading("DATE", name_period(shift(anchor, step, base_unit), unit))
+
+
+def _step_of(rel: str) -> int:
+    if rel in ("last", "the past", "the last", "this past", "the previous", "the preceding"):
+        return -1
+    if rel in ("next", "the next", "the coming", "this coming", "the following"):
+        return 1
+    return 0
+
+
+def norm_ago(m: re.Match[str], ctx: Context) -> Reading:
+    """A point shifted from the dct or the last date ("three weeks ago", "a year earlier"), at the unit granularity."""
+    amount = parse_number(m["n"])
+    direction = m["dir"].lower().split()[0]
+    backwards = direction in ("ago", "earlier", "before", "previously", "back")
+    if amount is None:
+        return Reading("DATE", "PAST_REF" if backwards else "FUTURE_REF")
+    unit = unit_of(m["u"])
+    anchor = need_dct(ctx) if direction in ("ago", "hence", "from", "back") else need_ref(ctx)
+    sign = -1 if backwards else 1
+    if unit in ("second", "minute", "hour"):
+        return Reading("DATE", anchor.isoformat())
+    steps = int(amount * UNIT_MULTIPLIER.get(unit, 1)) if unit in ("decade", "century", "fortnight") else int(amount)
+    shift_unit = {"decade": "year", "century": "year", "fortnight": "week", "night": "day"}.get(unit, unit)
+    day = shift(anchor, sign * steps, shift_unit)
+    if shift_unit == "year" and amount == 1 and direction in ("earlier", "ago") and _mentions_quarter(ctx):
+        return Reading("DATE", name_period(shift(_prev_quarter(need_dct(ctx)), -1, "year"), "quarter"))
+    return Reading("DATE", name_period(day, shift_unit if unit not in ("decade", "century") else "year"))
+
+
+# ------------------------------------------------------------------ durations and sets
+
+
+def _duration_value(amount: float | None, unit: str, multiplier: float = 1) -> str:
+    letter, is_time = UNITS[unit]
+    if amount is None:
+        return f"P{'T' if is_time else ''}X{letter}"
+    total = amount * multiplier * UNIT_MULTIPLIER.get(unit, 1)
+    if unit in ("decade", "century"):
+        letter = "Y"
+    if unit == "fortnight":
+        letter = "W"
+    whole = int(total)
+    frac = total - whole
+    value = f"P{'T' if is_time else ''}{whole}{letter}"
+    if frac:
+        value += _fraction(frac, unit)
+    return value
+
+
+def _fraction(frac: float, unit: str) -> str:
+    smaller = {"year": (12, "M"), "hour": (60, "M"), "minute": (60, "S"), "day": (24, "H"), "month": (30, "D")}
+    if unit not in smaller:
+        return ""
+    factor, letter = smaller[unit]
+    prefix = "T" if unit == "day" else ""
+    return f"{prefix}{round(frac * factor)}{letter}"
+
+
+def norm_duration(m: re.Match[str], ctx: Context) -> Reading:
+    unit = unit_of(m["u"])
+    amount = parse_number(m["n"]) if _group(m, "n") else None
+    if amount is not None and _group(m, "half"):
+        amount += 0.5
+    return Reading("DURATION", _duration_value(amount, unit))
+
+
+def norm_bare_units(m: re.Match[str], ctx: Context) -> Reading:
+    return Reading("DURATION", _duration_value(None, unit_of(m["u"])))
+
+
+def norm_set(m: re.Match[str], ctx: Context) -> Reading:
+    if _group(m, "adv"):
+        return Reading("SET", SET_ADVERBS[m["adv"].lower()])
+    if _group(m, "w"):
+        weekday = WEEKDAYS[m["w"].lower().rstrip("s")] + 1
+        part = _group(m, "p")
+        suffix = f"T{PARTS_OF_DAY[part.lower().rstrip('s')]}" if part else ""
+        return Reading("SET", f"XXXX-WXX-{weekday}{suffix}")
+    unit = unit_of(m["u"])
+    amount = 2.0 if (_group(m, "n") or "").lower() == "other" else parse_number(_group(m, "n") or "1")
+    if unit == "weekend":
+        return Reading("SET", "XXXX-WXX-WE")
+    return Reading("SET", _duration_value(amount or 1.0, unit))
+
+
+# ------------------------------------------------------------------ times and references
+
+
+def norm_clock(m: re.Match[str], ctx: Context) -> Reading:
+    hour = int(m["h"]) if _group(m, "h") else (12 if (_group(m, "word") or "").lower() == "noon" else 24)
+    minute = int(_group(m, "min") or 0)
+    marker = (_group(m, "ap") or "").lower().replace(".", "")
+    part = (_group(m, "p") or "").lower()
+    if (marker == "pm" or part in ("afternoon", "evening", "night")) and hour < 12:
+        hour += 12
+    if marker == "am" and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59:
+        raise Unresolved
+    if _group(m, "w"):
+        day = resolve_weekday(need_dct(ctx), WEEKDAYS[m["w"].lower()], ctx.tense)
+    else:
+        day = need_ref(ctx) if ctx.ref is not None and ctx.dct is not None else need_dct(ctx)
+    return Reading("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}")
+
+
+def norm_reference(m: re.Match[str], ctx: Context) -> Reading:
+    word = " ".join(m.group(0).lower().split())
+    if re.search(r"\b(?:now|current|currently|present|presently|nowadays|these days)\b", word):
+        return Reading("DATE", "PRESENT_REF")
+    if re.search(r"\b(?:future|soon|shortly|coming|term|possible|near|long run|later on)\b", word):
+        return Reading("DATE", "FUTURE_REF")
+    return Reading("DATE", "PAST_REF")
+
+
+def period_of(value: str | None) -> dt.date | None:
+    """The first day of a value, for the anaphoric reference date."""
+    return read_value(value)[0]
