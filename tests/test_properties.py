@@ -1,0 +1,65 @@
+"""Property tests: readers never raise anything but ReadError, and every span stays inside the text."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.compose import escape_md
+from briefgen.markdown import render_markdown
+from briefgen.readers import ReadError, read_article
+
+WIRE_ALPHABET = st.sampled_from([*list("abc XYZ.,;:!?\"'“”‘’()-—\n\t#*_[]<>&0123456789"), "Source: ", "(jh)", "---\n"])
+wire_text = st.lists(WIRE_ALPHABET, max_size=400).map("".join)
+
+PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check_article(path: Path, folder: Path) -> None:
+    try:
+        article, _ = read_article(path, folder)
+    except ReadError as exc:
+        assert exc.problem.path and exc.problem.level == "error"
+        return
+    assert article.title
+    assert article.slug and "/" not in article.slug and ".." not in article.slug
+    for paragraph in article.paragraphs:
+        assert 0 <= paragraph.span.start < paragraph.span.end <= len(article.text)
+        assert paragraph.span.slice(article.text).strip()
+        assert paragraph.source_line >= 1
+
+
+@PROFILE
+@given(text=wire_text, suffix=st.sampled_from([".txt", ".md", ".html"]))
+def test_readers_never_crash_and_spans_are_inside(text: str, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"2025-08-06-x{suffix}"
+        path.write_text(text, encoding="utf-8")
+        check_article(path, Path(folder))
+
+
+@PROFILE
+@given(data=st.binary(max_size=300))
+def test_readers_never_crash_on_bytes(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in (".txt", ".md"):
+            path = Path(folder) / f"x{suffix}"
+            path.write_bytes(data)
+            check_article(path, Path(folder))
+
+
+HOSTILE = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+                           '" onmouseover="alert(1)', "<b>", "&lt;", "*", "_", "`", "\\", "#", "- ", "1. ", "{#id}",
+                           "]{.x}", "[", "]", "![i](javascript:x)", "<!-- c -->", "\n"])  # fmt: skip
+hostile_text = st.lists(st.one_of(HOSTILE, st.text(max_size=5)), max_size=30).map("".join)
+
+
+@PROFILE
+@given(text=hostile_text)
+def test_escaped_article_text_renders_as_text(text: str) -> None:
+    html = render_markdown(escape_md(text))
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert 'href="javascript' not in html and "<a " not in html and "<h" not in html.replace("<hr", "")
