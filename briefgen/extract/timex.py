@@ -39,7 +39,7 @@ from briefgen.extract.timex_calendar import read_value
 from briefgen.extract.timex_deadline import mark_deadlines
 from briefgen.extract.timex_normalise import Context, Reading, Unresolved
 from briefgen.extract.timex_rules import Candidate, find_candidates
-from briefgen.extract.timex_tense import tense_of_span
+from briefgen.extract.timex_tense import leaning_of_span, tense_of_span
 from briefgen.model import Actor, Span, TimeExpression
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def _build(doc: Doc, cand: Candidate, dct: dt.date | None, ref: dt.date | None) 
         return None
     tense = tense_of_span(span)
     sentence = span.sent
-    ctx = Context(dct=dct, tense=tense, ref=ref, sentence=sentence.text)
+    ctx = Context(dct=dct, tense=tense, ref=ref, sentence=sentence.text, leaning=leaning_of_span(span, tense))
     try:
         reading = cand.rule.normalise(cand.match, ctx)
     except Unresolved:

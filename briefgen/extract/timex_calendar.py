@@ -112,18 +112,32 @@ def resolve_weekday(dct: dt.date, weekday: int, tense: Tense | None, step: int =
 
 
 def resolve_month_year(dct: dt.date, month: int, day: int | None, tense: Tense | None) -> int:
-    """The year of a month (and day) named without one: by tense, else the nearest occurrence."""
-    here = (dct.month, dct.day if day is not None else 0)
-    there = (month, day or 0)
-    if tense == "past":
-        return dct.year if there <= here else dct.year - 1
-    if tense == "future":
-        return dct.year if there >= here else dct.year + 1
-    if month - dct.month > 6:
-        return dct.year - 1
-    if dct.month - month > 6:
-        return dct.year + 1
-    return dct.year
+    """The year of a month (and day) named without one: the nearest occurrence, tense-biased.
+
+    An occurrence on the wrong side of the article date for the tense ("declared a dividend payable
+    Dec. 15" is fine, "was shot Oct. 23" seven months ahead is not) counts four times as far away.
+    """
+
+    def cost(year: int) -> float:
+        if day is None:
+            distance = (year - dct.year) * 12 + month - dct.month
+        else:
+            distance = (_safe_date(year, month, day) - dct).days
+        wrong = (tense == "past" and distance > 0) or (tense == "future" and distance < 0)
+        return abs(distance) * (_WRONG_SIDE if wrong else 1)
+
+    return min((dct.year - 1, dct.year, dct.year + 1), key=cost)
+
+
+_WRONG_SIDE = 4
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date:
+    """Feb. 29 in a year without one counts as Feb. 28 for distances."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return dt.date(year, month, day - 1)
 
 
 def resolve_season_year(dct: dt.date, season: str, direction: int) -> int:

@@ -49,6 +49,7 @@ class Context:
     tense: Tense | None
     ref: dt.date | None  # the last date mentioned before, for "that day", "a year earlier"
     sentence: str
+    leaning: Tense | None = None  # the side of the dct a bare weekday falls on
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +274,7 @@ def norm_weekday(m: re.Match[str], ctx: Context) -> Reading:
     elif rel == "this":
         day = dct + dt.timedelta(days=weekday - dct.weekday())
     else:
-        day = resolve_weekday(dct, weekday, ctx.tense)
+        day = resolve_weekday(dct, weekday, ctx.leaning)
     return _with_part(day, _group(m, "p"))
 
 

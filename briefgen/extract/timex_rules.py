@@ -82,6 +82,30 @@ def _next_token(doc: Doc, span: SpacySpan) -> str:
     return doc[span.end].lower_ if span.end < len(doc) else ""
 
 
+def _next_tag(doc: Doc, span: SpacySpan) -> str:
+    return doc[span.end].tag_ if span.end < len(doc) else ""
+
+
+def _starts_clause(doc: Doc, span: SpacySpan) -> bool:
+    return span.start == span.sent.start or not doc[span.start - 1].text[-1].isalnum()
+
+
+def _titled_inside(doc: Doc, span: SpacySpan) -> bool:
+    """A capitalised word past the start of a clause: a title or a name ("VOA Today", "This Week")."""
+    return any(t.is_title and not _starts_clause(doc, doc[t.i : t.i + 1]) for t in span)
+
+
+def plain(check: Check | None = None) -> Check:
+    """A check for lower-case time words: refuse them inside titles and names, then run ``check``."""
+
+    def run(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
+        if _titled_inside(doc, span) or _in_name(span):
+            return False
+        return check is None or check(doc, span, m)
+
+    return run
+
+
 def _in_name(span: SpacySpan) -> bool:
     """Inside a named entity that is not itself a date ("April Glaspie", "USA Today", "Black Friday Inc.")."""
     return any(t.ent_type_ in _NAME_ENTS for t in span)
@@ -124,6 +148,10 @@ def check_adjective(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
 
 def check_the_past(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     words = _tokens(span)
+    if words == ["previously"]:
+        return _starts_clause(doc, span)
+    if words == ["recently"] and _next_tag(doc, span) == "VBN" and _prev_token(doc, span) in ("the", "a", "its"):
+        return False
     if words[-1] in ("past", "future") and span[-1].pos_ not in ("NOUN", "PROPN"):
         return False
     if words == ["soon"]:
@@ -136,7 +164,9 @@ def check_duration(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     unit = (m["u"] or "").lower()
     if quantity in ("a", "an") and unit in ("second", "quarter"):
         return False
-    if quantity in ("some", "many") and unit.endswith("s") is False:
+    if quantity in ("some", "many") and not unit.endswith("s"):
+        return False
+    if unit.startswith("quarter") and _next_token(doc, span) == "of":
         return False
     return not (span[-1].ent_type_ in ("MONEY", "PERCENT") and unit == "quarter")
 
@@ -152,7 +182,7 @@ def check_before_after(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
 def check_per_unit(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     """A frequency after a counted noun: "fifty thousand CDs a year", "four flights a week"."""
     prev = doc[span.start - 1] if span.start > 0 else None
-    return prev is not None and prev.tag_ in ("NNS", "NN", "CD") and prev.lower_ not in ("time", "day", "year")
+    return prev is not None and prev.tag_ == "NNS" and prev.lower_ not in ("times", "days", "years")
 
 
 def check_decade_word(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
@@ -165,17 +195,17 @@ def check_relative_period(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     """A bare "the year" / "the summer" counts only in frames like "of the year", "in the summer"."""
     rel = " ".join(m["rel"].lower().split())
     unit = m["u"].lower()
-    mod = span[0].lower_ not in ("the", "that", "this", "last", "next")
+    mod = bool(m["mod"])
     if unit == "day" and rel not in ("that", "the same", "the following", "the next", "the previous", "the preceding"):
         return False
     if rel != "the" or mod:
         return rel != "that" or unit not in ("fall",)
     prev = _prev_token(doc, span)
     if unit in ("spring", "summer", "winter", "fall", "autumn"):
-        return prev in ("in", "during", "over", "through", "until", "by", "since", "this")
+        return prev in ("in", "during", "over", "through", "until", "by", "since", "into", "throughout")
     if unit == "weekend":
         return True
-    return prev == "of" and unit in ("year", "month", "week")
+    return prev in ("of", "for") and unit in ("year", "month", "week")
 
 
 # ------------------------------------------------------------------ rule table
@@ -289,6 +319,7 @@ RULES: tuple[Rule, ...] = (
         r"|this|last|next)\s+quarter\b(?![\s-]+(?:century|of|point|mile)|s|-))",
         "DATE",
         n.norm_the_quarter,
+        plain(),
     ),
     _rule(
         "year-ago-adj",
@@ -339,10 +370,14 @@ RULES: tuple[Rule, ...] = (
         r"(?P<w>today|tonight|tomorrow|yesterday)(?:\s+(?P<p>morning|afternoon|evening|night))?\b)",
         "DATE",
         n.norm_relative_day,
-        check_name,
+        plain(),
     ),
     _rule(
-        "this-part", r"(?i:\b(?P<rel>this|last)\s+(?P<p>morning|afternoon|evening|night)\b)", "TIME", n.norm_this_part
+        "this-part",
+        r"(?i:\b(?P<rel>this|last)\s+(?P<p>morning|afternoon|evening|night)\b)",
+        "TIME",
+        n.norm_this_part,
+        plain(),
     ),
     _rule(
         "weekday",
@@ -362,11 +397,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "relative-period",
-        rf"(?i:\b(?:{_PERIOD_MOD}[\s-]+)?(?P<rel>{_REL_PERIOD})\s+(?P<u>week|weekend|month|year|decade|century|"
+        rf"(?i:\b(?:(?P<mod>{_PERIOD_MOD})[\s-]+)?(?P<rel>{_REL_PERIOD})\s+(?P<u>week|weekend|month|year|decade|century|"
         r"fiscal\s+year|calendar\s+year|spring|summer|fall|autumn|winter|day)\b(?![\s-]+old|-long|['’]s\s+(?:first|second|third|fourth)))",
         "DATE",
         n.norm_relative_period,
-        check_relative_period,
+        plain(check_relative_period),
     ),
     _rule(
         "ago",
@@ -415,7 +450,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?P<u>{UNIT_WORDS})(?P<half>\s+and\s+a\s+half)?\b(?![\s-]+old\b|-old))",
         "DURATION",
         n.norm_duration,
-        check_duration,
+        plain(check_duration),
     ),
     _rule(
         "bare-units",
@@ -427,27 +462,28 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "reference",
-        r"(?i:\b(?:currently|presently|nowadays|at\s+present|these\s+days|recently|lately|previously|formerly|"
+        r"(?i:\b(?:currently|presently|nowadays|at\s+present|these\s+days|recently|lately|previously|"
         r"as\s+soon\s+as\s+possible|soon|the\s+near\s+future|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|"
         r"the\s+long\s+run|the\s+(?:distant\s+|near\s+|foreseeable\s+)?future|the\s+(?:recent\s+|distant\s+)?past|"
         r"(?:the\s+)?coming\s+(?:days|weeks|months|years)|in\s+recent\s+(?:times|memory))\b)",
         "DATE",
         n.norm_reference,
-        check_the_past,
+        plain(check_the_past),
     ),
-    _rule("now", r"(?i:\b(?:right\s+|just\s+)?(?P<t>now)\b(?![-’']))", "DATE", n.norm_reference),
+    _rule("now", r"(?i:\b(?:right\s+|just\s+)?(?P<t>now)\b(?![-’']))", "DATE", n.norm_reference, plain()),
     _rule(
         "time-word",
-        r"(?i:\b(?:current|recent|future(?:\s+(?:quarters|years|months|weeks|days|generations))?)\b)",
+        r"(?i:\b(?:current|future(?:\s+(?:quarters|years|months|weeks|days|generations))?)\b)",
         "DATE",
         n.norm_reference,
-        check_adjective,
+        plain(check_adjective),
     ),
     _rule(
         "at-the-time",
         r"(?i:\bat\s+(?P<t>(?:the|that)\s+time)\b(?!\s+(?:of|when|that|it|to)\b))",
         "DATE",
         n.norm_reference,
+        plain(),
     ),
 )
 

@@ -18,6 +18,11 @@ _SCHEDULE_WORDS = frozenset(
     {"slated", "scheduled", "set", "due", "expected", "planned", "poised", "timetabled", "penciled", "pencilled"}
 )
 _VERBAL = frozenset({"VERB", "AUX"})
+_INTENT_LEMMAS = frozenset(
+    {"plan", "expect", "hope", "want", "intend", "aim", "seek", "promise", "threaten", "vow", "agree", "decide"}
+    | {"prepare", "propose", "schedule", "slate", "set", "need", "try", "wish", "pledge", "urge", "ask", "order"}
+    | {"likely", "due", "go", "able", "ready", "continue", "have", "call", "tell", "allow", "invite"}
+)
 
 
 def governing_verb(span: Span) -> Token | None:
@@ -57,8 +62,8 @@ def tense_of_verb(verb: Token, depth: int = 0) -> Tense | None:
     lowers = {a.lower_ for a in auxes}
     if lowers & _FUTURE_AUX or any(a.tag_ == "MD" for a in auxes) or verb.tag_ == "MD":
         return "future"
-    if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children):
-        return "future"
+    if any(c.tag_ == "TO" for c in verb.children):
+        return _tense_of_infinitive(verb, depth)
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
     if verb.tag_ == "VBN":
@@ -70,3 +75,46 @@ def tense_of_verb(verb: Token, depth: int = 0) -> Tense | None:
     if depth < 2 and verb.head is not verb and verb.head.pos_ in _VERBAL:
         return tense_of_verb(verb.head, depth + 1)
     return None
+
+
+def _tense_of_infinitive(verb: Token, depth: int) -> Tense | None:
+    """An infinitive points forward from an intention ("plans to meet Friday") or follows its head."""
+    head = verb.head
+    if head is verb:
+        return None
+    if head.lemma_ in _INTENT_LEMMAS or head.lower_ in _SCHEDULE_WORDS:
+        return "future"
+    if head.lemma_ == "be" and verb.dep_ in ("xcomp", "attr", "ccomp"):  # "is to resume trading Tuesday"
+        return "future" if head.tag_ in ("VBZ", "VBP") else "past"
+    if head.pos_ in _VERBAL and depth < 2:
+        return tense_of_verb(head, depth + 1)
+    return None
+
+
+_REPORTING = frozenset(
+    {"say", "tell", "report", "announce", "confirm", "deny", "insist", "claim", "add", "note", "warn", "state"}
+    | {"disclose", "acknowledge", "estimate", "predict", "argue", "write", "quote", "cite", "show", "indicate"}
+)
+_EVENT_NOUNS = frozenset(
+    {"deadline", "meeting", "vote", "summit", "talks", "hearing", "election", "session", "visit", "trip"}
+    | {"ceremony", "conference", "game", "match", "launch", "opening", "auction", "rally", "debate", "trial"}
+)
+
+
+def leaning_of_span(span: Span, tense: Tense | None) -> Tense | None:
+    """Which side of the article date a bare weekday falls on, refining the clause tense.
+
+    A possessive weekday names a past event ("Wednesday's ruling") unless the event is a scheduled
+    one ("Friday's deadline"); a present tense that is not reporting speech ("meets Monday", "the
+    vote is Friday") looks ahead, while "says Monday" reports the day itself or one just gone.
+    """
+    last = span[-1]
+    following = span.doc[last.i + 1] if last.i + 1 < len(span.doc) else None
+    if following is not None and following.tag_ == "POS":
+        return "future" if last.head.lemma_ in _EVENT_NOUNS else "past"
+    if tense != "present":
+        return tense
+    verb = governing_verb(span)
+    if verb is None or verb.lemma_ in _REPORTING or verb.tag_ not in ("VBZ", "VBP", "VBG"):
+        return tense
+    return "future"
