@@ -3,7 +3,8 @@
 The Markdown briefing is the artefact editors review and download: YAML front matter
 holding the structured extraction (every fact with its character span), then a readable
 body. The source text is written with Pandoc-style bracketed spans (``[text]{#s-3}``) so
-every sentence, quote, actor mention and date has an anchor the facts above link to.
+every sentence, quote, actor mention and date has an anchor the facts above link to, and
+each highlighted mention, date and quote links back to its fact.
 Article text is escaped: nothing in it can become Markdown or HTML markup.
 """
 
@@ -11,16 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import yaml
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
+from briefgen.text import slugify
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&])")
-_LINE_START = re.compile(r"^(\s*)(?:([#+\-=])|(\d+)([.)]))", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&!#~])")
+_LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
 KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
 
 
@@ -30,7 +33,7 @@ def escape_md(text: str) -> str:
 
 
 def _escape_line_start(text: str) -> str:
-    """Escape what would open a heading, list or setext underline at the start of a line."""
+    """Escape what would open a list or setext underline at the start of a line (``#`` is always escaped)."""
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if m[2] else m[1] + m[3] + "\\" + m[4], text)
 
 
@@ -48,13 +51,26 @@ def sentence_index(extraction: Extraction, span: Span) -> int | None:
     return None
 
 
-def _evidence(extraction: Extraction, span: Span) -> str:
-    number = sentence_index(extraction, span)
-    return f"[¶](#s-{number} \"the sentence it came from\")" if number else ""
+def evidence_link(extraction: Extraction, span: Span | None) -> str:
+    """A link to the sentence a fact came from, or nothing when no sentence holds it."""
+    number = sentence_index(extraction, span) if span is not None else None
+    if number is None:
+        return ""
+    return f'[¶{number}](#s-{number} "evidence: sentence {number} of the source text"){{.evidence}}'
+
+
+def anchor_id(actor_id: str) -> str:
+    """A safe anchor / folder name for an actor id, whatever the extractor produced."""
+    return slugify(actor_id)
 
 
 def actor_url(actor_id: str) -> str:
-    return f"../../actors/{actor_id}/"
+    """The actor's page, from a briefing page (links name index.html so file:// works)."""
+    return f"../../actors/{anchor_id(actor_id)}/index.html"
+
+
+def tag_url(tag: str) -> str:
+    return f"../../tags/{slugify(tag)}/index.html"
 
 
 # ---------------------------------------------------------------- structured data
@@ -86,6 +102,7 @@ def quote_data(quote: Quote) -> dict[str, object]:
         else None,
         "actor": quote.actor_id,
         "cue": quote.cue,
+        "cue_span": _span(quote.cue_span) if quote.cue_span else None,
         "sentence": _span(quote.sentence),
         "confidence": round(quote.confidence, 3),
     }
@@ -106,6 +123,7 @@ def timex_data(timex: TimeExpression) -> dict[str, object]:
         "actor": timex.actor_id,
         "conflict": timex.conflict,
         "sentence": _span(timex.sentence),
+        "confidence": round(timex.confidence, 3),
     }
 
 
@@ -126,6 +144,28 @@ def extraction_to_data(article: Article, extraction: Extraction) -> dict[str, ob
         "failed": list(extraction.failed),
         "problems": [p.message for p in extraction.problems],
     }
+
+
+# ---------------------------------------------------------------- links between facts
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where a briefing's facts link to: actor pages by site-wide id (merged across briefings)."""
+
+    actor_ids: Mapping[str, str]
+
+    def actor(self, actor_id: str) -> str:
+        return actor_url(self.actor_ids.get(actor_id, actor_id))
+
+
+def actor_link(actor: Actor, links: Links) -> str:
+    return f"[{escape_md(actor.name)}]({links.actor(actor.id)})"
+
+
+def timeline_points(extraction: Extraction) -> list[tuple[int, TimeExpression]]:
+    """The time expressions listed in the timeline, each with its 1-based anchor number (``time-N``)."""
+    return [(n, t) for n, t in enumerate(extraction.timeline, 1) if t.type in ("DATE", "TIME") or t.is_deadline]
 
 
 # ---------------------------------------------------------------- summary
@@ -152,95 +192,130 @@ def upcoming_deadlines(extraction: Extraction, after: dt.date | None) -> list[Ti
     return [t for t in extraction.timeline if t.is_deadline and t.date and (after is None or t.date >= after)]
 
 
-def summary_lines(article: Article, extraction: Extraction) -> list[str]:
+def summary_lines(article: Article, extraction: Extraction, links: Links | None = None) -> list[str]:
     """The summary: the lead, who matters most, what is coming, and how much was said."""
-    lines = [escape_md(lead_sentences(article, extraction))]
+    links = links or Links({})
+    lines = [escape_md(lead_sentences(article, extraction)), ""]
     people = [a for a in extraction.actors if a.kind == "person"][:4]
     if people:
-        lines.append("")
-        lines.append("- **Key people:** " + ", ".join(escape_md(_label(a)) for a in people) + ".")
-    orgs = [a for a in extraction.actors if a.kind != "person"][:4]
-    if orgs:
-        lines.append("- **Also involved:** " + ", ".join(escape_md(a.name) for a in orgs) + ".")
-    for timex in upcoming_deadlines(extraction, article.date)[:3]:
+        lines.append("- **Key people:** " + ", ".join(_label(a, links) for a in people) + ".")
+    others = [a for a in extraction.actors if a.kind != "person"][:4]
+    if others:
+        lines.append("- **Also involved:** " + ", ".join(actor_link(a, links) for a in others) + ".")
+    numbers = {id(t): n for n, t in timeline_points(extraction)}
+    for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
         what = f" — {escape_md(timex.event)}" if timex.event else ""
-        lines.append(f"- **Deadline {format_date(timex.date)}**{what}.")
+        lines.append(f"- **Deadline:** [{format_date(timex.date)}](#time-{numbers[id(timex)]}){what}.")
     if extraction.quotes:
         speakers = {q.actor_id or (q.speaker.text if q.speaker else None) for q in extraction.quotes} - {None}
-        lines.append(f"- **{len(extraction.quotes)} quotes** from {len(speakers)} speakers.")
+        count = len(extraction.quotes)
+        said = f"from {_plural(len(speakers), 'speaker')}" if speakers else "none attributed"
+        lines.append(f"- **[{_plural(count, 'quote')}](#quotes)** {said}.")
     return lines
 
 
-def _label(actor: Actor) -> str:
-    return f"{actor.name} ({actor.roles[0][0]})" if actor.roles else actor.name
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _label(actor: Actor, links: Links) -> str:
+    role = f" ({escape_md(actor.roles[0][0])})" if actor.roles else ""
+    return actor_link(actor, links) + role
 
 
 # ---------------------------------------------------------------- body sections
 
 
-def actor_lines(extraction: Extraction) -> list[str]:
-    lines = ["## Key actors", ""]
+def _distinct_roles(actor: Actor) -> list[tuple[str, Span]]:
+    seen: dict[str, tuple[str, Span]] = {}
+    for text, span in actor.roles:
+        seen.setdefault(" ".join(text.split()).casefold(), (text, span))
+    return list(seen.values())
+
+
+def actor_lines(extraction: Extraction, links: Links | None = None) -> list[str]:
+    links = links or Links({})
+    lines = ["{#actors}", "## Key actors", ""]
     if not extraction.actors:
         return [*lines, "*No actors were identified.*", ""]
     for actor in extraction.actors:
-        role = f" — {escape_md(actor.roles[0][0])}" if actor.roles else ""
-        first = actor.mentions[0].span if actor.mentions else None
-        evidence = f" {_evidence(extraction, actor.roles[0][1] if actor.roles else first)}" if first else ""
+        parts = [
+            f"[{escape_md(actor.name)}]({links.actor(actor.id)}){{#a-{anchor_id(actor.id)} .actor}}",
+            KIND_LABELS[actor.kind],
+        ]
+        roles = _distinct_roles(actor)
+        if roles:
+            parts.append(
+                ", ".join(f"{escape_md(text)} {evidence_link(extraction, span)}".rstrip() for text, span in roles)
+            )
         count = len(actor.mentions)
-        lines.append(
-            f"- [{escape_md(actor.name)}]({actor_url(actor.id)}){{.actor data-actor={actor.id}}}"
-            f" ({KIND_LABELS[actor.kind]}){role} · {count} mention{'s' if count != 1 else ''}{evidence}"
-        )
+        first = actor.mentions[0].span if actor.mentions else None
+        parts.append(f"{_plural(count, 'mention')} {evidence_link(extraction, first)}".rstrip())
+        lines.append("- " + " · ".join(parts))
     return [*lines, ""]
 
 
-def quote_lines(article: Article, extraction: Extraction) -> list[str]:
-    lines = ["## Quotes", ""]
+def speaker_text(quote: Quote, actors: Mapping[str, Actor], links: Links) -> str:
+    """Who said it: the actor (linked) and, when the text names them differently, the words it uses."""
+    actor = actors.get(quote.actor_id or "")
+    if actor is not None:
+        who = actor_link(actor, links)
+        if quote.speaker and quote.speaker.text.casefold() not in actor.name.casefold():
+            who += f" (as “{escape_md(quote.speaker.text)}”)"
+        return who
+    if quote.speaker is not None:
+        return escape_md(quote.speaker.text)
+    return "*unattributed*"
+
+
+def quote_lines(article: Article, extraction: Extraction, links: Links | None = None) -> list[str]:
+    links = links or Links({})
+    lines = ["{#quotes}", "## Quotes", ""]
     if not extraction.quotes:
         return [*lines, "*No quotations.*", ""]
     actors = {a.id: a for a in extraction.actors}
     for number, quote in enumerate(extraction.quotes, 1):
-        actor = actors.get(quote.actor_id or "")
-        if actor is not None:
-            who = f"[{escape_md(actor.name)}]({actor_url(actor.id)})"
-            if quote.speaker and quote.speaker.text.casefold() not in actor.name.casefold():
-                who += f" (“{escape_md(quote.speaker.text)}”)"
-        elif quote.speaker is not None:
-            who = escape_md(quote.speaker.text)
-        else:
-            who = "*unattributed*"
         cue = f", {escape_md(quote.cue)}" if quote.cue else ""
-        partial = " *(partial)*" if quote.kind == "partial" else ""
+        notes = " *(partial quote)*" if quote.kind == "partial" else ""
         lines.append(f"> [{escape_md(quote.span.slice(article.text))}]{{#quote-{number}}}")
         lines.append(">")
-        lines.append(f"> — {who}{cue}{partial} {_evidence(extraction, quote.span)}")
+        lines.append(
+            f"> — {speaker_text(quote, actors, links)}{cue}{notes} {evidence_link(extraction, quote.span)}".rstrip()
+        )
         lines.append("")
     return lines
 
 
-def timeline_lines(article: Article, extraction: Extraction) -> list[str]:
-    lines = ["## Timeline", ""]
-    points = [t for t in extraction.timeline if t.type in ("DATE", "TIME")]
+def timeline_lines(article: Article, extraction: Extraction, links: Links | None = None) -> list[str]:
+    links = links or Links({})
+    lines = ["{#timeline}", "## Timeline", ""]
+    points = timeline_points(extraction)
     if not points:
         return [*lines, "*No dated events.*", ""]
-    lines += ["| When | Said as | What | |", "|---|---|---|---|"]
-    for timex in sorted(points, key=lambda t: (t.date or dt.date.max, t.span.start)):
-        when = escape_md(_when(timex))
+    actors = {a.id: a for a in extraction.actors}
+    for number, timex in sorted(points, key=lambda p: (p[1].date or dt.date.max, p[1].span.start)):
+        parts = [f"[**{escape_md(_when(timex))}**]{{#time-{number}}}"]
         if timex.is_deadline:
-            when = f"**{when}** · deadline"
+            parts.append("[deadline]{.badge .deadline}")
         what = escape_md(timex.event or _sentence_text(article, timex.sentence, 90))
+        actor = actors.get(timex.actor_id or "")
+        if actor is not None:
+            what += f" ({actor_link(actor, links)})"
+        parts.append(what)
+        said = f"said as “{escape_md(timex.text)}” {evidence_link(extraction, timex.span)}".rstrip()
+        parts.append(said)
         if timex.conflict:
-            what += f" *(conflicting reading: {escape_md(timex.conflict)})*"
-        lines.append(f"| {when} | “{escape_md(timex.text)}” | {what} | {_evidence(extraction, timex.span)} |")
+            parts.append(f"*conflicting reading: {escape_md(timex.conflict)}*")
+        lines.append("- " + " · ".join(parts))
     return [*lines, ""]
 
 
 def _when(timex: TimeExpression) -> str:
-    if timex.value is None:
+    if timex.value is None and timex.date is None:
         return "unresolved"
-    if timex.date is not None and timex.granularity == "day":
+    if timex.date is not None and timex.granularity in ("day", None):
         return format_date(timex.date)
-    return timex.value
+    return timex.value or timex.date.isoformat()  # type: ignore[union-attr]
 
 
 def _sentence_text(article: Article, span: Span, limit: int) -> str:
@@ -251,68 +326,92 @@ def _sentence_text(article: Article, span: Span, limit: int) -> str:
 # ---------------------------------------------------------------- source text with anchors
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A stretch of source text to wrap: a span with attributes, or a link back to its fact."""
+
+    span: Span
+    attrs: str  # e.g. "#s-3 .sentence"
+    href: str | None = None
+    after: str = ""  # Markdown put right after the closing bracket (a back-link chip)
+
+
 def _escape_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
 
 
-def _highlights(extraction: Extraction) -> list[tuple[Span, str]]:
-    marks: list[tuple[Span, str]] = [
-        (sentence, f"{{#s-{number} .sentence}}") for number, sentence in enumerate(extraction.sentences, 1)
-    ]
+def highlights(extraction: Extraction) -> list[Mark]:
+    """Every anchor and highlight in the source text; mentions and dates link back to their facts."""
+    marks = [Mark(sentence, f"#s-{n} .sentence") for n, sentence in enumerate(extraction.sentences, 1)]
     for number, quote in enumerate(extraction.quotes, 1):
-        marks.append((quote.span, f"{{#q-{number} .quote}}"))
+        chip = f'[Q{number}](#quote-{number} "quote {number} in the Quotes section"){{.backref}}'
+        marks.append(Mark(quote.span, f"#q-{number} .quote", after=chip))
     for actor in extraction.actors:
+        aid = anchor_id(actor.id)
         for mention in actor.mentions:
-            marks.append((mention.span, f"{{.actor data-actor={actor.id}}}"))
+            marks.append(Mark(mention.span, f".actor data-actor={aid}", href=f"#a-{aid}"))
+        for _, span in actor.roles:
+            marks.append(Mark(span, f".role data-actor={aid}"))
+    listed = dict((id(t), n) for n, t in timeline_points(extraction))
     for timex in extraction.timeline:
-        marks.append((timex.span, "{.date .deadline}" if timex.is_deadline else "{.date}"))
+        attrs = ".date .deadline" if timex.is_deadline else ".date"
+        number = listed.get(id(timex))
+        marks.append(Mark(timex.span, attrs, href=f"#time-{number}" if number else None))
     return marks
 
 
-def mark_up(text: str, start: int, end: int, marks: Iterable[tuple[Span, str]]) -> str:
-    """Escape ``text[start:end]`` and wrap each properly nested mark in a bracketed span.
+def mark_up(text: str, start: int, end: int, marks: Iterable[Mark]) -> str:
+    """Escape ``text[start:end]`` and wrap each properly nested mark in a bracketed span or link.
 
     A mark that crosses one already open (not nested in it) is left out rather than
-    producing broken markup.
+    producing broken markup; a link inside a link becomes a plain span.
     """
     inside = sorted(
-        ((s, attrs) for s, attrs in marks if start <= s.start < s.end <= end), key=lambda m: (m[0].start, -m[0].end)
+        (m for m in marks if start <= m.span.start < m.span.end <= end), key=lambda m: (m.span.start, -m.span.end)
     )
     out: list[str] = []
-    stack: list[tuple[int, str]] = []  # (end, attributes) of open spans
+    stack: list[tuple[int, str]] = []  # (end, closing markup) of open marks
+    links_open = 0
     position = start
 
     def close_until(limit: int) -> None:
-        nonlocal position
+        nonlocal position, links_open
         while stack and stack[-1][0] <= limit:
-            span_end, attrs = stack.pop()
-            out.append(_escape_inline(text[position:span_end]) + "]" + attrs)
+            span_end, closing = stack.pop()
+            links_open -= closing.startswith("](")
+            out.append(_escape_inline(text[position:span_end]) + closing)
             position = span_end
 
-    for span, attrs in inside:
-        close_until(span.start)
-        if stack and span.end > stack[-1][0]:
+    for mark in inside:
+        close_until(mark.span.start)
+        if stack and mark.span.end > stack[-1][0]:
             continue
-        out.append(_escape_inline(text[position : span.start]) + "[")
-        position = span.start
-        stack.append((span.end, attrs))
+        out.append(_escape_inline(text[position : mark.span.start]) + "[")
+        position = mark.span.start
+        if mark.href and not links_open:
+            stack.append((mark.span.end, f"]({mark.href}){{{mark.attrs}}}{mark.after}"))
+            links_open += 1
+        else:
+            stack.append((mark.span.end, f"]{{{mark.attrs}}}{mark.after}"))
     close_until(end)
     out.append(_escape_inline(text[position:end]))
     return _escape_line_start("".join(out))
 
 
 def source_lines(article: Article, extraction: Extraction) -> list[str]:
-    lines = ["## Source text", ""]
-    marks = _highlights(extraction)
+    lines = [
+        "{#source}",
+        "## Source text",
+        "",
+        "{.legend}",
+        "Highlighted: [quotes]{.quote}, [actors]{.actor}, [roles]{.role}, [dates]{.date} and "
+        "[deadlines]{.date .deadline}. Each links back to its entry above.",
+        "",
+    ]
+    marks = highlights(extraction)
     for paragraph in article.paragraphs:
-        start, end = paragraph.span.start, paragraph.span.end
-        if paragraph.kind == "heading":
-            lines.append(f"### {escape_md(paragraph.span.slice(article.text))}")
-        else:
-            lines.append(mark_up(article.text, start, end, marks))
-        lines.append("")
-    if article.byline:
-        lines += [f"*Byline: {escape_md(article.byline)}*", ""]
+        marked = mark_up(article.text, paragraph.span.start, paragraph.span.end, marks)
+        lines += [f"### {marked}" if paragraph.kind == "heading" else marked, ""]
     return lines
 
 
@@ -326,29 +425,47 @@ def front_matter(article: Article, extraction: Extraction, summary: str) -> dict
     return data
 
 
-def compose_briefing(article: Article, extraction: Extraction, config: SiteConfig | None = None) -> Briefing:
-    """The Markdown briefing: front matter with the extraction, then summary, actors, quotes, timeline, source."""
-    summary = lead_sentences(article, extraction)
-    meta = front_matter(article, extraction, summary)
-    header = [f"# {escape_md(article.title)}", ""]
+def header_lines(article: Article, extraction: Extraction) -> list[str]:
     facts = [format_date(article.date)]
     if article.byline:
         facts.append(f"by {escape_md(article.byline)}")
     if article.sources:
         facts.append("Sources: " + ", ".join(escape_md(s) for s in article.sources))
-    header += ["*" + " · ".join(facts) + "*", ""]
+    lines = [f"# {escape_md(article.title)}", "", "{.meta}", " · ".join(facts), ""]
+    if article.tags:
+        tags = ", ".join(f"[{escape_md(t)}]({tag_url(t)}){{.tag}}" for t in article.tags)
+        lines += ["{.tags}", f"Tags: {tags}", ""]
     if extraction.failed:
-        header += [f"> **Note:** extraction of {', '.join(extraction.failed)} failed for this article; "
-                   "those sections are incomplete.", ""]  # fmt: skip
+        lines += [f"> **Note:** extraction of {', '.join(extraction.failed)} failed for this article; "
+                  "those sections are incomplete.", ""]  # fmt: skip
+    return lines
+
+
+def compose_briefing(
+    article: Article,
+    extraction: Extraction,
+    config: SiteConfig | None = None,
+    *,
+    actor_ids: Mapping[str, str] | None = None,
+) -> Briefing:
+    """The Markdown briefing: front matter with the extraction, then summary, actors, quotes, timeline, source.
+
+    ``actor_ids`` maps this article's actor ids to site-wide ones (actors merged across briefings),
+    so actor links go to the merged page.
+    """
+    links = Links(dict(actor_ids or {}))
+    summary = lead_sentences(article, extraction)
+    meta = front_matter(article, extraction, summary)
     body = [
-        *header,
+        *header_lines(article, extraction),
+        "{#summary}",
         "## Summary",
         "",
-        *summary_lines(article, extraction),
+        *summary_lines(article, extraction, links),
         "",
-        *actor_lines(extraction),
-        *quote_lines(article, extraction),
-        *timeline_lines(article, extraction),
+        *actor_lines(extraction, links),
+        *quote_lines(article, extraction, links),
+        *timeline_lines(article, extraction, links),
         *source_lines(article, extraction),
     ]
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)

@@ -3,7 +3,9 @@
 ``render_site`` is a plain function from the composed briefings and the config to a
 mapping of output paths (POSIX, relative to the output folder) to bytes; nothing is
 written here. Templates in the site's ``templates/`` override the packaged defaults
-file by file.
+file by file. Every page is at a pretty URL (``briefings/<slug>/index.html``) and
+links relatively, naming ``index.html``, so the site works from ``file://`` and under
+any sub-path.
 """
 
 from __future__ import annotations
@@ -16,12 +18,29 @@ from pathlib import Path
 import jinja2
 
 from briefgen import __version__
-from briefgen.compose import format_date
+from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Briefing
+from briefgen.registry import Registry
+from briefgen.site.actors import ActorIndex, SiteActor, index_actors
+from briefgen.site.dates import as_of_date
+from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_date, split_deadlines
+from briefgen.site.feeds import (
+    FEED_PATH,
+    JSON_PATH,
+    SITEMAP_PATH,
+    absolute_base,
+    atom_feed,
+    briefings_json,
+    site_url,
+    sitemap,
+)
+from briefgen.site.ical import ICS_PATH, deadlines_calendar
+from briefgen.text import slugify
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+KIND_GROUPS = (("person", "People"), ("org", "Organisations"), ("place", "Places"))
 
 
 class TemplateProblem(Exception):
@@ -37,6 +56,20 @@ class Page:
     path: str  # output path, e.g. "briefings/slug/index.html"
     template: str
     context: dict[str, object]
+    section: str = ""  # the navigation entry it belongs to
+    lastmod: dt.date | None = None  # for the sitemap; None keeps it out
+
+
+def briefing_href(briefing: Briefing) -> str:
+    return f"briefings/{briefing.article.slug}/index.html"
+
+
+def actor_href(actor_id: str) -> str:
+    return f"actors/{actor_id}/index.html"
+
+
+def tag_href(tag: str) -> str:
+    return f"tags/{slugify(tag)}/index.html"
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
@@ -54,6 +87,10 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.filters["longdate"] = format_date
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.filters["anchor"] = anchor_id
+    env.filters["kindlabel"] = lambda kind: KIND_LABELS.get(kind, kind)
+    env.filters["plural"] = lambda count, noun: f"{count} {noun}{'' if count == 1 else 's'}"
+    env.globals.update(briefing_href=briefing_href, actor_href=actor_href, tag_href=tag_href)
     return env
 
 
@@ -63,12 +100,18 @@ def root_for(path: str) -> str:
     return "../" * depth
 
 
-def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> bytes:
+def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, shared: dict[str, object]) -> bytes:
+    root = root_for(page.path)
+    if page.path == "404.html":  # served at any depth: only root-anchored links work there
+        root = absolute_base(config) or "/"
     context = {
         "site": config,
-        "root": root_for(page.path),
+        "root": root,
+        "canonical": canonical_url(page, config),
         "page_path": page.path,
+        "section": page.section,
         "generator": f"briefgen {__version__}",
+        **shared,
         **page.context,
     }
     try:
@@ -79,6 +122,13 @@ def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> byte
         name, line = _template_frame(exc)
         raise TemplateProblem(name or page.template, line, f"{type(exc).__name__}: {exc}") from exc
     return html.encode("utf-8")
+
+
+def canonical_url(page: Page, config: SiteConfig) -> str | None:
+    """The page's absolute pretty URL, for ``<link rel=canonical>``; None without a base URL."""
+    if absolute_base(config) is None or page.lastmod is None:
+        return None
+    return site_url(config, page.path.removesuffix("index.html"))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
@@ -108,32 +158,148 @@ def sort_newest_first(briefings: Sequence[Briefing]) -> list[Briefing]:
     return sorted(briefings, key=lambda b: (b.article.date or dt.date.min, b.article.slug), reverse=True)
 
 
-def site_pages(briefings: Sequence[Briefing], config: SiteConfig) -> list[Page]:
-    ordered = sort_newest_first(briefings)
-    pages = [Page("index.html", "index.html", {"briefings": ordered[: config.recent_count], "all_count": len(ordered)})]
-    for briefing in ordered:
-        pages.append(Page(f"briefings/{briefing.article.slug}/index.html", "briefing.html", briefing_context(briefing)))
+def relink(briefing: Briefing, actors: ActorIndex, config: SiteConfig) -> Briefing:
+    """Recompose a briefing whose actors were merged under other ids, so its links reach the merged pages."""
+    ids = actors.ids_for(briefing.article.slug)
+    if all(slugify(local) == site for local, site in ids.items()):
+        return briefing
+    return compose_briefing(briefing.article, briefing.extraction, config, actor_ids=ids)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def tag_groups(briefings: Sequence[Briefing]) -> list[tuple[str, str, list[Briefing]]]:
+    """(name, slug, briefings newest first) per tag; tags differing only in case or punctuation share a page."""
+    groups: dict[str, tuple[str, list[Briefing]]] = {}
+    for briefing in briefings:
+        for tag in dict.fromkeys(briefing.article.tags):
+            _, members = groups.setdefault(slugify(tag), (tag, []))
+            if briefing not in members:
+                members.append(briefing)
+    return sorted(((name, slug, members) for slug, (name, members) in groups.items()), key=lambda g: g[1])
+
+
+def actor_groups(actors: Sequence[SiteActor]) -> list[tuple[str, str, list[SiteActor]]]:
+    return [(kind, label, [a for a in actors if a.kind == kind]) for kind, label in KIND_GROUPS]
+
+
+def top_actors(actors: Sequence[SiteActor], count: int = 10) -> list[SiteActor]:
+    return sorted(actors, key=lambda a: (-a.briefing_count, -a.mention_count, a.name.casefold()))[:count]
+
+
+def site_pages(
+    briefings: Sequence[Briefing], config: SiteConfig, actors: ActorIndex, deadlines: Sequence[Deadline]
+) -> list[Page]:
+    """Every HTML page of the site; ``briefings`` newest first."""
+    as_of = as_of_date(briefings)
+    newest = (briefings[0].article.date if briefings else None) or as_of
+    upcoming, past, undated = split_deadlines(deadlines, as_of)
+    pages = [
+        Page(
+            "index.html",
+            "index.html",
+            {
+                "briefings": list(briefings[: config.recent_count]),
+                "all_count": len(briefings),
+                "upcoming": upcoming[:8],
+                "upcoming_count": len(upcoming),
+                "top_actors": top_actors(actors.actors),
+            },
+            "home",
+            newest,
+        ),
+        Page("briefings/index.html", "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
+    ]
+    for briefing in briefings:
+        pages.append(
+            Page(
+                briefing_href(briefing),
+                "briefing.html",
+                briefing_context(briefing),
+                "briefings",
+                briefing.article.date or as_of,
+            )
+        )
+    pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(actors.actors)}, "actors", newest))
+    for actor in actors.actors:
+        latest = (actor.appearances[0].briefing.article.date if actor.appearances else None) or as_of
+        pages.append(Page(actor_href(actor.id), "actor.html", {"actor": actor}, "actors", latest))
+    for old, new in sorted(actors.redirects().items()):
+        pages.append(Page(actor_href(old), "redirect.html", {"target": f"../{new}/index.html"}, "actors"))
+    pages.append(
+        Page(
+            "deadlines/index.html",
+            "deadlines.html",
+            {
+                "upcoming": group_by_date(upcoming),
+                "past": group_by_date(past),
+                "undated": undated,
+                "count": len(deadlines),
+            },
+            "deadlines",
+            newest,
+        )
+    )
+    tags = tag_groups(briefings)
+    pages.append(Page("tags/index.html", "tags.html", {"tags": tags}, "tags", newest))
+    for name, slug, members in tags:
+        pages.append(Page(f"tags/{slug}/index.html", "tag.html", {"tag": name, "briefings": members}, "tags", newest))
+    pages.append(Page("search/index.html", "search.html", {}, "search", newest))
+    pages.append(Page("404.html", "404.html", {}, ""))
     return pages
 
 
-def static_files() -> dict[str, bytes]:
-    static = PACKAGE_TEMPLATES / "static"
-    return {
-        f"static/{p.relative_to(static).as_posix()}": p.read_bytes() for p in sorted(static.rglob("*")) if p.is_file()
-    }
-
-
-def render_site(briefings: Sequence[Briefing], config: SiteConfig) -> dict[str, bytes]:
-    """Every output file of the site, keyed by its path in the output folder."""
-    env = make_environment(config)
-    files = static_files()
-    site_static = config.templates_path / "static"
-    if site_static.is_dir():
-        for path in sorted(site_static.rglob("*")):
-            if path.is_file():
-                files[f"static/{path.relative_to(site_static).as_posix()}"] = path.read_bytes()
-    for briefing in briefings:
-        files[f"briefings/{briefing.article.slug}/briefing.md"] = briefing.markdown.encode("utf-8")
-    for page in site_pages(briefings, config):
-        files[page.path] = render_page(env, page, config)
+def static_files(config: SiteConfig) -> dict[str, bytes]:
+    """The packaged static assets, overridden file by file by the site's ``templates/static``."""
+    files: dict[str, bytes] = {}
+    for static in (PACKAGE_TEMPLATES / "static", config.templates_path / "static"):
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
     return files
+
+
+def render_site(
+    briefings: Sequence[Briefing],
+    config: SiteConfig,
+    *,
+    search: bool = True,
+    registry: Registry | None = None,
+) -> dict[str, bytes]:
+    """Every output file of the site, keyed by its path in the output folder.
+
+    ``search`` builds the Pagefind index (unit tests skip it); ``registry`` lets actors
+    named by one registry entry share a page even when the briefings gave them other ids.
+    """
+    env = make_environment(config)
+    ordered = sort_newest_first(briefings)
+    actors = index_actors(ordered, registry)
+    ordered = [relink(b, actors, config) for b in ordered]
+    deadlines = collect_deadlines(ordered, actors)
+    shared = {"actors_by_id": actors.by_id(), "as_of": as_of_date(ordered), "has_search": search}
+    files = static_files(config)
+    pages = site_pages(ordered, config, actors, deadlines)
+    for briefing in ordered:
+        files[f"briefings/{briefing.article.slug}/briefing.md"] = briefing.markdown.encode("utf-8")
+    for page in pages:
+        files[page.path] = render_page(env, page, config, shared)
+    files[FEED_PATH] = atom_feed(ordered, config)
+    files[ICS_PATH] = deadlines_calendar(deadlines, config)
+    files[JSON_PATH] = briefings_json(ordered, config)
+    listed = sitemap(((p.path, p.lastmod.isoformat()) for p in pages if p.lastmod), config)
+    if listed is not None:
+        files[SITEMAP_PATH] = listed
+    if search:
+        files.update(_search_files(files, config))
+    return files
+
+
+def _search_files(files: dict[str, bytes], config: SiteConfig) -> dict[str, bytes]:
+    from briefgen.site.search import SearchIndexError, search_index_files
+
+    try:
+        return search_index_files(files, config)
+    except SearchIndexError as exc:
+        raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc

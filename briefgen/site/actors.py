@@ -1,0 +1,288 @@
+"""Actors across briefings: one page per actor, however many briefings name them.
+
+Two actors of different briefings (or of one briefing) are the same actor when they
+have the same id, when the editor's registry names both, or, among persons, when one
+name is the other's surname-suffix ("Trump" / "Donald Trump") and points at no one else.
+An ambiguous suffix ("Kim" beside "Kim Jong Un" and "Kim Yo Jong") merges nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from briefgen.compose import anchor_id, sentence_index
+from briefgen.model import Actor, ActorKind, Briefing, Quote, TimeExpression
+from briefgen.registry import Registry
+from briefgen.text import slugify
+
+Key = tuple[str, str]  # (briefing slug, actor id in that briefing)
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One actor as one briefing saw it."""
+
+    briefing: Briefing
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class RoleUse:
+    text: str
+    briefing: Briefing
+    sentence: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteUse:
+    briefing: Briefing
+    quote: Quote
+    number: int  # quote-N in the briefing
+    sentence: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineUse:
+    briefing: Briefing
+    timex: TimeExpression
+    sentence: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteActor:
+    """An actor merged across briefings, with everything the site says about them."""
+
+    id: str  # site-wide id: the page is actors/<id>/index.html
+    name: str
+    kind: ActorKind
+    description: str | None
+    names: tuple[str, ...]  # every name the briefings use, canonical first
+    former_ids: tuple[str, ...]  # briefing-level ids merged into this one
+    appearances: tuple[Appearance, ...]  # newest briefing first
+    roles: tuple[RoleUse, ...]
+    quotes: tuple[QuoteUse, ...]
+    deadlines: tuple[DeadlineUse, ...]
+    co_actors: tuple[tuple[str, int], ...] = ()  # (site id, briefings shared), most shared first
+
+    @property
+    def mention_count(self) -> int:
+        return sum(len(a.actor.mentions) for a in self.appearances)
+
+    @property
+    def briefing_count(self) -> int:
+        return len({a.briefing.article.slug for a in self.appearances})
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for use in self.roles:
+            seen.setdefault(" ".join(use.text.split()).casefold(), " ".join(use.text.split()))
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ActorIndex:
+    actors: tuple[SiteActor, ...]  # by name
+    site_ids: dict[Key, str]  # briefing-level actor -> site id
+
+    def by_id(self) -> dict[str, SiteActor]:
+        return {a.id: a for a in self.actors}
+
+    def site_id(self, slug: str, actor_id: str | None) -> str | None:
+        return self.site_ids.get((slug, actor_id)) if actor_id else None
+
+    def ids_for(self, slug: str) -> dict[str, str]:
+        """One briefing's actor ids mapped to site ids (what compose needs for its links)."""
+        return {local: site for (s, local), site in self.site_ids.items() if s == slug}
+
+    def redirects(self) -> dict[str, str]:
+        """Briefing-level ids that now live under another id: old page -> new id."""
+        taken = {a.id for a in self.actors}
+        return {
+            old: actor.id for actor in self.actors for old in actor.former_ids if old != actor.id and old not in taken
+        }
+
+
+# ---------------------------------------------------------------- merging
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, item: object) -> object:
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: object, b: object) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb, key=repr)] = min(ra, rb, key=repr)
+
+
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(name.casefold().replace("’", "'").split())
+
+
+def _registry_name(actor: Actor, registry: Registry | None) -> str | None:
+    if registry is None:
+        return None
+    for surface in (actor.name, *(m.text for m in actor.mentions if m.kind == "name")):
+        entry = registry.lookup(surface)
+        if entry is not None:
+            return entry.name
+    return None
+
+
+def merge_groups(briefings: Sequence[Briefing], registry: Registry | None = None) -> list[list[Appearance]]:
+    """Group the briefings' actors into site actors (same id, registry entry, or unambiguous surname)."""
+    found = {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
+    groups = _UnionFind()
+    for key, appearance in found.items():
+        groups.union(key, ("id", appearance.actor.id))
+        entry = _registry_name(appearance.actor, registry)
+        if entry is not None:
+            groups.union(key, ("registry", entry.casefold()))
+    _merge_surnames(found, groups)
+    merged: dict[object, list[Appearance]] = defaultdict(list)
+    for key, appearance in found.items():
+        merged[groups.find(key)].append(appearance)
+    return list(merged.values())
+
+
+def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
+    """Join a person named by a surname-suffix to the one full name it can stand for."""
+    people = {key: _tokens(a.actor.name) for key, a in found.items() if a.actor.kind == "person"}
+    for short_key, short in people.items():
+        roots = {
+            groups.find(key) for key, full in people.items() if len(full) > len(short) and full[-len(short) :] == short
+        }
+        if len(roots) == 1:
+            groups.union(short_key, roots.pop())
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+def _newest_first(appearances: Iterable[Appearance]) -> list[Appearance]:
+    return sorted(
+        appearances,
+        key=lambda a: (a.briefing.article.date or dt.date.min, a.briefing.article.slug, a.actor.id),
+        reverse=True,
+    )
+
+
+def _canonical(group: Sequence[Appearance], registry: Registry | None) -> tuple[str, str, Actor]:
+    """The name and id that stand for the group, and its most representative actor.
+
+    The registry's name when an entry covers the group; else the fullest, most mentioned name.
+    """
+    best = max(
+        (a.actor for a in group),
+        key=lambda a: (len(_tokens(a.name)), len(a.mentions), a.name[:1].isupper(), a.name),
+    )
+    entries = sorted({e for a in group if (e := _registry_name(a.actor, registry)) is not None})
+    if entries:
+        return entries[0], slugify(entries[0]), best
+    return best.name, anchor_id(best.id), best
+
+
+def _kind(group: Sequence[Appearance], canonical: Actor) -> ActorKind:
+    counts = Counter(a.actor.kind for a in group)
+    best = max(counts.values())
+    return canonical.kind if counts[canonical.kind] == best else sorted(k for k, c in counts.items() if c == best)[0]
+
+
+def _site_actor(site_id: str, group: Sequence[Appearance], registry: Registry | None) -> SiteActor:
+    name, _, canonical = _canonical(group, registry)
+    ordered = _newest_first(group)
+    entry = registry.lookup(name) if registry is not None else None
+    names = [name, *sorted({a.actor.name for a in group} - {name})]
+    description = (entry.description if entry else None) or next(
+        (a.actor.description for a in ordered if a.actor.description), None
+    )
+    roles = [
+        RoleUse(" ".join(text.split()), a.briefing, sentence_index(a.briefing.extraction, span))
+        for a in ordered
+        for text, span in a.actor.roles
+    ]
+    if entry is not None and entry.role and not roles:
+        roles.append(RoleUse(entry.role, ordered[0].briefing, None))
+    return SiteActor(
+        id=site_id,
+        name=name,
+        kind=_kind(group, canonical),
+        description=description,
+        names=tuple(names),
+        former_ids=tuple(sorted({anchor_id(a.actor.id) for a in group})),
+        appearances=tuple(ordered),
+        roles=tuple(roles),
+        quotes=(),
+        deadlines=(),
+    )
+
+
+def _attach_facts(actor: SiteActor, local_ids: set[Key]) -> SiteActor:
+    """The quotes and deadlines the briefings attribute to this actor."""
+    quotes: list[QuoteUse] = []
+    deadlines: list[DeadlineUse] = []
+    for briefing in dict.fromkeys(a.briefing for a in actor.appearances):
+        slug, extraction = briefing.article.slug, briefing.extraction
+        for number, quote in enumerate(extraction.quotes, 1):
+            if (slug, quote.actor_id) in local_ids:
+                quotes.append(QuoteUse(briefing, quote, number, sentence_index(extraction, quote.span)))
+        for timex in extraction.timeline:
+            if timex.is_deadline and (slug, timex.actor_id) in local_ids:
+                deadlines.append(DeadlineUse(briefing, timex, sentence_index(extraction, timex.span)))
+    return _replace(actor, quotes=tuple(quotes), deadlines=tuple(deadlines))
+
+
+def _replace(actor: SiteActor, **changes: object) -> SiteActor:
+    return dataclasses.replace(actor, **changes)  # type: ignore[arg-type]
+
+
+def _co_actors(actors: Sequence[SiteActor]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each actor, the others named in the same briefings, most shared first."""
+    present: dict[str, set[str]] = defaultdict(set)
+    for actor in actors:
+        for appearance in actor.appearances:
+            present[appearance.briefing.article.slug].add(actor.id)
+    mentions = {a.id: a.mention_count for a in actors}
+    names = {a.id: a.name.casefold() for a in actors}
+    result: dict[str, tuple[tuple[str, int], ...]] = {}
+    for actor in actors:
+        shared: Counter[str] = Counter()
+        for slug in {a.briefing.article.slug for a in actor.appearances}:
+            shared.update(present[slug] - {actor.id})
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], -mentions[item[0]], names[item[0]]))
+        result[actor.id] = tuple(ranked)
+    return result
+
+
+def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None) -> ActorIndex:
+    """Every actor of the site, merged across briefings, with their roles, quotes, deadlines and company."""
+    groups = merge_groups(briefings, registry)
+    groups.sort(key=lambda g: min(repr((a.briefing.article.slug, a.actor.id)) for a in g))
+    actors: list[SiteActor] = []
+    site_ids: dict[Key, str] = {}
+    taken: set[str] = set()
+    for group in groups:
+        base = _canonical(group, registry)[1]
+        site_id, n = base, 2
+        while site_id in taken:
+            site_id, n = f"{base}-{n}", n + 1
+        taken.add(site_id)
+        local = {(a.briefing.article.slug, a.actor.id) for a in group}
+        actors.append(_attach_facts(_site_actor(site_id, group, registry), local))
+        site_ids.update(dict.fromkeys(local, site_id))
+    company = _co_actors(actors)
+    actors = [_replace(a, co_actors=company[a.id]) for a in actors]
+    actors.sort(key=lambda a: (a.name.casefold(), a.id))
+    return ActorIndex(actors=tuple(actors), site_ids=site_ids)

@@ -1,0 +1,121 @@
+"""Machine-readable views: the Atom feed, the sitemap and the JSON of every extraction.
+
+feedgen stamps the current time by default; here every date is set from the articles
+(or ``SOURCE_DATE_EPOCH``), so the same content gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from feedgen.feed import FeedGenerator
+
+from briefgen import __version__
+from briefgen.compose import extraction_to_data
+from briefgen.config import SiteConfig
+from briefgen.model import Briefing
+from briefgen.site.dates import as_of_date, day_start, site_updated
+
+FEED_PATH = "feed.xml"
+JSON_PATH = "briefings.json"
+SITEMAP_PATH = "sitemap.xml"
+
+
+def absolute_base(config: SiteConfig) -> str | None:
+    """The configured base URL with a trailing slash, when it is absolute (http or https)."""
+    base = config.base_url.strip()
+    if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def briefing_path(briefing: Briefing) -> str:
+    return f"briefings/{briefing.article.slug}/index.html"
+
+
+def site_url(config: SiteConfig, path: str) -> str:
+    """The absolute URL of an output path (relative when no base URL is configured)."""
+    base = absolute_base(config)
+    return urljoin(base, path) if base else path
+
+
+def _feed_id(config: SiteConfig) -> str:
+    return absolute_base(config) or f"urn:briefgen:{config.title}"
+
+
+def atom_feed(briefings: Sequence[Briefing], config: SiteConfig) -> bytes:
+    """An Atom feed of the briefings, newest first, every date taken from the articles."""
+    feed = FeedGenerator()
+    feed.id(_feed_id(config))
+    feed.title(config.title)
+    feed.subtitle(config.description)
+    feed.language(config.language)
+    feed.link(href=site_url(config, "") or "index.html", rel="alternate", type="text/html")
+    if absolute_base(config):
+        feed.link(href=site_url(config, FEED_PATH), rel="self", type="application/atom+xml")
+    feed.generator("briefgen", version=__version__)
+    feed.updated(site_updated(briefings, config))
+    for briefing in briefings:
+        article = briefing.article
+        entry = feed.add_entry(order="append")
+        url = site_url(config, briefing_path(briefing).removesuffix("index.html"))
+        entry.id(url if absolute_base(config) else f"{_feed_id(config)}:{article.slug}")
+        entry.title(article.title)
+        entry.link(href=url, rel="alternate", type="text/html")
+        when = day_start(article.date, config) if article.date else site_updated(briefings, config)
+        entry.published(when)
+        entry.updated(when)
+        entry.summary(briefing.summary or article.title, type="text")
+        if article.byline:
+            entry.author(name=article.byline)
+        for tag in article.tags:
+            entry.category(term=tag)
+    return feed.atom_str(pretty=True)
+
+
+def sitemap(pages: Iterable[tuple[str, str]], config: SiteConfig) -> bytes | None:
+    """A sitemap of (output path, last-modified ISO date) pairs; None without an absolute base URL."""
+    if absolute_base(config) is None:
+        return None
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in sorted(pages):
+        pretty = path.removesuffix("index.html")
+        lines.append(f"  <url><loc>{xml_escape(site_url(config, pretty))}</loc><lastmod>{lastmod}</lastmod></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def safe_json(data: object) -> bytes:
+    """JSON that stays inert even if pasted into HTML: ``<``, ``>`` and ``&`` are written as escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (text + "\n").encode("utf-8")
+
+
+def briefings_json(briefings: Sequence[Briefing], config: SiteConfig) -> bytes:
+    """Every briefing's structured extraction (the front matter of each briefing.md), newest first."""
+    records = []
+    for briefing in briefings:
+        record: dict[str, object] = {
+            "url": briefing_path(briefing),
+            "markdown": f"briefings/{briefing.article.slug}/briefing.md",
+        }
+        record.update(extraction_to_data(briefing.article, briefing.extraction))
+        record["summary"] = briefing.summary
+        records.append(record)
+    data = {
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "language": config.language,
+        },
+        "generator": f"briefgen {__version__}",
+        "as_of": as_of_date(briefings).isoformat(),
+        "briefings": records,
+    }
+    return safe_json(data)

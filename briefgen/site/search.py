@@ -1,0 +1,81 @@
+"""Search without a server: a Pagefind index of the rendered pages.
+
+The build publishes an in-memory mapping of files, so the pages are written to a
+temporary folder, Pagefind indexes them there, and its bundle comes back as files
+under ``pagefind/``. Only elements marked ``data-pagefind-body`` (briefings, actor
+pages) are indexed; result URLs keep ``index.html`` so they work on any static host.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from briefgen.config import SiteConfig
+
+BUNDLE = "pagefind"
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site."""
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary of ``pagefind[bin]``, run through its Python wrapper."""
+    return [sys.executable, "-m", "pagefind"]
+
+
+def _write_pages(files: Mapping[str, bytes], folder: Path) -> int:
+    count = 0
+    for path, data in sorted(files.items()):
+        pure = PurePosixPath(path)
+        if pure.suffix != ".html" or pure.is_absolute() or ".." in pure.parts:
+            continue
+        target = folder.joinpath(*pure.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        count += 1
+    return count
+
+
+def _run_pagefind(site: Path, config: SiteConfig) -> None:
+    language = (config.language or "en").split("-")[0].lower()
+    command = [
+        *pagefind_command(),
+        "--site",
+        str(site),
+        "--output-subdir",
+        BUNDLE,
+        "--keep-index-url",
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"cannot run pagefind: {exc}") from exc
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise SearchIndexError(f"pagefind failed (exit {result.returncode}): {' / '.join(detail)}")
+
+
+def search_index_files(files: Mapping[str, bytes], config: SiteConfig) -> dict[str, bytes]:
+    """The Pagefind bundle for the rendered ``files``, keyed ``pagefind/...``."""
+    with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        if _write_pages(files, site) == 0:
+            return {}
+        _run_pagefind(site, config)
+        bundle = site / BUNDLE
+        return {
+            f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
+            for p in sorted(bundle.rglob("*"))
+            if p.is_file()
+        }

@@ -1,0 +1,13 @@
+/* Starts the Pagefind UI on the search page; results link relative to wherever the site is served. */
+window.addEventListener("DOMContentLoaded", function () {
+  var element = document.getElementById("search");
+  if (!element) return;
+  if (typeof PagefindUI === "undefined") {
+    element.textContent = "The search index could not be loaded (search needs the site served over http).";
+    return;
+  }
+  var base = new URL(element.getAttribute("data-base") || "../", window.location.href).pathname;
+  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, baseUrl: base, resetStyles: false });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+});
