@@ -1,0 +1,254 @@
+"""What each name is (person, organisation, place, or no actor at all), decided per document.
+
+Each mention contributes weighted evidence: the tagger's label, the name's own words
+(designators, a gazetteer of countries and cities), and its syntax (a title before it,
+the verb it is the subject of, what it stands in apposition to). Evidence is summed over
+every mention of the same surface, so one name gets one kind across the document, and
+a bare surname inherits the kind of the full name it shortens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from briefgen.extract.actors_data import (
+    COGNITION_VERBS,
+    DEMONYMS,
+    EVENT_HEADS,
+    HONORIFICS,
+    INDEX_NOUNS,
+    NEWS_AGENCIES,
+    ORG_DESIGNATORS,
+    ORG_NOUNS,
+    PLACE_ALIASES,
+    PLACE_HEADS,
+    PLACES,
+    PRODUCT_NOUNS,
+    PRODUCT_VERBS,
+    SPEECH_VERBS,
+    TITLE_MODIFIERS,
+    TITLES,
+    words,
+)
+from briefgen.extract.actors_names import NameSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+ACTOR_KINDS = ("person", "org", "place")
+# Designators that are not also common surnames ("Jim Press", "Emily Post").
+STRONG_DESIGNATORS = words(
+    "inc|inc.|corp|corp.|corporation|co|co.|company|ltd|ltd.|llc|plc|group|party|university|ministry|department|"
+    "agency|committee|council|commission|airlines|airways|bank|institute|association|foundation|court"
+)
+ORG_PREFIXES = frozenset({"air"})  # "Air China", "Air France": airlines named after their country
+NOT_ACTORS = ("product", "event", "none")
+CAMEL_PRODUCT = re.compile(r"^[a-z]{1,2}[A-Z]")  # iPod, eBook: lower-case brand names
+LOCATIVES = frozenset({"in", "from", "to", "at", "near", "into", "outside", "via"})
+PLACE_NOUNS = frozenset({"city", "capital", "country", "town", "village", "state", "province", "region", "nation"})
+NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|di|van|von|der|den|del|la|le|bin|al|el|al-\w+)$")
+
+
+def surface_key(text: str) -> str:
+    """Case- and article-insensitive key; spelling variants of a place share one key."""
+    key = " ".join(text.replace("’", "'").split()).lower()
+    key = re.sub(r"^the ", "", key)
+    return PLACE_ALIASES.get(key, key)
+
+
+def decide_kinds(doc: Doc, spans: Iterable[NameSpan]) -> dict[str, str]:
+    """Surface key -> kind (an actor kind or one of NOT_ACTORS), from all mentions together."""
+    votes: dict[str, Counter[str]] = {}
+    labels: dict[str, Counter[str | None]] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    for span in spans:
+        key = surface_key(doc[span.start : span.end].text)
+        votes.setdefault(key, Counter()).update(mention_evidence(doc, span))
+        labels.setdefault(key, Counter())[span.label] += 1
+        words[key] = tuple(key.split())
+    for key, counts in labels.items():
+        persons, orgs = counts["person"], counts["org"]
+        if len(words[key]) == 1 and persons and 2 * persons >= orgs and words[key][0] not in ORG_DESIGNATORS:
+            votes[key]["org"] -= 0.5 * counts["org"]  # the tagger's fallback label loses to its specific one
+    _add_surname_evidence(votes, words)
+    return {key: _winner(counter) for key, counter in votes.items()}
+
+
+def _winner(votes: Counter[str]) -> str:
+    ranked = votes.most_common()
+    if not ranked or ranked[0][1] <= 0:
+        return "none"
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        tied = {ranked[0][0], ranked[1][0]}
+        if tied <= set(ACTOR_KINDS):
+            return next(k for k in ACTOR_KINDS if k in tied)
+        return "none"  # an actor tied with "not an actor": unsure, so nothing
+    return ranked[0][0]
+
+
+def _add_surname_evidence(votes: dict[str, Counter[str]], words: dict[str, tuple[str, ...]]) -> None:
+    """A one-word name that ends a longer name shares its kind: "Papermaster" after "Mark Papermaster"."""
+    full: dict[str, list[str]] = {}
+    for key, ws in words.items():
+        if len(ws) > 1:
+            full.setdefault(ws[-1], []).append(key)
+            full.setdefault(ws[0], []).append(key)
+    for key, ws in words.items():
+        if len(ws) != 1:
+            continue
+        for longer in full.get(ws[0], ()):
+            kind = _winner(votes[longer])
+            is_last = words[longer][-1] == ws[0]
+            if kind == "person" and is_last:
+                votes[key]["person"] += 3.0
+            elif kind == "org" and not is_last:
+                votes[key]["org"] += 1.5
+
+
+def mention_evidence(doc: Doc, span: NameSpan) -> Counter[str]:
+    """Weighted evidence from one mention."""
+    ev: Counter[str] = Counter()
+    tokens = doc[span.start : span.end]
+    key = surface_key(tokens.text)
+    if span.label is not None:
+        ev[span.label] += 1.0 if span.label != "person" or _is_person_shaped(tokens) else 0.0
+    _lexical_evidence(ev, key, tokens, span)
+    _context_evidence(ev, doc, span, tokens)
+    return ev
+
+
+def _is_person_shaped(tokens: Span) -> bool:
+    return all(NAME_TOKEN.match(t.text) for t in tokens) and not any(t.is_upper and len(t) > 2 for t in tokens)
+
+
+def _lexical_evidence(ev: Counter[str], key: str, tokens: Span, span: NameSpan) -> None:
+    lowers = [t.lower_ for t in tokens]
+    last = lowers[-1]
+    if key in PLACES:
+        ev["place"] += 4.0
+    if key in NEWS_AGENCIES:
+        ev["org"] += 4.0
+    if len(lowers) == 1 and (last in TITLES or last in TITLE_MODIFIERS or last in HONORIFICS or last in DEMONYMS):
+        ev["none"] += 5.0
+    designated = last in ORG_DESIGNATORS and (span.label != "person" or last in STRONG_DESIGNATORS)
+    of_phrase = len(lowers) > 2 and lowers[0] in ORG_DESIGNATORS and "of" in lowers  # "Bank of America"
+    if designated or of_phrase or lowers[0] in ORG_PREFIXES:
+        ev["org"] += 3.0
+    if last in EVENT_HEADS and span.label != "person":
+        ev["event"] += 4.0
+    if last in PLACE_HEADS and span.label != "person":
+        ev["place"] += 2.0
+    if last in ("government", "administration") and " ".join(lowers[:-1]) in PLACES | DEMONYMS:
+        ev["place"] += 5.0  # "the Canadian Government": the country acting, MEANTIME's LOC
+    if any(CAMEL_PRODUCT.match(t.text) for t in tokens):
+        ev["product"] += 6.0
+    if span.titled:
+        ev["person"] += 3.0
+
+
+def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) -> None:
+    root = tokens.root
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and not before.is_space:
+        _premodifier_evidence(ev, before, span)
+    for other in _appositions(root):
+        _noun_evidence(ev, other, weight=2.0)
+    if root.dep_ in ("compound", "nmod") and root.head.lemma_.lower() in INDEX_NOUNS and root.head.i >= span.end:
+        ev["product"] += 3.0
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        lemma = root.head.lemma_.lower()
+        ev["person"] += 1.0 if lemma in COGNITION_VERBS else 0.5 if lemma in SPEECH_VERBS else 0.0
+        if _moves_by_points(root.head):
+            ev["product"] += 3.0
+    if _is_launched(root):
+        ev["product"] += 2.0
+    if span.det and span.end - span.start == 1:
+        ev["person"] -= 1.5  # "the PowerBook", "the Mac": people rarely take an article
+    _place_pattern_evidence(ev, doc, span.start, span.end)
+    if any(c.dep_ == "relcl" and _moves_by_points(c) for c in root.children):
+        ev["product"] += 3.0
+    if any(_names_product(t) for t in _coordinated(root)):
+        ev["product"] += 2.0  # "the iPod Classic, Nano and Shuffle"
+
+
+def _premodifier_evidence(ev: Counter[str], before: Token, span: NameSpan) -> None:
+    """ "envoy Steve Witkoff", "Mr. Lee", "automaker Chrysler"."""
+    word = before.lower_
+    if word in HONORIFICS:
+        ev["person"] += 4.0
+    elif word in TITLES and (before.head.i in range(span.start, span.end) or before.text[:1].isupper()):
+        ev["person"] += 2.5
+    elif word in ORG_NOUNS and before.head.i in range(span.start, span.end):
+        ev["org"] += 2.0
+
+
+def _appositions(root: Token) -> list[Token]:
+    """Nouns in apposition with the name, either side."""
+    others = [c for c in root.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")]
+    if root.dep_ == "appos" and root.head.pos_ in ("NOUN",):
+        others.append(root.head)
+    return [o for o in others if not o.ent_type_]
+
+
+def _noun_evidence(ev: Counter[str], noun: Token, weight: float) -> None:
+    lemma = noun.lemma_.lower()
+    if lemma in INDEX_NOUNS:
+        ev["product"] += 2 * weight
+    elif lemma in PRODUCT_NOUNS or noun.lower_ in PRODUCT_NOUNS:
+        ev["product"] += weight
+    elif lemma in TITLES:
+        ev["person"] += weight
+    elif lemma in ORG_NOUNS:
+        ev["org"] += weight
+    elif lemma in PLACE_NOUNS:
+        ev["place"] += weight
+
+
+def _coordinated(root: Token) -> list[Token]:
+    """The heads coordinated with ``root`` ("A, B and C")."""
+    first = root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    members = [first]
+    for member in members:
+        members.extend(c for c in member.children if c.dep_ == "conj")
+        if len(members) > 12:
+            break
+    return [m for m in members if m.i != root.i]
+
+
+def _names_product(head: Token) -> bool:
+    return any(CAMEL_PRODUCT.match(t.text) for t in (head, *head.lefts) if t.dep_ in ("compound", "conj") or t is head)
+
+
+def _moves_by_points(verb: Token) -> bool:
+    """ "The Dow fell 340 points": an index, not an organisation."""
+    for child in verb.children:
+        if child.lemma_.lower() == "point":
+            return True
+        if child.dep_ == "prep" and any(g.lemma_.lower() == "point" for g in child.children):
+            return True
+    return False
+
+
+def _is_launched(root: Token) -> bool:
+    """The object of "unveil", "launch", "introduce" is a product."""
+    node = root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == "dobj" and node.head.lemma_.lower() in PRODUCT_VERBS
+
+
+def _place_pattern_evidence(ev: Counter[str], doc: Doc, start: int, end: int) -> None:
+    """ "Everett, Washington" / "from Toulouse in France": a place followed by its country or state."""
+    if end + 1 >= len(doc) or doc[end].text not in (",", "in"):
+        return
+    if doc[end].text == "in" and (start == 0 or doc[start - 1].lower_ not in LOCATIVES):
+        return
+    nxt = doc[end + 1]
+    two = f"{nxt.lower_} {doc[end + 2].lower_}" if end + 2 < len(doc) else ""
+    if nxt.text[:1].isupper() and (nxt.lower_ in PLACES or two in PLACES):
+        ev["place"] += 2.0
