@@ -109,11 +109,16 @@ def _in_content(problem: Problem, config: SiteConfig) -> Problem:
 
 
 def extract_all(
-    articles: list[Article], registry: Registry, config: SiteConfig, jobs: int, progress: Progress | None
+    articles: list[Article],
+    registry: Registry,
+    config: SiteConfig,
+    jobs: int,
+    progress: Progress | None,
+    scheduler: str | None = None,
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
-    for article, extraction in extract_articles(articles, registry, config, jobs, progress):
+    for article, extraction in extract_articles(articles, registry, config, jobs, progress, scheduler=scheduler):
         yield compose_briefing(article, extraction, config)
 
 
@@ -125,6 +130,7 @@ def build_site(
     strict: bool = False,
     jobs: int = 0,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the site at ``root``; publish it unless the configuration or templates are broken."""
     started = time.perf_counter()
@@ -138,7 +144,12 @@ def build_site(
     articles, read_problems = read_all(config, drafts)
     problems += read_problems
     briefings: list[Briefing] = []
-    for briefing in extract_all(articles, registry, config, jobs, progress):
+    try:
+        extracted = list(extract_all(articles, registry, config, jobs, progress, scheduler))
+    except (OSError, RuntimeError) as exc:  # a cluster that cannot be reached, workers that died
+        problems.append(Problem("error", f"extraction failed: {exc}"))
+        return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
+    for briefing in extracted:
         briefings.append(briefing)
         for p in briefing.extraction.problems:
             problems.append(Problem(p.level, p.message, f"{config.content_dir}/{briefing.article.source_path}", p.line))
@@ -200,6 +211,7 @@ def run_build_command(args: argparse.Namespace) -> int:
         strict=args.strict,
         jobs=args.jobs,
         progress=ProgressBar(not args.quiet),
+        scheduler=args.scheduler,
     )
     return report(result, strict=args.strict, quiet=args.quiet)
 

@@ -21,6 +21,7 @@ from briefgen.model import Article, Extraction
 from briefgen.registry import Registry
 
 CHUNK = 8  # articles a worker parses per task
+CONNECT_TIMEOUT_S = 5  # how long to wait for a dask scheduler
 IN_PROCESS_BELOW = 12  # fewer uncached articles than this are extracted without workers
 
 Progress = Callable[[int, int], None]
@@ -46,11 +47,30 @@ def _warm_worker() -> None:
     load_nlp()
 
 
-def run_extraction(
-    items: Sequence[tuple[str, dt.date | None]], registry: Registry, jobs: int, progress: Progress | None = None
+def run_on_cluster(
+    chunks: list[list[tuple[str, dt.date | None]]], registry: Registry, address: str
 ) -> Iterator[Extraction]:
-    """Extractions for ``items`` in order, over ``jobs`` processes."""
+    """Extract on a dask.distributed cluster; results come back in order and the cache stays local."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise RuntimeError("--scheduler needs dask.distributed: pip install 'briefgen[dask]'") from exc
+    with Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S) as client:
+        futures = client.map(_extract_chunk, chunks, registry=registry, pure=False)
+        for future in futures:
+            yield from future.result()
+
+
+def run_extraction(
+    items: Sequence[tuple[str, dt.date | None]], registry: Registry, jobs: int, scheduler: str | None = None
+) -> Iterator[Extraction]:
+    """Extractions for ``items`` in order: on a cluster, over ``jobs`` processes, or in this one."""
     if not items:
+        return
+    if scheduler:
+        yield from run_on_cluster(
+            [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)], registry, scheduler
+        )
         return
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(items) < IN_PROCESS_BELOW:
@@ -71,6 +91,7 @@ def extract_articles(
     progress: Progress | None = None,
     *,
     use_cache: bool = True,
+    scheduler: str | None = None,
 ) -> list[tuple[Article, Extraction]]:
     """Each article with its extraction, in input order; the cache is read and filled."""
     settings = extraction_settings(registry)
@@ -84,7 +105,7 @@ def extract_articles(
             progress(done, len(articles))
         fresh: list[tuple[str, Extraction]] = []
         items = [(articles[i].text, articles[i].date) for i in missing]
-        for index, extraction in zip(missing, run_extraction(items, registry, jobs), strict=True):
+        for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
             found[keys[index]] = extraction
             fresh.append((keys[index], extraction))
             done += 1
