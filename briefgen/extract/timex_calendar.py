@@ -114,8 +114,9 @@ def resolve_weekday(dct: dt.date, weekday: int, tense: Tense | None, step: int =
 def resolve_month_year(dct: dt.date, month: int, day: int | None, tense: Tense | None) -> int:
     """The year of a month (and day) named without one: the nearest occurrence, tense-biased.
 
-    An occurrence on the wrong side of the article date for the tense ("declared a dividend payable
-    Dec. 15" is fine, "was shot Oct. 23" seven months ahead is not) counts four times as far away.
+    An occurrence on the wrong side of the article date for the tense counts several times as far
+    away: "declared a dividend payable Dec. 15" in October is still this December, but "was shot
+    Oct. 23" said in May is last October.
     """
 
     def cost(year: int) -> float:
@@ -124,12 +125,13 @@ def resolve_month_year(dct: dt.date, month: int, day: int | None, tense: Tense |
         else:
             distance = (_safe_date(year, month, day) - dct).days
         wrong = (tense == "past" and distance > 0) or (tense == "future" and distance < 0)
-        return abs(distance) * (_WRONG_SIDE if wrong else 1)
+        return abs(distance) * ((_WRONG_SIDE if day is not None else _WRONG_SIDE_MONTH) if wrong else 1)
 
     return min((dct.year - 1, dct.year, dct.year + 1), key=cost)
 
 
 _WRONG_SIDE = 4
+_WRONG_SIDE_MONTH = 8  # "will be held in June" said in August is next June
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date:

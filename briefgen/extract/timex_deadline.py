@@ -1,17 +1,244 @@
-"""Deadlines (stub)."""
+"""Deadlines: future points by which something must or will happen, what happens, and whose deadline it is.
+
+A point is a deadline when its own clause gives a cue: a word just before it ("by", "no later than",
+"slated for", "due", "expires", a future "until"), a scheduling word above it in the parse ("set to
+expire on Friday"), or "deadline"/"ultimatum" in its sentence; "within ten days" marks a duration.
+A "deadline"/"ultimatum" noun in the same sentence or up to two sentences before links the point to
+its owner ("Trump's deadline" -> the actor whose mention covers "Trump") and to any arithmetic
+reading of it ("two days before the deadline"); when that reading gives another date, the
+disagreement is reported in ``conflict`` and the explicit date is kept.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
-from briefgen.model import Actor, TimeExpression
+from dateutil.relativedelta import relativedelta
+
+from briefgen.extract.timex_calendar import shift
+from briefgen.extract.timex_tense import governing_verb, scheduled_on_path, tense_of_span
+from briefgen.model import Actor, Span, TimeExpression
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+_LEFT_CUE = re.compile(
+    r"(?i:\b(?P<cue>no\s+later\s+than|not\s+later\s+than|by|due(?:\s+(?:on|by|in|at))?|"
+    r"(?:slated|scheduled|set|planned|timetabled)\s+(?:for|on)|expires?\s+(?:on|at|in)?|expiring\s+(?:on|at|in)?|"
+    r"deadline\s+(?:of|is|on|for)?|ultimatum\s+(?:of|expires|ends)?|until|till)\s*)$"
+)
+_CUE_TAIL = re.compile(
+    r"(?<!slated)(?<!scheduled)(?<!planned)(?<!timetabled)(?<!set) (?:on|at|in|is|of|for|ends|expires)$"
+)
+_DEADLINE_NOUNS = frozenset({"deadline", "ultimatum", "cutoff", "cut-off"})
+_SENTENCE_CUES = frozenset({"deadline", "ultimatum", "expire", "due"})
+_WITHIN = re.compile(r"(?i)^(?:within|no\s+more\s+than|up\s+to)\b")
+_EVENT_DEPS = frozenset({"dobj", "prt", "dative", "attr", "acomp", "xcomp", "oprd", "ccomp"})
+_OWNER_VERBS = frozenset({"set", "give", "issue", "impose", "extend", "announce", "declare", "lay"})
+_MAX_EVENT_TOKENS = 14
+_DURATION = re.compile(r"^P(\d+)([DWMY])$")
+_RELATIVE_TO_DEADLINE = re.compile(r"^\s+(?P<dir>before|after|ahead\s+of)\s+(?:the\s+|\S+['’]s\s+|\S+\s+\S+['’]s\s+)?$")
 
 
 def mark_deadlines(
     doc: Doc, dct: dt.date | None, timexes: tuple[TimeExpression, ...], actors: tuple[Actor, ...]
 ) -> tuple[TimeExpression, ...]:
-    return timexes
+    """``timexes`` with deadline cues, events, owners and conflicting readings filled in."""
+    sentences = list(doc.sents)
+    nouns = [t for t in doc if t.lower_ in _DEADLINE_NOUNS]
+    readings = _relative_readings(doc, dct, timexes, nouns)
+    out = []
+    for timex in timexes:
+        span = doc.char_span(timex.span.start, timex.span.end, alignment_mode="expand")
+        if span is None or not _may_be_deadline(timex, dct):
+            out.append(timex)
+            continue
+        cue = _own_cue(doc, span, timex, dct)
+        if cue is None:
+            out.append(timex)
+            continue
+        noun = _linked_noun(span, nouns, sentences)
+        out.append(
+            dataclasses.replace(
+                timex,
+                is_deadline=True,
+                deadline_cue=cue,
+                event=_describe_event(span) or (_describe_noun_event(noun) if noun is not None else None),
+                actor_id=_owner(noun, actors) if noun is not None else None,
+                conflict=_conflict(timex, readings.get(noun.i) if noun is not None else None),
+            )
+        )
+    return tuple(out)
+
+
+def _may_be_deadline(timex: TimeExpression, dct: dt.date | None) -> bool:
+    if timex.type == "DURATION":
+        return bool(_WITHIN.match(timex.text)) and timex.tense != "past"
+    if timex.type not in ("DATE", "TIME") or (timex.value or "").endswith("_REF"):
+        return False
+    if dct is None or timex.date is None:
+        return timex.tense == "future"
+    return _period_end(timex) >= dct
+
+
+def _period_end(timex: TimeExpression) -> dt.date:
+    assert timex.date is not None
+    unit = {"week": "week", "month": "month", "quarter": "quarter", "year": "year", "decade": "decade"}.get(
+        timex.granularity or "day"
+    )
+    return shift(timex.date, 1, unit) - dt.timedelta(days=1) if unit else timex.date
+
+
+def _own_cue(doc: Doc, span: SpacySpan, timex: TimeExpression, dct: dt.date | None) -> str | None:
+    """The cue in the expression's own clause, as written ("slated for", "by", "deadline")."""
+    if timex.type == "DURATION":
+        return " ".join(timex.text.split()[:1]).lower()
+    sentence = span.sent
+    left = doc.text[max(sentence.start_char, timex.span.start - 40) : timex.span.start]
+    match = _LEFT_CUE.search(left)
+    if match is not None:
+        return _CUE_TAIL.sub("", " ".join(match["cue"].lower().split()))
+    word = scheduled_on_path(span)
+    if word is not None:
+        return word
+    if timex.tense == "past":
+        return None
+    for token in sentence:
+        if token.lemma_.lower() in _SENTENCE_CUES or token.lower_ in _DEADLINE_NOUNS:
+            return token.lower_
+    return None
+
+
+def _linked_noun(span: SpacySpan, nouns: list[Token], sentences: list[SpacySpan]) -> Token | None:
+    """The "deadline" this point states: in its sentence, else in one of the two sentences before."""
+    index = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
+    if index is None:
+        return None
+    for back in range(3):
+        if index - back < 0:
+            break
+        sentence = sentences[index - back]
+        here = [t for t in nouns if sentence.start <= t.i < sentence.end]
+        if here:
+            return min(here, key=lambda t: abs(t.i - span.start))
+    return None
+
+
+def _owner(noun: Token, actors: tuple[Actor, ...]) -> str | None:
+    """The actor whose deadline it is: the possessor ("Trump's deadline") or who set it."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if not owners and noun.dep_ == "dobj" and noun.head.lemma_ in _OWNER_VERBS:
+        owners = [c for c in noun.head.children if c.dep_ == "nsubj"]
+    for owner in owners:
+        where = Span(owner.idx, owner.idx + len(owner.text))
+        for actor in actors:
+            if any(m.span.overlaps(where) for m in actor.mentions):
+                return actor.id
+    return None
+
+
+def _describe_event(span: SpacySpan) -> str | None:
+    """What happens by the deadline: the subject of "slated/scheduled/due", else the verb phrase."""
+    verb = governing_verb(span)
+    if verb is None:
+        return None
+    if verb.lower_ in ("slated", "scheduled", "set", "due", "expected", "planned") or verb.lemma_ == "be":
+        subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
+        if subjects and subjects[0].pos_ not in ("PRON",):
+            return _phrase(subjects[0].subtree, span)
+    if verb.pos_ == "AUX":
+        return None
+    parts = [verb]
+    for child in verb.children:
+        if child.dep_ in _EVENT_DEPS:
+            parts.extend(child.subtree)
+    if len(parts) == 1:  # "the permit expires on Aug. 20": an intransitive verb needs its subject
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
+                parts.extend(child.subtree)
+    return _phrase(parts, span)
+
+
+def _describe_noun_event(noun: Token) -> str | None:
+    """ "deadline for Russia to accept a peace plan" -> "Russia to accept a peace plan"."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            return _phrase([t for t in child.subtree if t is not child], None)
+        if child.dep_ in ("acl", "relcl"):
+            return _phrase(child.subtree, None)
+    return None
+
+
+def _phrase(tokens: object, exclude: SpacySpan | None) -> str | None:
+    kept = sorted(
+        {t.i: t for t in tokens if exclude is None or not (exclude.start <= t.i < exclude.end)}.values(),  # type: ignore[attr-defined]
+        key=lambda t: t.i,
+    )
+    if exclude is not None:
+        kept = [
+            t for t in kept if not (t.dep_ == "prep" and any(exclude.start <= c.i < exclude.end for c in t.children))
+        ]
+    kept = [t for t in kept if not t.is_punct or t.text in ("-", "'")]
+    if not kept or len(kept) > _MAX_EVENT_TOKENS:
+        kept = kept[:_MAX_EVENT_TOKENS]
+    text = "".join(t.text_with_ws for t in kept).strip()
+    return text or None
+
+
+def _relative_readings(
+    doc: Doc, dct: dt.date | None, timexes: tuple[TimeExpression, ...], nouns: list[Token]
+) -> dict[int, tuple[dt.date, str]]:
+    """Dates implied for deadline nouns by "<duration> before/after the deadline", keyed by noun index."""
+    readings: dict[int, tuple[dt.date, str]] = {}
+    for timex in timexes:
+        amount = _DURATION.match(timex.value or "") if timex.type == "DURATION" else None
+        if amount is None:
+            continue
+        for noun in nouns:
+            between = doc.text[timex.span.end : noun.idx]
+            match = _RELATIVE_TO_DEADLINE.match(between)
+            if match is None:
+                continue
+            anchor = _clause_anchor(doc, timex, timexes, dct)
+            if anchor is None:
+                continue
+            delta = _delta(int(amount.group(1)), amount.group(2))
+            # "X comes two days before the deadline": the deadline is two days after X.
+            implied = anchor + delta if match["dir"].lower() != "after" else anchor - delta
+            readings[noun.i] = (implied, doc.text[timex.span.start : noun.idx + len(noun.text)])
+    return readings
+
+
+def _clause_anchor(
+    doc: Doc, timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None
+) -> dt.date | None:
+    """The time of the clause a relative reading hangs on: a point in the same sentence, else the dct."""
+    for other in timexes:
+        if other is not timex and other.sentence == timex.sentence and other.granularity == "day":
+            return other.date
+    span = doc.char_span(timex.span.start, timex.span.end, alignment_mode="expand")
+    if span is None or tense_of_span(span) == "past":
+        return None
+    return dct
+
+
+def _delta(amount: int, unit: str) -> relativedelta:
+    return {
+        "D": relativedelta(days=amount),
+        "W": relativedelta(weeks=amount),
+        "M": relativedelta(months=amount),
+        "Y": relativedelta(years=amount),
+    }[unit]
+
+
+def _conflict(timex: TimeExpression, reading: tuple[dt.date, str] | None) -> str | None:
+    if reading is None or timex.date is None or timex.granularity != "day":
+        return None
+    implied, phrase = reading
+    if implied == timex.date:
+        return None
+    return f'"{phrase}" implies {implied.isoformat()}, not {timex.date.isoformat()}'

@@ -56,7 +56,8 @@ ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
 }  # fmt: skip
-VAGUE_QUANTITIES = ("a few", "few", "several", "many", "some", "a number of", "numerous", "a couple of")
+VAGUE_QUANTITIES = ("a few", "few", "several", "many", "some", "a number of", "numerous")
+COUPLE = r"(?:a\s+)?couple(?:\s+of)?"
 DECADE_WORDS: dict[str, int] = {
     "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5,
     "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9,
@@ -73,7 +74,9 @@ def alternation(words: object) -> str:
 _NUMBER_WORD = alternation([*ONES, *TENS])
 NUMBER_WORDS = rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}|hundred|thousand|and))*)"
 NUMERAL = r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|\d+/\d)"
-QUANTITY = rf"(?:{NUMERAL}|{NUMBER_WORDS}|a|an|{alternation(VAGUE_QUANTITIES)}|a\s+hundred|a\s+thousand|a\s+dozen)"
+QUANTITY = (
+    rf"(?:{NUMERAL}|{NUMBER_WORDS}|{COUPLE}|a|an|{alternation(VAGUE_QUANTITIES)}|a\s+hundred|a\s+thousand|a\s+dozen)"
+)
 UNIT_WORDS = (
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies))"
 )
@@ -102,7 +105,7 @@ def parse_number(text: str) -> float | None:
         return 1.0
     if t == "a dozen":
         return 12.0
-    if t in ("a couple of", "a couple"):
+    if t in ("a couple of", "a couple", "couple of", "couple"):
         return 2.0
     match = re.fullmatch(r"(\d+(?:\.\d+)?)?\s*(?:(\d)/(\d))?", t)
     if match and (match.group(1) or match.group(2)):

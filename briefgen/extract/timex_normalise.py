@@ -310,10 +310,10 @@ def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
         )
         return Reading("DATE", f"{resolve_season_year(need_dct(ctx), season, direction)}-{season}")
     unit = "year" if word in ("fiscal year", "calendar year") else unit_of(word)
-    if rel in ("the past", "the last") and unit in ("day", "week", "month", "quarter", "weekend"):
-        return Reading(
-            "DURATION", _duration_value(1.0, unit if unit != "weekend" else "day", 2 if unit == "weekend" else 1)
-        )
+    if rel in ("the past", "the last"):  # "over the past decade": the stretch up to now
+        if unit == "weekend":
+            return Reading("DURATION", "P2D")
+        return Reading("DURATION", _duration_value(1.0, unit))
     base_unit = "week" if unit == "weekend" else unit
     if rel in ("that", "the same"):
         anchor = need_ref(ctx)
@@ -325,8 +325,6 @@ def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
     else:
         anchor = need_dct(ctx)
         step = _step_of(rel)
-    if rel in ("the past", "the last") and unit == "decade":
-        return Reading("DATE", name_period(shift(anchor, -5, "year"), "decade"))
     return Reading("DATE", name_period(shift(anchor, step, base_unit), unit))
 
 
@@ -429,7 +427,7 @@ def norm_clock(m: re.Match[str], ctx: Context) -> Reading:
     if hour > 24 or minute > 59:
         raise Unresolved
     if _group(m, "w"):
-        day = resolve_weekday(need_dct(ctx), WEEKDAYS[m["w"].lower()], ctx.tense)
+        day = resolve_weekday(need_dct(ctx), WEEKDAYS[m["w"].lower()], ctx.leaning)
     else:
         day = need_ref(ctx) if ctx.ref is not None and ctx.dct is not None else need_dct(ctx)
     return Reading("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}")

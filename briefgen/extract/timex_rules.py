@@ -274,6 +274,14 @@ RULES: tuple[Rule, ...] = (
         check_name,
     ),
     _rule(
+        "month-day-second",
+        rf"\b(?P<m>{MONTH_NAME})\s+{DAY_NUMBER}\s*(?:and|or|to|through|-|–)\s*(?P<t>(?P<d>{DAY_NUMBER}))\b"
+        rf"(?:,?\s+(?P<y>{YEAR4})\b)?(?!\s*(?:%|percent)|[:.,]\d)",
+        "DATE",
+        n.norm_month_day,
+        check_name,
+    ),
+    _rule(
         "day-month",
         rf"\b(?P<d>{DAY_NUMBER})\s+(?:of\s+)?(?P<m>{MONTH_NAME})(?![a-z])(?:,?\s+(?P<y>{YEAR4})\b)?",
         "DATE",
@@ -316,7 +324,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "the-quarter",
         r"(?i:\b(?P<rel>the(?:\s+(?:latest|most\s+recent|recent|just[\s-]ended|past|last|previous|current|next|coming))?"
-        r"|this|last|next)\s+quarter\b(?![\s-]+(?:century|of|point|mile)|s|-))",
+        r"|this|last|next)\s+quarter\b(?![\s-]+(?:century|of|point|mile)|s|-)"
+        r"|\bthe\s+(?:latest|most\s+recent|just[\s-]ended)\s+period\b)",
         "DATE",
         n.norm_the_quarter,
         plain(),
@@ -456,9 +465,30 @@ RULES: tuple[Rule, ...] = (
         "bare-units",
         r"(?i:\b(?:for|in|over|within|after|during|recent|past|coming|few|took|takes|lasted|spent|than)\s+(?:the\s+)?"
         r"(?P<t>(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b"
-        r"(?!\s+(?:of|old|later|earlier|before|after)\b))",
+        r"(?!\s+(?:of|old|later|earlier|ago)\b))",
         "DURATION",
         n.norm_bare_units,
+    ),
+    _rule(
+        "year-duration",
+        r"(?i:\bthe\s+(?:fiscal\s+|calendar\s+)?year(?=\s+(?:ended|ending|to\s+date)\b)|\bthe\s+fiscal\s+year\b)",
+        "DURATION",
+        lambda m, c: n.Reading("DURATION", "P1Y"),
+        plain(),
+    ),
+    _rule(
+        "while",
+        r"(?i:\b(?:for|in|after|within)\s+(?P<t>a\s+(?:long\s+|short\s+|little\s+|good\s+)?while)\b)",
+        "DURATION",
+        lambda m, c: n.Reading("DURATION", "PXX"),
+    ),
+    _rule(
+        "units-ago",
+        r"(?i:\b(?:just\s+|only\s+)?(?:days|weeks|months|years|decades)\s+(?:ago|earlier|before)\b(?=\s*[.,;:!?)]))"
+        r"|(?i:\b(?:just\s+|only\s+)?(?:days|weeks|months|years|decades)\s+ago\b)",
+        "DATE",
+        lambda m, c: n.Reading("DATE", "PAST_REF"),
+        plain(),
     ),
     _rule(
         "reference",

@@ -1,0 +1,216 @@
+"""Time expressions: recognition, TIMEX3 normalisation, tense-aware anchoring and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from briefgen.extract.timex import extract_timexes
+from briefgen.model import Actor, Mention, Span, TimeExpression
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+Parse = Callable[[str], "Doc"]
+
+SEED_DCT = dt.date(2025, 8, 6)  # a Wednesday
+SEED_PATH = Path(__file__).resolve().parents[1] / "seeds" / "000_19bf21a25ff5d78b.txt"
+# The sentences of the seed article this file tests, used when the seed is not in the checkout.
+SEED_EXCERPT = (
+    "A senior White House official said on Wednesday that planning for a face-to-face session is “well advanced.” "
+    "If it happens, it would mark the first encounter between sitting U.S. and Russian presidents since Joe Biden "
+    "met Putin in Geneva in June 2021, eight months before Russia’s full-scale invasion.\n"
+    "Trump told European leaders in a conference call that he hopes to meet Putin first and then stage a three-way "
+    "session with Ukrainian President Volodymyr Zelensky, the New York Times reported.\n"
+    "Sanctions deadline\n"
+    "The diplomatic push comes two days before Trump’s deadline for Russia to accept a peace plan or face new "
+    "penalties. After envoy Steve Witkoff met Putin on Wednesday—a discussion Trump called “great progress” but not "
+    "a breakthrough—the White House said secondary sanctions on countries trading with Russia are still slated for "
+    "Friday.\n"
+    "Trump’s frustration over stalled peace efforts has already produced a 25% surcharge on Indian imports.\n"
+    "Zelensky, in his nightly address, said pressure “works,” yet cautioned against “deception in the details.”\n"
+    "It could ease pressure after Russia’s heaviest aerial assaults of the war—strikes that Trump last week called "
+    "“disgusting.”\n"
+)
+
+
+def seed_text() -> str:
+    return SEED_PATH.read_text(encoding="utf-8") if SEED_PATH.is_file() else SEED_EXCERPT
+
+
+def trump(text: str) -> Actor:
+    start = text.index("Trump’s deadline")
+    return Actor("donald-trump", "Donald Trump", "person", (Mention(Span(start, start + 5), "Trump"),))
+
+
+def find(timexes: tuple[TimeExpression, ...], text: str, occurrence: int = 0) -> TimeExpression:
+    matches = [t for t in timexes if t.text == text]
+    assert len(matches) > occurrence, f"{text!r} not found in {[t.text for t in timexes]}"
+    return matches[occurrence]
+
+
+@pytest.fixture(scope="module")
+def seed(parse: Parse) -> tuple[TimeExpression, ...]:
+    text = seed_text()
+    return extract_timexes(parse(text), SEED_DCT, (trump(text),))
+
+
+# ------------------------------------------------------------------ the seed article
+
+
+@pytest.mark.parametrize(
+    ("text", "occurrence", "type_", "value", "date"),
+    [
+        ("Wednesday", 0, "DATE", "2025-08-06", dt.date(2025, 8, 6)),
+        ("Wednesday", 1, "DATE", "2025-08-06", dt.date(2025, 8, 6)),
+        ("Friday", 0, "DATE", "2025-08-08", dt.date(2025, 8, 8)),
+        ("June 2021", 0, "DATE", "2021-06", dt.date(2021, 6, 1)),
+        ("last week", 0, "DATE", "2025-W31", dt.date(2025, 7, 28)),
+        ("eight months", 0, "DURATION", "P8M", None),
+        ("nightly", 0, "SET", "P1D", None),
+    ],
+)
+def test_seed_values(
+    seed: tuple[TimeExpression, ...], text: str, occurrence: int, type_: str, value: str, date: dt.date | None
+) -> None:
+    timex = find(seed, text, occurrence)
+    assert (timex.type, timex.value, timex.date) == (type_, value, date)
+
+
+def test_seed_friday_is_the_deadline(seed: tuple[TimeExpression, ...]) -> None:
+    friday = find(seed, "Friday")
+    assert friday.is_deadline and friday.deadline_cue == "slated for"
+    assert friday.event == "secondary sanctions on countries trading with Russia"
+    assert friday.actor_id == "donald-trump"
+    assert friday.conflict is None  # "two days before Trump's deadline" also gives 2025-08-08
+    assert friday.tense == "future"
+
+
+def test_seed_only_friday_is_a_deadline(seed: tuple[TimeExpression, ...]) -> None:
+    assert [t.text for t in seed if t.is_deadline] == ["Friday"]
+
+
+@pytest.mark.parametrize("word", ["first", "three-way", "25%"])
+def test_seed_no_spurious_timex(seed: tuple[TimeExpression, ...], word: str) -> None:
+    start = seed_text().index(word)
+    where = Span(start, start + len(word))
+    assert not [t for t in seed if t.span.overlaps(where)]
+
+
+def test_seed_conflicting_reading_is_reported_not_picked(parse: Parse) -> None:
+    text = seed_text().replace("slated for Friday", "slated for Saturday")
+    saturday = find(extract_timexes(parse(text), SEED_DCT, (trump(text),)), "Saturday")
+    assert saturday.is_deadline and saturday.value == "2025-08-09"
+    assert saturday.conflict is not None and "2025-08-08" in saturday.conflict
+
+
+def test_spans_and_sentences_point_into_the_text(seed: tuple[TimeExpression, ...]) -> None:
+    text = seed_text()
+    for timex in seed:
+        assert timex.span.slice(text) == timex.text
+        assert timex.sentence.contains(timex.span)
+
+
+# ------------------------------------------------------------------ recognition and normalisation
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "expected"),
+    [
+        ("Officials met on Wednesday.", SEED_DCT, ("Wednesday", "DATE", "2025-08-06")),
+        ("Officials met on Wednesday.", dt.date(2025, 8, 8), ("Wednesday", "DATE", "2025-08-06")),
+        ("Officials met on Thursday.", SEED_DCT, ("Thursday", "DATE", "2025-07-31")),
+        ("The vote will take place on Friday.", SEED_DCT, ("Friday", "DATE", "2025-08-08")),
+        ("The ministers meet again Monday.", SEED_DCT, ("Monday", "DATE", "2025-08-11")),
+        ("He resigned yesterday.", SEED_DCT, ("yesterday", "DATE", "2025-08-05")),
+        ("The results come out tomorrow.", SEED_DCT, ("tomorrow", "DATE", "2025-08-07")),
+        ("Sales rose this year.", SEED_DCT, ("this year", "DATE", "2025")),
+        ("Prices rose earlier this month.", SEED_DCT, ("earlier this month", "DATE", "2025-08")),
+        ("The law takes effect next month.", SEED_DCT, ("next month", "DATE", "2025-09")),
+        ("The firm was founded in the 1990s.", SEED_DCT, ("the 1990s", "DATE", "199")),
+        ("He left the company a year ago.", SEED_DCT, ("a year ago", "DATE", "2024")),
+        ("The plant closed three weeks ago.", SEED_DCT, ("three weeks ago", "DATE", "2025-W29")),
+        ("The strike lasted three weeks.", SEED_DCT, ("three weeks", "DURATION", "P3W")),
+        ("The flight took 5 1/2 hours.", SEED_DCT, ("5 1/2 hours", "DURATION", "PT5H30M")),
+        ("Costs have tripled over the past decade.", SEED_DCT, ("the past decade", "DURATION", "P10Y")),
+        ("The summit was held in June.", SEED_DCT, ("June", "DATE", "2025-06")),
+        ("The summit will be held in June.", SEED_DCT, ("June", "DATE", "2026-06")),
+        ("The payment was due Aug. 8.", SEED_DCT, ("Aug. 8", "DATE", "2025-08-08")),
+        ("The treaty was signed on 8 August 2025.", None, ("8 August 2025", "DATE", "2025-08-08")),
+        ("The plant opens in mid-2026.", SEED_DCT, ("mid-2026", "DATE", "2026")),
+        ("Profit fell in the third quarter.", SEED_DCT, ("the third quarter", "DATE", "2025-Q3")),
+        ("They will travel this summer.", SEED_DCT, ("this summer", "DATE", "2025-SU")),
+        ("The board meets at 2 p.m. on Thursday.", SEED_DCT, ("2 p.m. on Thursday", "TIME", "2025-08-07T14:00")),
+        ("Prices are now falling.", SEED_DCT, ("now", "DATE", "PRESENT_REF")),
+        ("The bank recently cut rates.", SEED_DCT, ("recently", "DATE", "PAST_REF")),
+        ("Nobody knows what the future holds.", SEED_DCT, ("the future", "DATE", "FUTURE_REF")),
+        ("The committee meets every week.", SEED_DCT, ("every week", "SET", "P1W")),
+        ("The index is published daily.", SEED_DCT, ("daily", "SET", "P1D")),
+        ("He was born in 1961.", None, ("1961", "DATE", "1961")),
+        ("Officials met on Wednesday.", None, ("Wednesday", "DATE", None)),
+        ("Prices rose last week.", None, ("last week", "DATE", None)),
+    ],
+)
+def test_normalisation(parse: Parse, text: str, dct: dt.date | None, expected: tuple[str, str, str | None]) -> None:
+    timexes = extract_timexes(parse(text), dct)
+    assert [(t.text, t.type, t.value) for t in timexes] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was the first encounter in years of war",  # "years" alone needs a frame like "for years"
+        "They staged a three-way session.",
+        "The tariff adds a 25% surcharge.",
+        "A 52-year-old man was arrested.",
+        "He may leave the party.",
+        "April Glaspie met the president.",
+        "The paper USA Today reported it.",
+        "The army sent 1990 troops.",
+        "The house cost $2000.",
+        "Intel's 80486 chip is fast.",
+        "They discussed the current account deficit.",
+        "Protesters march on the capital.",
+    ],
+)
+def test_non_matches(parse: Parse, text: str) -> None:
+    assert extract_timexes(parse(text), SEED_DCT) == ()
+
+
+# ------------------------------------------------------------------ deadlines
+
+
+@pytest.mark.parametrize(
+    ("text", "timex", "is_deadline", "cue"),
+    [
+        ("The ministry must publish the rules by Friday.", "Friday", True, "by"),
+        ("The permit expires on Aug. 20.", "Aug. 20", True, "expires"),
+        ("The offer stands until Sept. 1.", "Sept. 1", True, "until"),
+        ("Tenants have to leave within ten days.", "within ten days", True, "within"),
+        ("The deadline is Friday.", "Friday", True, "deadline"),
+        ("The ceasefire is set to expire on Friday.", "Friday", True, "expire"),
+        ("Bids are due no later than Sept. 30.", "Sept. 30", True, "no later than"),
+        ("Officials met on Monday.", "Monday", False, None),
+        ("The offer stood until July 1.", "July 1", False, None),
+        ("The reports were filed by Tuesday.", "Tuesday", False, None),
+    ],
+)
+def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: str | None) -> None:
+    found = find(extract_timexes(parse(text), SEED_DCT), timex)
+    assert (found.is_deadline, found.deadline_cue) == (is_deadline, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("The ministry must publish the rules by Friday.", "publish the rules"),
+        ("The permit expires on Aug. 20.", "The permit expires"),
+    ],
+)
+def test_deadline_event(parse: Parse, text: str, event: str) -> None:
+    deadlines = [t for t in extract_timexes(parse(text), SEED_DCT) if t.is_deadline]
+    assert [t.event for t in deadlines] == [event]
