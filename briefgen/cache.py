@@ -26,6 +26,19 @@ ROWS = "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)"
 log = logging.getLogger(__name__)
 
 
+def extractor_code_digest() -> str:
+    """A hash of the extractors' own source, so any change to them misses the cache by itself."""
+    import briefgen.extract
+    import briefgen.nlp
+
+    digest = hashlib.sha256()
+    package = Path(briefgen.extract.__file__).parent
+    for path in [Path(briefgen.nlp.__file__), *sorted(package.rglob("*.py"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def extraction_settings(registry: Registry | None) -> str:
     """What extraction depends on besides the text and date."""
     from briefgen.extract import EXTRACTOR_VERSION
@@ -33,6 +46,7 @@ def extraction_settings(registry: Registry | None) -> str:
 
     parts = {
         "extractor": EXTRACTOR_VERSION,
+        "code": extractor_code_digest(),
         "model": hashlib.sha256(json.dumps(MODEL_SHA256, sort_keys=True).encode()).hexdigest(),
         "registry": encode(registry) if registry else None,
     }
