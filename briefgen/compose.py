@@ -248,9 +248,10 @@ def actor_lines(extraction: Extraction, links: Links | None = None) -> list[str]
             parts.append(
                 ", ".join(f"{escape_md(text)} {evidence_link(extraction, span)}".rstrip() for text, span in roles)
             )
-        count = len(actor.mentions)
-        first = actor.mentions[0].span if actor.mentions else None
-        parts.append(f"{_plural(count, 'mention')} {evidence_link(extraction, first)}".rstrip())
+        first = evidence_link(extraction, actor.mentions[0].span) if actor.mentions else ""
+        if roles and first == evidence_link(extraction, roles[0][1]):
+            first = ""  # the role's link already leads to the first mention
+        parts.append(f"{_plural(len(actor.mentions), 'mention')} {first}".rstrip())
         lines.append("- " + " · ".join(parts))
     return [*lines, ""]
 

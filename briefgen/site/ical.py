@@ -26,8 +26,13 @@ def _host(config: SiteConfig) -> str:
     return urlsplit(base).netloc if base else "briefgen.invalid"
 
 
+def inert(text: str) -> str:
+    """Calendar text some apps render as HTML: angle brackets become look-alikes, so no tag survives."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
 def _summary(deadline: Deadline, limit: int = 120) -> str:
-    what = deadline.what
+    what = inert(deadline.what)
     if len(what) > limit:
         what = what[:limit].rsplit(" ", 1)[0] + "…"
     return f"Deadline: {what}"
@@ -44,7 +49,7 @@ def deadline_event(deadline: Deadline, config: SiteConfig) -> icalendar.Event:
     event.add("dtend", deadline.date + dt.timedelta(days=1))
     event.add("summary", _summary(deadline))
     said = " ".join(deadline.timex.sentence.slice(article.text).split())
-    event.add("description", f"{said}\n\nFrom the briefing “{article.title}”.")
+    event.add("description", inert(f"{said}\n\nFrom the briefing “{article.title}”."))
     if absolute_base(config):
         event.add("url", site_url(config, briefing_path(deadline.briefing)) + f"#time-{deadline.number}")
     event.add("transp", "TRANSPARENT")
@@ -58,7 +63,7 @@ def deadlines_calendar(deadlines: Sequence[Deadline], config: SiteConfig) -> byt
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{config.title}: deadlines")
+    calendar.add("x-wr-calname", inert(f"{config.title}: deadlines"))
     calendar.add("x-wr-timezone", config.timezone)
     for deadline in deadlines:
         if deadline.date is not None:
