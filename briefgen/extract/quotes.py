@@ -1,33 +1,396 @@
-"""Quotations (baseline; replaced by the full attributor)."""
+"""Quotations and who said them.
+
+Three stages, each linear in the document: find every double-quoted stretch by its marks
+(:mod:`quotes_marks`); attribute each one to a reporting cue and its subject, first along the
+dependency tree from the quotation up, then in the sentences the quotation stands in
+(:mod:`quotes_cues`); and carry attributions to quotations that have none of their own (the
+rest of a quotation split by "he said", the next paragraph of a long quotation, a paragraph
+introduced by "X said:"). Pronoun speakers are resolved to actors by :mod:`coref`.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+import bisect
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
-from briefgen.model import Actor, Quote, Span
+from briefgen.extract.coref import PronounResolver
+from briefgen.extract.quotes_cues import (
+    RELATIVE,
+    Cue,
+    adjacent_after,
+    adjacent_before,
+    find_speaker,
+    is_cue_token,
+    iter_tree_cues,
+    make_cue,
+    nominal_between,
+    phrase_span,
+)
+from briefgen.extract.quotes_marks import QuoteSpan, find_quote_spans
+from briefgen.model import Actor, Mention, Quote, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
-QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+OWN_CONFIDENCE = 0.9
+INHERITED_CONFIDENCE = 0.7
+ADJACENT_TOKENS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    """What one quotation is attributed to, before it becomes a :class:`Quote`."""
+
+    cue: Cue | None
+    speaker: Token | None
+    confidence: float
+    inherited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Per-document lookups built once: token and sentence offsets, which quotation holds a token."""
+
+    doc: Doc
+    text: str  # doc.text, which spaCy rebuilds on every access
+    quotes: tuple[QuoteSpan, ...]
+    token_starts: list[int]
+    token_quote: list[int]  # index of the quotation holding each token, -1 outside
+    sentence_starts: list[int]
+    sentence_ends: list[int]
+    paragraph_starts: list[int]
+
+    def quote_of(self, token: Token) -> int:
+        return self.token_quote[token.i]
+
+    def outside(self, token: Token) -> bool:
+        return self.token_quote[token.i] < 0
+
+    def paragraph(self, offset: int) -> int:
+        return bisect.bisect_right(self.paragraph_starts, offset) - 1
+
+    def tokens_in(self, span: Span) -> range:
+        return range(bisect.bisect_left(self.token_starts, span.start), bisect.bisect_left(self.token_starts, span.end))
+
+    def sentences_over(self, span: Span) -> range:
+        first = max(0, bisect.bisect_right(self.sentence_starts, span.start) - 1)
+        last = max(first, bisect.bisect_left(self.sentence_starts, span.end) - 1)
+        return range(first, last + 1)
 
 
 def extract_quotes(doc: Doc, actors: tuple[Actor, ...]) -> tuple[Quote, ...]:
-    quotes = []
-    for match in QUOTED.finditer(doc.text):
-        sent = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        sentence = Span(sent.sent.start_char, sent.sent.end_char) if sent is not None else Span(match.start(), match.end())
-        quotes.append(
-            Quote(
-                span=Span(match.start(), match.end()),
-                text=match.group(1),
-                kind="direct",
-                speaker=None,
-                actor_id=None,
-                cue=None,
-                cue_span=None,
-                sentence=sentence,
-            )
-        )
+    """Every quotation in ``doc`` with the mention and actor it is attributed to."""
+    text = doc.text
+    spans = find_quote_spans(text)
+    if not spans:
+        return ()
+    index = _build_index(doc, text, spans)
+    own = [_attribute(index, k) for k in range(len(spans))]
+    attributions = _carry(index, own)
+    resolver = PronounResolver(doc, text, actors, lambda offset: _in_quote(index, offset))
+    quotes: list[Quote] = []
+    previous_actor: str | None = None
+    for quote_span, attribution in zip(spans, attributions, strict=True):
+        quote = _make_quote(index, quote_span, attribution, actors, resolver, previous_actor)
+        if quote.actor_id is not None:
+            previous_actor = quote.actor_id
+        if _keep(quote):
+            quotes.append(quote)
     return tuple(quotes)
+
+
+def _build_index(doc: Doc, text: str, spans: tuple[QuoteSpan, ...]) -> _Index:
+    token_starts = [t.idx for t in doc]
+    token_quote = [-1] * len(doc)
+    for k, quote in enumerate(spans):
+        for i in range(bisect.bisect_left(token_starts, quote.span.start), len(doc)):
+            token = doc[i]
+            if token.idx + len(token.text) > quote.span.end:
+                break
+            token_quote[i] = k
+    sentences = list(doc.sents)
+    paragraph_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    return _Index(
+        doc,
+        text,
+        spans,
+        token_starts,
+        token_quote,
+        [s.start_char for s in sentences],
+        [s.end_char for s in sentences],
+        paragraph_starts,
+    )
+
+
+def _in_quote(index: _Index, offset: int) -> bool:
+    position = bisect.bisect_right(index.token_starts, offset) - 1
+    return position >= 0 and index.token_quote[position] >= 0
+
+
+def _attribute(index: _Index, k: int) -> _Attribution:
+    """The cue and speaker found for quotation ``k`` in its own sentences."""
+    quote = index.quotes[k]
+    inside = [index.doc[i] for i in index.tokens_in(quote.span) if index.token_quote[i] == k]
+    if not inside:
+        return _Attribution(None, None, 0.0)
+    return (
+        _attribute_after(index, quote, inside[-1])
+        or _attribute_before(index, quote, inside[0])
+        or _attribute_by_tree(index, quote, inside)
+        or _Attribution(None, None, 0.0)
+    )
+
+
+def _attribute_after(index: _Index, quote: QuoteSpan, last: Token) -> _Attribution | None:
+    """``“...,” Trump barked`` / ``“...?” asked Smith``: any verb right after, with its subject there."""
+    text = index.text
+    ending = quote.inner.slice(text)[-1:] + text[quote.span.end : quote.span.end + 2].strip()[:1]
+    if last.i + 1 >= len(index.doc) or not any(ch in ",?!—–-" for ch in ending):
+        return None
+    first = index.doc[last.i + 1]
+    for verb in adjacent_after(first, ADJACENT_TOKENS, lambda t: not index.outside(t)):
+        cue = make_cue(verb)
+        speaker = find_speaker(cue, index.outside)
+        if speaker is not None and first.i <= speaker.i <= verb.i + ADJACENT_TOKENS:
+            return _Attribution(cue, speaker, OWN_CONFIDENCE)
+        if is_cue_token(verb):  # a parse that lost the subject: "“...,” Trump, 70, told CNN"
+            speaker = nominal_between(index.doc[first.i : verb.i]) or nominal_between(index.doc[verb.i + 1 :][:6])
+            if speaker is not None:
+                return _Attribution(cue, speaker, OWN_CONFIDENCE - 0.2)
+    return None
+
+
+def _attribute_before(index: _Index, quote: QuoteSpan, first: Token) -> _Attribution | None:
+    """``Issa said, “...`` / ``..., adding: “...``: a reporting verb right before the opening mark."""
+    if first.i == 0:
+        return None
+    before = index.doc[first.i - 1]
+    if not (before.text in (",", ":") or is_cue_token(before)):
+        return None
+    for verb in adjacent_before(before, ADJACENT_TOKENS, lambda t: not index.outside(t)):
+        cue = make_cue(verb)
+        speaker = find_speaker(cue, index.outside)
+        if speaker is not None:
+            return _Attribution(cue, speaker, OWN_CONFIDENCE)
+    return None
+
+
+def _attribute_by_tree(index: _Index, quote: QuoteSpan, inside: list[Token]) -> _Attribution | None:
+    """The reporting verb the quotation hangs from, else the nearest one in its sentences."""
+    members = {t.i for t in inside}
+    roots = [t for t in inside if t.head.i not in members or t.head is t]
+    frame = _frame(index, quote)
+    for token in iter_tree_cues(roots, lambda t: not index.outside(t)):
+        if frame.start <= token.idx < frame.end:
+            attribution = _from_cue(index, make_cue(token), OWN_CONFIDENCE - 0.1)
+            if attribution.speaker is not None:
+                return attribution
+    for token in _frame_cues(index, quote, frame):
+        attribution = _from_cue(index, make_cue(token), OWN_CONFIDENCE - 0.2)
+        if attribution.speaker is not None:
+            return attribution
+    return None
+
+
+def _frame(index: _Index, quote: QuoteSpan) -> Span:
+    """The sentences a quotation stands in, clipped to its paragraph."""
+    sentences = index.sentences_over(quote.span)
+    start = index.sentence_starts[sentences.start]
+    end = index.sentence_ends[sentences.stop - 1]
+    paragraph = index.paragraph(quote.span.start)
+    start = max(start, index.paragraph_starts[paragraph])
+    if paragraph + 1 < len(index.paragraph_starts):
+        end = min(end, max(quote.span.end, index.paragraph_starts[paragraph + 1]))
+    return Span(min(start, quote.span.start), max(end, quote.span.end))
+
+
+def _frame_cues(index: _Index, quote: QuoteSpan, frame: Span) -> list[Token]:
+    """Cue tokens outside every quotation in the frame, nearest to the quotation first."""
+    cues = [index.doc[i] for i in index.tokens_in(frame) if index.token_quote[i] < 0 and is_cue_token(index.doc[i])]
+
+    def distance(token: Token) -> int:
+        return token.idx - quote.span.end if token.idx >= quote.span.end else quote.span.start - token.idx + 10
+
+    return sorted(cues, key=distance)
+
+
+def _from_cue(index: _Index, cue: Cue, confidence: float) -> _Attribution:
+    speaker = find_speaker(cue, index.outside)
+    return _Attribution(cue, speaker, confidence if speaker is not None else 0.0)
+
+
+def _carry(index: _Index, own: list[_Attribution]) -> list[_Attribution]:
+    """Give quotations without a cue of their own the attribution of their neighbours.
+
+    In order: the other pieces of the same quotation, the nearest attributed quotation of the
+    same paragraph, an introduction ending in a colon, and for a paragraph of nothing but
+    quotation, the quotation that ends the paragraph before (or opens the one after).
+    """
+    result = list(own)
+    for k, attribution in enumerate(own):
+        if attribution.speaker is not None:
+            continue
+        donor = (
+            _chain_donor(index, result, k)
+            or _paragraph_donor(index, result, own, k)
+            or _intro_donor(index, k)
+            or _neighbour_paragraph_donor(index, result, own, k)
+        )
+        if donor is not None:
+            result[k] = replace(donor, confidence=INHERITED_CONFIDENCE, inherited=True)
+    return result
+
+
+def _chain_donor(index: _Index, done: list[_Attribution], k: int) -> _Attribution | None:
+    chain = index.quotes[k].chain
+    j = k + 1
+    while j < len(done) and index.quotes[j].chain == chain:
+        if done[j].speaker is not None:
+            return done[j]
+        j += 1
+    j = k - 1
+    while j >= 0 and index.quotes[j].chain == chain:
+        if done[j].speaker is not None:
+            return done[j]
+        j -= 1
+    return None
+
+
+def _paragraph_donor(index: _Index, done: list[_Attribution], own: list[_Attribution], k: int) -> _Attribution | None:
+    """The nearest quotation of the same paragraph that has a speaker (earlier ones first)."""
+    paragraph = index.paragraph(index.quotes[k].span.start)
+    j = k - 1
+    while j >= 0 and index.paragraph(index.quotes[j].span.start) == paragraph:
+        if done[j].speaker is not None:
+            return done[j]
+        j -= 1
+    j = k + 1
+    while j < len(own) and index.paragraph(index.quotes[j].span.start) == paragraph:
+        if own[j].speaker is not None:
+            return own[j]
+        j += 1
+    return None
+
+
+def _intro_donor(index: _Index, k: int) -> _Attribution | None:
+    """A paragraph-opening quotation introduced by the previous paragraph ("X said:")."""
+    quote = index.quotes[k]
+    paragraph = index.paragraph(quote.span.start)
+    if paragraph == 0 or index.text[index.paragraph_starts[paragraph] : quote.span.start].strip():
+        return None
+    previous_text = index.text[: index.paragraph_starts[paragraph]].rstrip()
+    if not previous_text.endswith(":"):
+        return None
+    sentence = max(0, bisect.bisect_right(index.sentence_starts, len(previous_text) - 1) - 1)
+    tokens = [index.doc[i] for i in index.tokens_in(Span(index.sentence_starts[sentence], len(previous_text)))]
+    cues = [t for t in tokens if index.outside(t) and is_cue_token(t)]
+    for token in sorted(cues, key=lambda t: len(list(t.ancestors))):
+        attribution = _from_cue(index, make_cue(token), INHERITED_CONFIDENCE)
+        if attribution.speaker is not None:
+            return attribution
+    roots = [t for t in tokens if t.dep_ == "ROOT"]
+    subjects = [c for r in roots for c in r.children if c.dep_ in ("nsubj", "nsubjpass") and index.outside(c)]
+    return _Attribution(None, subjects[0], INHERITED_CONFIDENCE) if subjects else None
+
+
+def _neighbour_paragraph_donor(
+    index: _Index, done: list[_Attribution], own: list[_Attribution], k: int
+) -> _Attribution | None:
+    """For a paragraph that is only quotation: the quotation closing the previous paragraph, else
+    the one opening the next."""
+    quote = index.quotes[k]
+    paragraph = index.paragraph(quote.span.start)
+    start = index.paragraph_starts[paragraph]
+    end = index.paragraph_starts[paragraph + 1] if paragraph + 1 < len(index.paragraph_starts) else len(index.text)
+    if not _only_quotation(index, Span(start, end)):
+        return None
+    j = k - 1
+    while j >= 0 and index.paragraph(index.quotes[j].span.start) == paragraph:
+        j -= 1
+    if j >= 0 and done[j].speaker is not None and index.paragraph(index.quotes[j].span.start) >= paragraph - 2:
+        return done[j]
+    j = k + 1
+    while j < len(own) and index.paragraph(index.quotes[j].span.start) == paragraph:
+        j += 1
+    if j < len(own) and own[j].speaker is not None and index.paragraph(index.quotes[j].span.start) <= paragraph + 2:
+        return own[j]
+    return None
+
+
+def _only_quotation(index: _Index, paragraph: Span) -> bool:
+    """Whether a paragraph holds no words outside quotation marks."""
+    return not any(index.token_quote[i] < 0 and index.doc[i].is_alpha for i in index.tokens_in(paragraph))
+
+
+def _make_quote(
+    index: _Index,
+    quote_span: QuoteSpan,
+    attribution: _Attribution,
+    actors: tuple[Actor, ...],
+    resolver: PronounResolver,
+    previous_actor: str | None,
+) -> Quote:
+    text = index.text
+    sentences = index.sentences_over(quote_span.span)
+    sentence = Span(
+        min(index.sentence_starts[sentences.start], quote_span.span.start),
+        max(index.sentence_ends[sentences.stop - 1], quote_span.span.end),
+    )
+    speaker_mention: Mention | None = None
+    actor_id: str | None = None
+    if attribution.speaker is not None:
+        speaker_mention, actor = _speaker_mention(index, attribution.speaker, actors, resolver, previous_actor)
+        actor_id = actor.id if actor is not None else None
+    cue = attribution.cue
+    return Quote(
+        span=quote_span.span,
+        text=quote_span.inner.slice(text),
+        kind=_kind(text, quote_span),
+        speaker=speaker_mention,
+        actor_id=actor_id,
+        cue=cue.text if cue is not None else None,
+        cue_span=cue.span if cue is not None else None,
+        sentence=sentence,
+        confidence=attribution.confidence if speaker_mention is not None else 0.5,
+    )
+
+
+def _speaker_mention(
+    index: _Index, head: Token, actors: tuple[Actor, ...], resolver: PronounResolver, previous_actor: str | None
+) -> tuple[Mention, Actor | None]:
+    """The speaker's mention (the actor's own when one covers the head) and its actor."""
+    head_span = Span(head.idx, head.idx + len(head.text))
+    if head.pos_ == "PRON" or head.lower_ in RELATIVE:
+        mention = Mention(head_span, head.text, "pronoun")
+        if head.lower_ in RELATIVE and head.head.head is not head.head:
+            antecedent = head.head.head
+            return mention, _actor_at(actors, Span(antecedent.idx, antecedent.idx + len(antecedent.text)))[0]
+        return mention, resolver.resolve(head, previous_actor)
+    actor, actor_mention = _actor_at(actors, head_span)
+    if actor_mention is not None:
+        return actor_mention, actor
+    span = phrase_span(head, index.outside)
+    kind: Literal["name", "nominal"] = "name" if head.pos_ == "PROPN" or head.ent_type_ else "nominal"
+    return Mention(span, head.doc.char_span(span.start, span.end).text, kind), actor
+
+
+def _actor_at(actors: tuple[Actor, ...], span: Span) -> tuple[Actor | None, Mention | None]:
+    for actor in actors:
+        for mention in actor.mentions:
+            if mention.span.overlaps(span):
+                return actor, mention
+    return None, None
+
+
+def _kind(text: str, quote: QuoteSpan) -> Literal["direct", "partial"]:
+    """Direct when the quotation reads as a sentence of its own: capitalised and standing apart."""
+    inner = quote.inner.slice(text)
+    before = text[max(0, quote.span.start - 3) : quote.span.start].strip()
+    starts_clause = not before or before[-1] in ".:,?!—–-(\n" or inner[-1:] in ".?!,"
+    return "direct" if (inner[:1].isupper() or inner[:1].isdigit()) and starts_clause else "partial"
+
+
+def _keep(quote: Quote) -> bool:
+    """Leave out short unattributed stretches: scare quotes, titles, names."""
+    return quote.speaker is not None or len(quote.text.split()) > 2

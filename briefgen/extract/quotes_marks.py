@@ -22,8 +22,8 @@ MARK = re.compile(r"'''|''|``|[\"“”„‟″]")
 TAG = re.compile(r"<[a-zA-Z/][^<>\n]{0,800}>")
 OPENERS = "“„‟`"
 CLOSERS = "”″"
-OPEN_BEFORE = "([{—–-/‘'…:*_" + "\"“”`"
-CLOSE_AFTER = ",.;:!?)]}—–-’'…*_" + "\"“”"
+OPEN_BEFORE = "([{—–-/‘'…:*_" + '"“”`'
+CLOSE_AFTER = ",.;:!?)]}—–-’'…*_" + '"“”'
 MAX_OPEN = 1500  # an unterminated quotation never runs past this many characters
 
 Direction = Literal["open", "close", "either", "none"]
