@@ -52,27 +52,33 @@ def extract_timexes(doc: Doc, dct: dt.date | None, actors: tuple[Actor, ...] = (
     """Every time expression in ``doc``, normalised against the article date ``dct``."""
     found: list[TimeExpression] = []
     ref: dt.date | None = None
+    ref_period: dt.date | None = None
     for cand in find_candidates(doc):
-        timex = _build(doc, cand, dct, ref)
+        timex = _build(doc, cand, dct, (ref, ref_period))
         if timex is None:
             continue
         found.append(timex)
-        if timex.date is not None and timex.type in ("DATE", "TIME") and timex.granularity in ("day", "other"):
-            ref = timex.date
+        if timex.date is not None and timex.type in ("DATE", "TIME"):
+            ref_period = timex.date
+            if timex.granularity in ("day", "other"):
+                ref = timex.date
     return mark_deadlines(doc, dct, tuple(found), actors)
 
 
-def _build(doc: Doc, cand: Candidate, dct: dt.date | None, ref: dt.date | None) -> TimeExpression | None:
+def _build(
+    doc: Doc, cand: Candidate, dct: dt.date | None, refs: tuple[dt.date | None, dt.date | None]
+) -> TimeExpression | None:
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     tense = tense_of_span(span)
     sentence = span.sent
-    ctx = Context(dct=dct, tense=tense, ref=ref, sentence=sentence.text, leaning=leaning_of_span(span, tense))
+    leaning = leaning_of_span(span, tense)
+    ctx = Context(dct, tense, refs[0], sentence.text, leaning=leaning, ref_period=refs[1])
     try:
         reading = cand.rule.normalise(cand.match, ctx)
     except Unresolved:
-        reading = Reading(cand.rule.type, None)
+        reading = Reading("TIME" if cand.match.groupdict().get("p") else cand.rule.type, None)
     except (ValueError, KeyError, OverflowError):
         return None  # "Feb. 30", a year out of range: not a date after all
     date, granularity = read_value(reading.value) if reading.value not in _REFERENCE_VALUES else (None, None)

@@ -36,7 +36,7 @@ _CUE_TAIL = re.compile(
 )
 _DEADLINE_NOUNS = frozenset({"deadline", "ultimatum", "cutoff", "cut-off"})
 _SENTENCE_CUES = frozenset({"deadline", "ultimatum", "expire", "due"})
-_WITHIN = re.compile(r"(?i)^(?:within|no\s+more\s+than|up\s+to)\b")
+_WITHIN = re.compile(r"(?i)\b(?:within|no\s+more\s+than|no\s+later\s+than)(?=\s*$|\s)")
 _EVENT_DEPS = frozenset({"dobj", "prt", "dative", "attr", "acomp", "xcomp", "oprd", "ccomp"})
 _OWNER_VERBS = frozenset({"set", "give", "issue", "impose", "extend", "announce", "declare", "lay"})
 _MAX_EVENT_TOKENS = 14
@@ -77,7 +77,7 @@ def mark_deadlines(
 
 def _may_be_deadline(timex: TimeExpression, dct: dt.date | None) -> bool:
     if timex.type == "DURATION":
-        return bool(_WITHIN.match(timex.text)) and timex.tense != "past"
+        return timex.tense != "past"
     if timex.type not in ("DATE", "TIME") or (timex.value or "").endswith("_REF"):
         return False
     if dct is None or timex.date is None:
@@ -95,9 +95,11 @@ def _period_end(timex: TimeExpression) -> dt.date:
 
 def _own_cue(doc: Doc, span: SpacySpan, timex: TimeExpression, dct: dt.date | None) -> str | None:
     """The cue in the expression's own clause, as written ("slated for", "by", "deadline")."""
-    if timex.type == "DURATION":
-        return " ".join(timex.text.split()[:1]).lower()
     sentence = span.sent
+    if timex.type == "DURATION":
+        before = doc.text[max(sentence.start_char, timex.span.start - 20) : timex.span.start]
+        within = _WITHIN.search(before) or _WITHIN.match(timex.text)
+        return " ".join(within.group(0).lower().split()) if within else None
     left = doc.text[max(sentence.start_char, timex.span.start - 40) : timex.span.start]
     match = _LEFT_CUE.search(left)
     if match is not None:

@@ -50,6 +50,7 @@ class Context:
     ref: dt.date | None  # the last date mentioned before, for "that day", "a year earlier"
     sentence: str
     leaning: Tense | None = None  # the side of the dct a bare weekday falls on
+    ref_period: dt.date | None = None  # the last date of any granularity, for "that year"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +68,15 @@ def need_dct(ctx: Context) -> dt.date:
     return ctx.dct
 
 
-def need_ref(ctx: Context) -> dt.date:
-    if ctx.ref is not None:
-        return ctx.ref
+def need_ref(ctx: Context, unit: str = "day") -> dt.date:
+    """The date an anaphoric expression hangs on: the last day mentioned, or for coarse units any date."""
+    ref = ctx.ref_period if unit in _COARSE_UNITS else ctx.ref
+    if ref is not None:
+        return ref
     return need_dct(ctx)
+
+
+_COARSE_UNITS = frozenset({"month", "quarter", "year", "decade", "century"})
 
 
 def unit_of(word: str) -> str:
@@ -314,18 +320,28 @@ def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
         if unit == "weekend":
             return Reading("DURATION", "P2D")
         return Reading("DURATION", _duration_value(1.0, unit))
+    if unit == "weekend" and rel in ("the", "this"):
+        return Reading("DATE", name_period(_nearest_weekend(need_dct(ctx), ctx.tense), "weekend"))
     base_unit = "week" if unit == "weekend" else unit
+    has_ref = (ctx.ref_period if unit in _COARSE_UNITS else ctx.ref) is not None
     if rel in ("that", "the same"):
-        anchor = need_ref(ctx)
+        anchor = need_ref(ctx, unit)
         step = 0
-    elif rel in ("the following", "the next") and ctx.ref is not None:
-        anchor, step = ctx.ref, 1
-    elif rel in ("the previous", "the preceding") and ctx.ref is not None:
-        anchor, step = ctx.ref, -1
+    elif rel in ("the following", "the next") and has_ref:
+        anchor, step = need_ref(ctx, unit), 1
+    elif rel in ("the previous", "the preceding") and has_ref:
+        anchor, step = need_ref(ctx, unit), -1
     else:
         anchor = need_dct(ctx)
         step = _step_of(rel)
     return Reading("DATE", name_period(shift(anchor, step, base_unit), unit))
+
+
+def _nearest_weekend(dct: dt.date, tense: Tense | None) -> dt.date:
+    """The Saturday of "the weekend": the one just gone in a past clause, else the coming one."""
+    if tense == "past" or dct.weekday() >= 5:
+        return dct - dt.timedelta(days=(dct.weekday() - 5) % 7)
+    return dct + dt.timedelta(days=(5 - dct.weekday()) % 7)
 
 
 def _step_of(rel: str) -> int:
@@ -344,7 +360,7 @@ def norm_ago(m: re.Match[str], ctx: Context) -> Reading:
     if amount is None:
         return Reading("DATE", "PAST_REF" if backwards else "FUTURE_REF")
     unit = unit_of(m["u"])
-    anchor = need_dct(ctx) if direction in ("ago", "hence", "from", "back") else need_ref(ctx)
+    anchor = need_dct(ctx) if direction in ("ago", "hence", "from", "back") else need_ref(ctx, unit)
     sign = -1 if backwards else 1
     if unit in ("second", "minute", "hour"):
         return Reading("DATE", anchor.isoformat())
@@ -388,6 +404,12 @@ def _fraction(frac: float, unit: str) -> str:
 def norm_duration(m: re.Match[str], ctx: Context) -> Reading:
     unit = unit_of(m["u"])
     amount = parse_number(m["n"]) if _group(m, "n") else None
+    side = re.match(r"(?i)(?:the\s+)?(past|last|previous|preceding|next|coming)\b", m.group(0))
+    if amount is None and side is not None:  # "the past few months": a vague stretch of the past
+        backwards = side.group(1).lower() in ("past", "last", "previous", "preceding")
+        return Reading("DATE", "PAST_REF" if backwards else "FUTURE_REF")
+    if unit == "hour" and amount is not None and amount % 24 == 0:
+        unit, amount = "day", amount / 24
     if amount is not None and _group(m, "half"):
         amount += 0.5
     return Reading("DURATION", _duration_value(amount, unit))

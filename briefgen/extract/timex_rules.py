@@ -214,9 +214,12 @@ _MOD_DURATION = (
     r"(?:about|nearly|almost|approximately|roughly|some|more\s+than|less\s+than|fewer\s+than|over|under|up\s+to|"
     r"within|no\s+more\s+than|no\s+less\s+than|at\s+most|only|just|barely|around|a\s+full|well\s+over)"
 )
+# TimeBank leaves hedges outside the span ("about [two weeks]") but keeps bounds ("[nearly three years]").
+_HEDGE = r"(?:about|almost|approximately|roughly|some|over|under|within|only|just|barely|around|a\s+full|well\s+over)"
+_BOUND = r"(?:nearly|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+more\s+than|no\s+less\s+than|at\s+most)"
 _DURATION_PRE = (
     r"(?:the\s+)?(?:(?:first|last|past|next|previous|preceding|coming|latest|final|remaining|initial|following|"
-    r"entire|whole|full|same)\s+)?"
+    r"entire|whole|full|same|year[\s-]earlier|year[\s-]ago)\s+)?"
 )
 _NUMERAL_C = rf"(?:\d{{1,3}}(?:,\d{{3}})+|{NUMERAL})"
 _QUANTITY_C = rf"(?:{_NUMERAL_C}|{QUANTITY})"
@@ -305,7 +308,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "quarter",
-        rf"(?i:\b(?:the\s+)?(?:(?P<y>{YEAR4})\s+|(?P<rel>this|last|next)\s+year['’]s\s+|(?:its|their)\s+)?"
+        rf"(?i:\b(?:the\s+)?(?:(?P<y>{YEAR4})\s+|(?P<rel>this|last|next)\s+year['’]s\s+)?"
         r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?quarter\b(?!s)"
         rf"(?:\s+of\s+(?:(?P<y2>{YEAR4})|(?P<rel2>this|last|next)\s+year)\b)?)",
         "DATE",
@@ -332,8 +335,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "year-ago-adj",
-        r"(?i:\b(?:the\s+)?year[\s-](?:earlier|ago)(?:\s+(?:period|quarter|level|results?|figures?|"
-        r"(?:first|second|third|fourth)\s+quarter))?\b)",
+        r"(?i:\b(?:the\s+)?year[\s-](?:earlier|ago)\s+(?:period|quarter|(?:first|second|third|fourth)\s+quarter)\b"
+        r"|\byear[\s-](?:earlier|ago)\b)",
         "DATE",
         n.norm_year_ago_adj,
     ),
@@ -390,8 +393,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "weekday",
-        rf"(?:\b(?P<rel>(?i:last|this|next|this\s+past|this\s+coming|the\s+previous|the\s+following|that|early|late|"
-        rf"earlier|later))\s+)?\b(?P<w>{WEEKDAY_NAME})\b(?!s\b){_PART}?\b",
+        rf"(?:\b(?P<rel>(?i:last|this|next|this\s+past|this\s+coming|the\s+previous|the\s+following|that))\s+)?"
+        rf"\b(?P<w>{WEEKDAY_NAME})\b(?!s\b){_PART}?\b",
         "DATE",
         n.norm_weekday,
         check_name,
@@ -403,6 +406,13 @@ RULES: tuple[Rule, ...] = (
         r"Valentine['’]s\s+Day|Veterans\s+Day|Boxing\s+Day|Martin\s+Luther\s+King\s+Day)\b",
         "DATE",
         n.norm_holiday,
+    ),
+    _rule(
+        "year-duration",
+        r"(?i:\bthe\s+(?:fiscal\s+|calendar\s+)?year(?=\s+(?:ended|ending|to\s+date)\b)|\bthe\s+fiscal\s+year\b)",
+        "DURATION",
+        lambda m, c: n.Reading("DURATION", "P1Y"),
+        plain(),
     ),
     _rule(
         "relative-period",
@@ -454,9 +464,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "duration",
-        rf"(?i:\b{_DURATION_PRE}(?:{_MOD_DURATION}\s+)?(?P<n>{_QUANTITY_C})"
+        rf"(?i:(?:\b{_HEDGE}\s+)?(?P<t>\b{_DURATION_PRE}(?:{_BOUND}\s+)?(?P<n>{_QUANTITY_C})"
         r"(?:\s+(?:more|additional|extra|full|straight|consecutive|long|successive|further))?[\s-]+"
-        rf"(?P<u>{UNIT_WORDS})(?P<half>\s+and\s+a\s+half)?\b(?![\s-]+old\b|-old))",
+        rf"(?P<u>{UNIT_WORDS})(?P<half>\s+and\s+a\s+half)?\b)(?![\s-]+old\b|-old))",
         "DURATION",
         n.norm_duration,
         plain(check_duration),
@@ -470,10 +480,10 @@ RULES: tuple[Rule, ...] = (
         n.norm_bare_units,
     ),
     _rule(
-        "year-duration",
-        r"(?i:\bthe\s+(?:fiscal\s+|calendar\s+)?year(?=\s+(?:ended|ending|to\s+date)\b)|\bthe\s+fiscal\s+year\b)",
-        "DURATION",
-        lambda m, c: n.Reading("DURATION", "P1Y"),
+        "recent-units",
+        r"(?i:\b(?:recent|past|coming)\s+(?:days|weeks|months|years|decades)\b)",
+        "DATE",
+        lambda m, c: n.Reading("DATE", "FUTURE_REF" if m.group(0).lower().startswith("coming") else "PAST_REF"),
         plain(),
     ),
     _rule(
@@ -557,9 +567,16 @@ def find_candidates(doc: Doc) -> list[Candidate]:
     return _select(found)
 
 
+_ARTICLE_BEFORE_ADJECTIVE = re.compile(rf"(?i)the\s+(?=\S+-{UNIT_WORDS}$)")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trailing commas and spaces off; "the" off an adjectival duration ("the [14-day] trip")."""
     while end > start and text[end - 1] in " \t\n,":
         end -= 1
+    article = _ARTICLE_BEFORE_ADJECTIVE.match(text, start, end)
+    if article is not None:
+        start = article.end()
     return start, end
 
 
