@@ -117,6 +117,8 @@ def check_month(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
         return False
     if month.lower_ == "may" and not m.groupdict().get("rel") and _next_token(doc, span) in ("be", "have", "not"):
         return False
+    if _next_token(doc, span) == "for" and span.end + 1 < len(doc) and doc[span.end + 1].is_title:
+        return False  # "the annual March for Life"
     return not _in_name(span)
 
 
@@ -182,7 +184,9 @@ def check_before_after(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
 def check_per_unit(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     """A frequency after a counted noun: "fifty thousand CDs a year", "four flights a week"."""
     prev = doc[span.start - 1] if span.start > 0 else None
-    return prev is not None and prev.tag_ == "NNS" and prev.lower_ not in ("times", "days", "years")
+    if prev is None or prev.lower_ in ("times", "days", "years"):
+        return False
+    return prev.tag_ in ("NNS", "CD") or prev.ent_type_ == "MONEY"
 
 
 def check_decade_word(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:

@@ -95,8 +95,12 @@ _REPORTING = frozenset(
     {"say", "tell", "report", "announce", "confirm", "deny", "insist", "claim", "add", "note", "warn", "state"}
     | {"disclose", "acknowledge", "estimate", "predict", "argue", "write", "quote", "cite", "show", "indicate"}
 )
+_DEADLINE_NOUNS = frozenset({"deadline", "ultimatum"})
+_DEFERRAL_LEMMAS = frozenset(
+    {"postpone", "extend", "delay", "defer", "adjourn", "suspend", "push", "move", "reschedule"}
+)
 _EVENT_NOUNS = frozenset(
-    {"deadline", "meeting", "vote", "summit", "talks", "hearing", "election", "session", "visit", "trip"}
+    {"meeting", "vote", "summit", "talks", "hearing", "election", "session", "visit", "trip"}
     | {"ceremony", "conference", "game", "match", "launch", "opening", "auction", "rally", "debate", "trial"}
 )
 
@@ -111,10 +115,22 @@ def leaning_of_span(span: Span, tense: Tense | None) -> Tense | None:
     last = span[-1]
     following = span.doc[last.i + 1] if last.i + 1 < len(span.doc) else None
     if following is not None and following.tag_ == "POS":
-        return "future" if last.head.lemma_ in _EVENT_NOUNS else "past"
+        if last.head.lemma_ in _DEADLINE_NOUNS:
+            return "future"
+        return tense if last.head.lemma_ in _EVENT_NOUNS else "past"
+    if _deferred(span):
+        return "future"
     if tense != "present":
         return tense
     verb = governing_verb(span)
     if verb is None or verb.lemma_ in _REPORTING or verb.tag_ not in ("VBZ", "VBP", "VBG"):
         return tense
     return "future"
+
+
+def _deferred(span: Span) -> bool:
+    """ "postponed until Tuesday", "extended the deadline to Friday": the new date lies ahead."""
+    if span.start == 0 or span.doc[span.start - 1].lower_ not in ("until", "till", "to"):
+        return False
+    verb = governing_verb(span)
+    return verb is not None and verb.lemma_ in _DEFERRAL_LEMMAS
