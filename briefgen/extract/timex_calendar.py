@@ -8,7 +8,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from briefgen.extract.timex_lexicon import FLOATING_HOLIDAYS, SEASON_START_MONTH
+from briefgen.extract.timex_lexicon import FLOATING_HOLIDAYS, SEASON_START_MONTH, UNIT_MULTIPLIER, UNITS
 
 Granularity = Literal["day", "week", "month", "quarter", "season", "year", "decade", "other"]
 Tense = Literal["past", "present", "future"]
@@ -173,3 +173,30 @@ def holiday_date(year: int, name: str, fixed: tuple[int, int] | None) -> dt.date
         return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
     last = dt.date(year, month + 1, 1) - dt.timedelta(days=1) if month < 12 else dt.date(year, 12, 31)
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def duration_value(amount: float | None, unit: str, multiplier: float = 1) -> str:
+    """The TIMEX3 duration of ``amount`` units ("P3W", "PT5H30M"); an unknown amount gives "PXW"."""
+    letter, is_time = UNITS[unit]
+    if amount is None:
+        return f"P{'T' if is_time else ''}X{letter}"
+    total = amount * multiplier * UNIT_MULTIPLIER.get(unit, 1)
+    if unit in ("decade", "century"):
+        letter = "Y"
+    if unit == "fortnight":
+        letter = "W"
+    whole = int(total)
+    frac = total - whole
+    value = f"P{'T' if is_time else ''}{whole}{letter}"
+    if frac:
+        value += _fraction(frac, unit)
+    return value
+
+
+def _fraction(frac: float, unit: str) -> str:
+    smaller = {"year": (12, "M"), "hour": (60, "M"), "minute": (60, "S"), "day": (24, "H"), "month": (30, "D")}
+    if unit not in smaller:
+        return ""
+    factor, letter = smaller[unit]
+    prefix = "T" if unit == "day" else ""
+    return f"{prefix}{round(frac * factor)}{letter}"

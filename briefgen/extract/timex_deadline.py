@@ -110,7 +110,8 @@ def _own_cue(doc: Doc, span: SpacySpan, timex: TimeExpression, dct: dt.date | No
     if timex.tense == "past":
         return None
     for token in sentence:
-        if token.lemma_.lower() in _SENTENCE_CUES or token.lower_ in _DEADLINE_NOUNS:
+        causal = token.lower_ == "due" and token.i + 1 < len(doc) and token.nbor(1).lower_ == "to"
+        if (token.lemma_.lower() in _SENTENCE_CUES or token.lower_ in _DEADLINE_NOUNS) and not causal:
             return token.lower_
     return None
 

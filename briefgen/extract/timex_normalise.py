@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from briefgen.extract.timex_calendar import (
     Tense,
+    duration_value,
     holiday_date,
     name_period,
-    read_value,
     resolve_month_year,
     resolve_season_year,
     resolve_weekday,
@@ -29,9 +29,7 @@ from briefgen.extract.timex_lexicon import (
     ORDINALS,
     PARTS_OF_DAY,
     SEASONS,
-    SET_ADVERBS,
     UNIT_MULTIPLIER,
-    UNITS,
     WEEKDAYS,
     parse_number,
     parse_spoken_year,
@@ -87,7 +85,7 @@ def unit_of(word: str) -> str:
     return w[:-1] if w.endswith("s") else w
 
 
-def _group(m: re.Match[str], name: str) -> str | None:
+def group(m: re.Match[str], name: str) -> str | None:
     return m.groupdict().get(name)
 
 
@@ -123,7 +121,7 @@ def norm_iso(m: re.Match[str], ctx: Context) -> Reading:
 
 def norm_month_day(m: re.Match[str], ctx: Context) -> Reading:
     month, day = _month(m["m"]), _day(m["d"])
-    if _group(m, "y"):
+    if group(m, "y"):
         return Reading("DATE", dt.date(int(m["y"]), month, day).isoformat())
     year = resolve_month_year(need_dct(ctx), month, day, ctx.tense)
     return Reading("DATE", dt.date(year, month, day).isoformat())
@@ -139,7 +137,7 @@ def norm_month_year(m: re.Match[str], ctx: Context) -> Reading:
 def norm_month(m: re.Match[str], ctx: Context) -> Reading:
     month = _month(m["m"])
     dct = need_dct(ctx)
-    rel = (_group(m, "rel") or "").lower().split()
+    rel = (group(m, "rel") or "").lower().split()
     if rel and rel[-1] in ("last", "past"):
         year = dct.year if month < dct.month else dct.year - 1
     elif rel and rel[-1] in ("next", "coming"):
@@ -163,10 +161,10 @@ def norm_spoken_year(m: re.Match[str], ctx: Context) -> Reading:
 
 
 def norm_decade(m: re.Match[str], ctx: Context) -> Reading:
-    digits = _group(m, "y4")
+    digits = group(m, "y4")
     if digits:
         return Reading("DATE", digits[:3])
-    tens = int(m["y2"]) // 10 if _group(m, "y2") else DECADE_WORDS[m["w"].lower()]
+    tens = int(m["y2"]) // 10 if group(m, "y2") else DECADE_WORDS[m["w"].lower()]
     century = need_dct(ctx).year // 100
     return Reading("DATE", f"{century}{tens}")
 
@@ -188,14 +186,14 @@ def _ordinal_word(word: str) -> int | None:
 
 
 def norm_quarter(m: re.Match[str], ctx: Context) -> Reading:
-    q = ORDINALS.get((_group(m, "q") or "").lower()) or int(_group(m, "qn") or 0)
-    half = _group(m, "h")
-    year_text = _group(m, "y") or _group(m, "y2")
+    q = ORDINALS.get((group(m, "q") or "").lower()) or int(group(m, "qn") or 0)
+    half = group(m, "h")
+    year_text = group(m, "y") or group(m, "y2")
     if year_text:
         year = int(year_text)
     else:
         dct = need_dct(ctx)
-        rel = (_group(m, "rel") or _group(m, "rel2") or "").lower()
+        rel = (group(m, "rel") or group(m, "rel2") or "").lower()
         year = dct.year + {"last": -1, "next": 1}.get(rel, 0)
         if not rel and half is None and ctx.tense == "past" and q > _quarter_of(dct):
             year -= 1
@@ -207,7 +205,7 @@ def norm_quarter(m: re.Match[str], ctx: Context) -> Reading:
 def norm_the_quarter(m: re.Match[str], ctx: Context) -> Reading:
     """Earnings-report convention: "the quarter" / "the latest quarter" is the last completed one."""
     dct = need_dct(ctx)
-    rel = (_group(m, "rel") or "").lower()
+    rel = (group(m, "rel") or "").lower()
     if rel in ("this", "the current"):
         return Reading("DATE", name_period(dct, "quarter"))
     if rel in ("next", "the next", "the coming"):
@@ -237,12 +235,12 @@ def norm_year_end(m: re.Match[str], ctx: Context) -> Reading:
 def norm_relative_day(m: re.Match[str], ctx: Context) -> Reading:
     word = m["w"].lower()
     offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[word]
-    if _group(m, "before"):
+    if group(m, "before"):
         offset -= 1
-    if _group(m, "after"):
+    if group(m, "after"):
         offset += 1
     day = shift(need_dct(ctx), offset, "day")
-    part = _group(m, "p")
+    part = group(m, "p")
     return _with_part(day, part)
 
 
@@ -262,7 +260,7 @@ def norm_this_part(m: re.Match[str], ctx: Context) -> Reading:
 
 def norm_weekday(m: re.Match[str], ctx: Context) -> Reading:
     weekday = WEEKDAYS[m["w"].lower()]
-    rel = " ".join((_group(m, "rel") or "").lower().split())
+    rel = " ".join((group(m, "rel") or "").lower().split())
     if rel in ("the previous", "the following", "that"):
         ref = need_ref(ctx)
         if rel == "the previous":
@@ -271,7 +269,7 @@ def norm_weekday(m: re.Match[str], ctx: Context) -> Reading:
             day = ref + dt.timedelta(days=(weekday - ref.weekday() - 1) % 7 + 1)
         else:
             day = resolve_weekday(ref, weekday, ctx.tense)
-        return _with_part(day, _group(m, "p"))
+        return _with_part(day, group(m, "p"))
     dct = need_dct(ctx)
     if rel in ("last", "this past"):
         day = dct - dt.timedelta(days=(dct.weekday() - weekday - 1) % 7 + 1)
@@ -281,14 +279,14 @@ def norm_weekday(m: re.Match[str], ctx: Context) -> Reading:
         day = dct + dt.timedelta(days=weekday - dct.weekday())
     else:
         day = resolve_weekday(dct, weekday, ctx.leaning)
-    return _with_part(day, _group(m, "p"))
+    return _with_part(day, group(m, "p"))
 
 
 def norm_holiday(m: re.Match[str], ctx: Context) -> Reading:
     name = " ".join(m["n"].lower().replace("’", "'").split())
     fixed = HOLIDAYS.get(name)
     dct = need_dct(ctx)
-    rel = (_group(m, "rel") or "").lower()
+    rel = (group(m, "rel") or "").lower()
     candidates = [holiday_date(y, name, fixed) for y in (dct.year - 1, dct.year, dct.year + 1)]
     days = [d for d in candidates if d is not None]
     if not days:
@@ -319,7 +317,7 @@ def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
     if rel in ("the past", "the last"):  # "over the past decade": the stretch up to now
         if unit == "weekend":
             return Reading("DURATION", "P2D")
-        return Reading("DURATION", _duration_value(1.0, unit))
+        return Reading("DURATION", duration_value(1.0, unit))
     if unit == "weekend" and rel in ("the", "this"):
         return Reading("DATE", name_period(_nearest_weekend(need_dct(ctx), ctx.tense), "weekend"))
     base_unit = "week" if unit == "weekend" else unit
@@ -370,100 +368,3 @@ def norm_ago(m: re.Match[str], ctx: Context) -> Reading:
     if shift_unit == "year" and amount == 1 and direction in ("earlier", "ago") and _mentions_quarter(ctx):
         return Reading("DATE", name_period(shift(_prev_quarter(need_dct(ctx)), -1, "year"), "quarter"))
     return Reading("DATE", name_period(day, shift_unit if unit not in ("decade", "century") else "year"))
-
-
-# ------------------------------------------------------------------ durations and sets
-
-
-def _duration_value(amount: float | None, unit: str, multiplier: float = 1) -> str:
-    letter, is_time = UNITS[unit]
-    if amount is None:
-        return f"P{'T' if is_time else ''}X{letter}"
-    total = amount * multiplier * UNIT_MULTIPLIER.get(unit, 1)
-    if unit in ("decade", "century"):
-        letter = "Y"
-    if unit == "fortnight":
-        letter = "W"
-    whole = int(total)
-    frac = total - whole
-    value = f"P{'T' if is_time else ''}{whole}{letter}"
-    if frac:
-        value += _fraction(frac, unit)
-    return value
-
-
-def _fraction(frac: float, unit: str) -> str:
-    smaller = {"year": (12, "M"), "hour": (60, "M"), "minute": (60, "S"), "day": (24, "H"), "month": (30, "D")}
-    if unit not in smaller:
-        return ""
-    factor, letter = smaller[unit]
-    prefix = "T" if unit == "day" else ""
-    return f"{prefix}{round(frac * factor)}{letter}"
-
-
-def norm_duration(m: re.Match[str], ctx: Context) -> Reading:
-    unit = unit_of(m["u"])
-    amount = parse_number(m["n"]) if _group(m, "n") else None
-    side = re.match(r"(?i)(?:the\s+)?(past|last|previous|preceding|next|coming)\b", m.group(0))
-    if amount is None and side is not None:  # "the past few months": a vague stretch of the past
-        backwards = side.group(1).lower() in ("past", "last", "previous", "preceding")
-        return Reading("DATE", "PAST_REF" if backwards else "FUTURE_REF")
-    if unit == "hour" and amount is not None and amount % 24 == 0:
-        unit, amount = "day", amount / 24
-    if amount is not None and _group(m, "half"):
-        amount += 0.5
-    return Reading("DURATION", _duration_value(amount, unit))
-
-
-def norm_bare_units(m: re.Match[str], ctx: Context) -> Reading:
-    return Reading("DURATION", _duration_value(None, unit_of(m["u"])))
-
-
-def norm_set(m: re.Match[str], ctx: Context) -> Reading:
-    if _group(m, "adv"):
-        return Reading("SET", SET_ADVERBS[m["adv"].lower()])
-    if _group(m, "w"):
-        weekday = WEEKDAYS[m["w"].lower().rstrip("s")] + 1
-        part = _group(m, "p")
-        suffix = f"T{PARTS_OF_DAY[part.lower().rstrip('s')]}" if part else ""
-        return Reading("SET", f"XXXX-WXX-{weekday}{suffix}")
-    unit = unit_of(m["u"])
-    amount = 2.0 if (_group(m, "n") or "").lower() == "other" else parse_number(_group(m, "n") or "1")
-    if unit == "weekend":
-        return Reading("SET", "XXXX-WXX-WE")
-    return Reading("SET", _duration_value(amount or 1.0, unit))
-
-
-# ------------------------------------------------------------------ times and references
-
-
-def norm_clock(m: re.Match[str], ctx: Context) -> Reading:
-    hour = int(m["h"]) if _group(m, "h") else (12 if (_group(m, "word") or "").lower() == "noon" else 24)
-    minute = int(_group(m, "min") or 0)
-    marker = (_group(m, "ap") or "").lower().replace(".", "")
-    part = (_group(m, "p") or "").lower()
-    if (marker == "pm" or part in ("afternoon", "evening", "night")) and hour < 12:
-        hour += 12
-    if marker == "am" and hour == 12:
-        hour = 0
-    if hour > 24 or minute > 59:
-        raise Unresolved
-    if _group(m, "w"):
-        day = resolve_weekday(need_dct(ctx), WEEKDAYS[m["w"].lower()], ctx.leaning)
-    else:
-        day = need_ref(ctx) if ctx.ref is not None and ctx.dct is not None else need_dct(ctx)
-    return Reading("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}")
-
-
-def norm_reference(m: re.Match[str], ctx: Context) -> Reading:
-    word = " ".join(m.group(0).lower().split())
-    if re.search(r"\b(?:now|current|currently|present|presently|nowadays|these days)\b", word):
-        return Reading("DATE", "PRESENT_REF")
-    if re.search(r"\b(?:future|soon|shortly|coming|term|possible|near|long run|later on)\b", word):
-        return Reading("DATE", "FUTURE_REF")
-    return Reading("DATE", "PAST_REF")
-
-
-def period_of(value: str | None) -> dt.date | None:
-    """The first day of a value, for the anaphoric reference date."""
-    return read_value(value)[0]

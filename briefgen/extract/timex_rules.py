@@ -1,18 +1,33 @@
-"""The recogniser: HeidelTime-style rules (a regex, a normaliser, an optional check against the parse).
+"""The recogniser: HeidelTime-style rules, each a regex, a normaliser and an optional parse check.
 
-Every rule runs over the whole text once; its matches are checked against the spaCy parse where a
-surface pattern is ambiguous ("May" the modal, "March" the verb, "1990 shares", "April" a name), and
-overlapping matches are resolved longest-first, then by rule order.
+Every rule's regex (compiled once, at import) scans the whole text once; its matches go through the
+rule's check in :mod:`timex_checks`; overlapping survivors are resolved longest-first, then by rule
+order. Spans follow TimeBank: hedges stay outside ("about [two weeks]"), bounds inside ("[nearly
+three years]"), "the" stays off adjectival durations ("the [14-day] trip").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefgen.extract import timex_durations as d
 from briefgen.extract import timex_normalise as n
+from briefgen.extract.timex_checks import (
+    Check,
+    check_adjective,
+    check_before_after,
+    check_decade_word,
+    check_duration,
+    check_month,
+    check_name,
+    check_per_unit,
+    check_relative_period,
+    check_the_past,
+    check_year,
+    plain,
+)
 from briefgen.extract.timex_lexicon import (
     DAY_NUMBER,
     DECADE_WORDS,
@@ -36,16 +51,7 @@ from briefgen.model import TimexType
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-    from spacy.tokens import Span as SpacySpan
 
-Check = Callable[["Doc", "SpacySpan", re.Match[str]], bool]
-
-_NAME_ENTS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP", "GPE"})
-_NUMBER_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
-_YEAR_PREPOSITIONS = frozenset(
-    {"in", "since", "by", "until", "till", "from", "to", "between", "through", "during", "before", "after"}
-    | {"of", "for", "around", "circa", "early", "late", "mid"}
-)
 _PART = rf"(?:,?\s+(?P<p>(?i:{PART_OF_DAY})))"
 
 
@@ -65,151 +71,6 @@ class Candidate:
     rule: Rule
     match: re.Match[str]
     order: int
-
-
-# ------------------------------------------------------------------ checks against the parse
-
-
-def _tokens(span: SpacySpan) -> list[str]:
-    return [t.lower_ for t in span]
-
-
-def _prev_token(doc: Doc, span: SpacySpan) -> str:
-    return doc[span.start - 1].lower_ if span.start > 0 else ""
-
-
-def _next_token(doc: Doc, span: SpacySpan) -> str:
-    return doc[span.end].lower_ if span.end < len(doc) else ""
-
-
-def _next_tag(doc: Doc, span: SpacySpan) -> str:
-    return doc[span.end].tag_ if span.end < len(doc) else ""
-
-
-def _starts_clause(doc: Doc, span: SpacySpan) -> bool:
-    return span.start == span.sent.start or not doc[span.start - 1].text[-1].isalnum()
-
-
-def _titled_inside(doc: Doc, span: SpacySpan) -> bool:
-    """A capitalised word past the start of a clause: a title or a name ("VOA Today", "This Week")."""
-    return any(t.is_title and not _starts_clause(doc, doc[t.i : t.i + 1]) for t in span)
-
-
-def plain(check: Check | None = None) -> Check:
-    """A check for lower-case time words: refuse them inside titles and names, then run ``check``."""
-
-    def run(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-        if _titled_inside(doc, span) or _in_name(span):
-            return False
-        return check is None or check(doc, span, m)
-
-    return run
-
-
-def _in_name(span: SpacySpan) -> bool:
-    """Inside a named entity that is not itself a date ("April Glaspie", "USA Today", "Black Friday Inc.")."""
-    return any(t.ent_type_ in _NAME_ENTS for t in span)
-
-
-def check_month(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    month = next((t for t in span if t.text == m["m"]), span[-1])
-    if month.tag_ == "MD" or (month.lower_ in ("march", "may") and month.pos_ in ("VERB", "AUX")):
-        return False
-    if month.lower_ == "may" and not m.groupdict().get("rel") and _next_token(doc, span) in ("be", "have", "not"):
-        return False
-    if _next_token(doc, span) == "for" and span.end + 1 < len(doc) and doc[span.end + 1].is_title:
-        return False  # "the annual March for Life"
-    return not _in_name(span)
-
-
-def check_year(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    year = span[-1]
-    if year.ent_type_ in _NUMBER_ENTS or year.ent_type_ in _NAME_ENTS:
-        return False
-    nxt = doc[year.i + 1] if year.i + 1 < len(doc) else None
-    if nxt is not None and nxt.tag_ == "NNS" and nxt.ent_type_ != "DATE" and not m.groupdict().get("mod"):
-        return _prev_token(doc, span) in _YEAR_PREPOSITIONS
-    if year.ent_type_ == "CARDINAL" and not m.groupdict().get("mod"):
-        return _prev_token(doc, span) in _YEAR_PREPOSITIONS
-    return True
-
-
-def check_name(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    return not _in_name(span)
-
-
-def check_adjective(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    """Time adjectives ("current", "recent", "future") only as time words, not "current account", "futures"."""
-    word = span[0]
-    if word.lower_ == "current":
-        return word.tag_ == "JJ" and _next_token(doc, span) not in ("account", "accounts", "affairs", "events")
-    if word.lower_ == "future" and len(span) == 1:
-        return word.pos_ == "NOUN" and _prev_token(doc, span) != "the"
-    return word.tag_.startswith("JJ") or len(span) > 1
-
-
-def check_the_past(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    words = _tokens(span)
-    if words == ["previously"]:
-        return _starts_clause(doc, span)
-    if words == ["recently"] and _next_tag(doc, span) == "VBN" and _prev_token(doc, span) in ("the", "a", "its"):
-        return False
-    if words[-1] in ("past", "future") and span[-1].pos_ not in ("NOUN", "PROPN"):
-        return False
-    if words == ["soon"]:
-        return not (_prev_token(doc, span) == "as" and _next_token(doc, span) == "as")
-    return True
-
-
-def check_duration(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    quantity = (m["n"] or "").lower()
-    unit = (m["u"] or "").lower()
-    if quantity in ("a", "an") and unit in ("second", "quarter"):
-        return False
-    if quantity in ("some", "many") and not unit.endswith("s"):
-        return False
-    if unit.startswith("quarter") and _next_token(doc, span) == "of":
-        return False
-    return not (span[-1].ent_type_ in ("MONEY", "PERCENT") and unit == "quarter")
-
-
-def check_before_after(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    """A bare "two days before" is relative; "two days before the vote" is anchored on the vote."""
-    if m["dir"].lower() not in ("before", "after"):
-        return True
-    rest = doc.text[m.end() : m.end() + 3]
-    return not re.match(r"\s*[\w“\"'‘$]", rest)
-
-
-def check_per_unit(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    """A frequency after a counted noun: "fifty thousand CDs a year", "four flights a week"."""
-    prev = doc[span.start - 1] if span.start > 0 else None
-    if prev is None or prev.lower_ in ("times", "days", "years"):
-        return False
-    return prev.tag_ in ("NNS", "CD") or prev.ent_type_ == "MONEY"
-
-
-def check_decade_word(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    if m.groupdict().get("w"):
-        return span[0].lower_ == "the"
-    return True
-
-
-def check_relative_period(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    """A bare "the year" / "the summer" counts only in frames like "of the year", "in the summer"."""
-    rel = " ".join(m["rel"].lower().split())
-    unit = m["u"].lower()
-    mod = bool(m["mod"])
-    if unit == "day" and rel not in ("that", "the same", "the following", "the next", "the previous", "the preceding"):
-        return False
-    if rel != "the" or mod:
-        return rel != "that" or unit not in ("fall",)
-    prev = _prev_token(doc, span)
-    if unit in ("spring", "summer", "winter", "fall", "autumn"):
-        return prev in ("in", "during", "over", "through", "until", "by", "since", "into", "throughout")
-    if unit == "weekend":
-        return True
-    return prev in ("of", "for") and unit in ("year", "month", "week")
 
 
 # ------------------------------------------------------------------ rule table
@@ -253,25 +114,25 @@ RULES: tuple[Rule, ...] = (
         rf"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.?|p\.m\.?|am\b|pm\b))"
         rf"(?:\s*(?i:{TIMEZONES})\b)?(?:,?\s+(?:(?i:on)\s+)?(?P<w>{WEEKDAY_NAME})\b)?",
         "TIME",
-        n.norm_clock,
+        d.norm_clock,
     ),
     _rule(
         "clock-24h",
         rf"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])(?:\s*(?i:{TIMEZONES})\b)?",
         "TIME",
-        n.norm_clock,
+        d.norm_clock,
     ),
     _rule(
         "clock-words",
         r"(?i:\b(?P<h>[01]?\d)\s+(?:o['’]clock\s+)?in\s+the\s+(?P<p>morning|afternoon|evening)\b|\b(?P<h2>[01]?\d)\s+o['’]clock\b)",
         "TIME",
-        lambda m, c: n.norm_clock(_h2(m), c),
+        lambda m, c: d.norm_clock(_h2(m), c),
     ),
     _rule(
         "noon",
         r"(?i:\b(?:at|by|until|till|before|after|around|about|from|past)\s+(?P<t>(?P<word>noon|midnight)))\b",
         "TIME",
-        n.norm_clock,
+        d.norm_clock,
     ),
     _rule(
         "month-day",
@@ -438,25 +299,25 @@ RULES: tuple[Rule, ...] = (
         "set-adverb",
         rf"(?i:\b(?P<adv>{alternation(SET_ADVERBS)})\b)",
         "SET",
-        n.norm_set,
+        d.norm_set,
     ),
     _rule(
         "set-every",
         rf"(?i:\b(?:every|each|per)\s+(?:(?P<n>other|{NUMERAL}|{NUMBER_WORDS})\s+)?(?P<u>{UNIT_WORDS}|weekends?)\b)",
         "SET",
-        n.norm_set,
+        d.norm_set,
     ),
     _rule(
         "set-times",
         rf"(?i:\b(?:once|twice|thrice|(?:{NUMERAL}|{NUMBER_WORDS})\s+times)\s+(?:a|an|per|each|every)\s+(?P<u>{UNIT_WORDS})\b)",
         "SET",
-        n.norm_set,
+        d.norm_set,
     ),
     _rule(
         "set-per",
         r"(?i:\b(?:a|per)\s+(?P<u>day|week|month|year)\b)(?!\s+(?:ago|earlier|later|old|before|after))",
         "SET",
-        n.norm_set,
+        d.norm_set,
         check_per_unit,
     ),
     _rule(
@@ -464,7 +325,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?:\b(?i:every|each)\s+(?P<w>{WEEKDAY_NAME})\b{_PART}?|\b(?P<w2>{WEEKDAY_NAME})s\b"
         rf"|\b(?P<w3>{WEEKDAY_NAME})s?\s+(?P<p2>(?i:mornings|afternoons|evenings|nights))\b)",
         "SET",
-        lambda m, c: n.norm_set(_weekday_set(m), c),
+        lambda m, c: d.norm_set(_weekday_set(m), c),
     ),
     _rule(
         "duration",
@@ -472,7 +333,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:\s+(?:more|additional|extra|full|straight|consecutive|long|successive|further))?[\s-]+"
         rf"(?P<u>{UNIT_WORDS})(?P<half>\s+and\s+a\s+half)?\b)(?![\s-]+old\b|-old))",
         "DURATION",
-        n.norm_duration,
+        d.norm_duration,
         plain(check_duration),
     ),
     _rule(
@@ -481,7 +342,7 @@ RULES: tuple[Rule, ...] = (
         r"(?P<t>(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b"
         r"(?!\s+(?:of|old|later|earlier|ago)\b))",
         "DURATION",
-        n.norm_bare_units,
+        d.norm_bare_units,
     ),
     _rule(
         "recent-units",
@@ -511,22 +372,22 @@ RULES: tuple[Rule, ...] = (
         r"the\s+long\s+run|the\s+(?:distant\s+|near\s+|foreseeable\s+)?future|the\s+(?:recent\s+|distant\s+)?past|"
         r"(?:the\s+)?coming\s+(?:days|weeks|months|years)|in\s+recent\s+(?:times|memory))\b)",
         "DATE",
-        n.norm_reference,
+        d.norm_reference,
         plain(check_the_past),
     ),
-    _rule("now", r"(?i:\b(?:right\s+|just\s+)?(?P<t>now)\b(?![-’']))", "DATE", n.norm_reference, plain()),
+    _rule("now", r"(?i:\b(?:right\s+|just\s+)?(?P<t>now)\b(?![-’']))", "DATE", d.norm_reference, plain()),
     _rule(
         "time-word",
         r"(?i:\b(?:current|future(?:\s+(?:quarters|years|months|weeks|days|generations))?)\b)",
         "DATE",
-        n.norm_reference,
+        d.norm_reference,
         plain(check_adjective),
     ),
     _rule(
         "at-the-time",
         r"(?i:\bat\s+(?P<t>(?:the|that)\s+time)\b(?!\s+(?:of|when|that|it|to)\b))",
         "DATE",
-        n.norm_reference,
+        d.norm_reference,
         plain(),
     ),
 )

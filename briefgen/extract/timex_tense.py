@@ -38,11 +38,12 @@ def governing_verb(span: Span) -> Token | None:
 
 
 def scheduled_on_path(span: Span) -> str | None:
-    """A scheduling word between the expression and its verb ("slated for Friday", "due Friday")."""
+    """A scheduling word above the expression, as written: "slated for", "set to" (expire on Friday), "due"."""
     token = span.root
     for _ in range(6):
         if token.lower_ in _SCHEDULE_WORDS and not (span.start <= token.i < span.end):
-            return token.lower_
+            after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+            return f"{token.lower_} {after}" if after in ("to", "for") else token.lower_
         if token.head is token:
             return None
         token = token.head
