@@ -18,7 +18,7 @@ from briefgen.extract.actors_data import SPEECH_VERBS
 from briefgen.extract.actors_kinds import ACTOR_KINDS, decide_kinds, surface_key
 from briefgen.extract.actors_link import link_surfaces
 from briefgen.extract.actors_names import NameSpan, find_name_spans
-from briefgen.extract.actors_roles import find_roles
+from briefgen.extract.actors_roles import Role, find_roles, qualifies_something
 from briefgen.model import Actor, ActorKind, Mention, Span
 from briefgen.registry import Registry, RegistryEntry
 from briefgen.text import slugify
@@ -78,11 +78,12 @@ def _group(doc: Doc, spans: Sequence[NameSpan], kinds: dict[str, str], registry:
         if kinds.get(key) in ACTOR_KINDS and not (span.product and entry is None):
             kept.append((key, span))
     root_of = link_surfaces(doc, kept, kinds, entries)
-    ends = {span.end for _, span in kept}
+    roots_by_end = {span.end: root_of(key, span) for key, span in kept}
     members: dict[str, list[tuple[str, NameSpan]]] = {}
     for key, span in kept:
-        if not _is_bracketed_alias(doc, span, ends):
-            members.setdefault(root_of(key, span), []).append((key, span))
+        root = root_of(key, span)
+        if not _is_bracketed_alias(doc, span, roots_by_end.get(span.start - 1) == root):
+            members.setdefault(root, []).append((key, span))
     groups = []
     for root, items in members.items():
         entry = next((entries[key] for key, _ in items if key in entries), None)
@@ -93,11 +94,11 @@ def _group(doc: Doc, spans: Sequence[NameSpan], kinds: dict[str, str], registry:
     return groups
 
 
-def _is_bracketed_alias(doc: Doc, span: NameSpan, ends: set[int]) -> bool:
+def _is_bracketed_alias(doc: Doc, span: NameSpan, follows_same_actor: bool) -> bool:
     """ "General Motors Corporation (GM)": the bracket defines an alias, it is not another mention."""
-    if span.start < 2 or span.end >= len(doc):
+    if not follows_same_actor or span.start < 2 or span.end >= len(doc):
         return False
-    return doc[span.start - 1].text == "(" and doc[span.end].text == ")" and span.start - 1 in ends
+    return doc[span.start - 1].text == "(" and doc[span.end].text == ")"
 
 
 def _canonical_name(doc: Doc, group: _Group) -> str:
@@ -111,41 +112,50 @@ def _canonical_name(doc: Doc, group: _Group) -> str:
     return text
 
 
-def _roles_of(doc: Doc, group: _Group) -> list[tuple[str, Span]]:
+def _roles_of(doc: Doc, group: _Group) -> list[Role]:
+    return [role for span in group.spans for role in find_roles(doc, span.start, span.end, group.kind)]
+
+
+def _distinct(roles: list[Role]) -> tuple[tuple[str, Span], ...]:
     found: dict[str, tuple[str, Span]] = {}
-    for span in group.spans:
-        for text, where in find_roles(doc, span.start, span.end, group.kind):
-            found.setdefault(text.casefold(), (text, where))
-    return list(found.values())
+    for role in roles:
+        found.setdefault(role.text.casefold(), (role.text, role.span))
+    return tuple(found.values())
 
 
-def _drop_places_in_roles(doc: Doc, groups: list[_Group], roles: list[list[tuple[str, Span]]]) -> list[int]:
-    """A country that only qualifies someone's role ("U.S. automaker GM", "Japan's prime minister") is
-    used like a demonym: it stays in the role text and is not a mention of the place. Returns the kept groups."""
+def _drop_names_in_roles(doc: Doc, groups: list[_Group], roles: list[list[Role]]) -> list[int]:
+    """Names inside another actor's role are part of that role (MEANTIME's outer extent): "U.S. automaker
+    GM", "Apple CEO Steve Jobs", "Japan's prime minister". So is a place used attributively like a demonym
+    ("Japan's Nikkei index", "Los Angeles based"). Returns the indices of the groups left with mentions."""
     inside: set[int] = set()
     for group_roles in roles:
-        for _, where in group_roles:
-            words = doc.char_span(where.start, where.end, alignment_mode="expand")
-            inside.update(range(words.start, words.end) if words is not None else ())
+        for role in group_roles:
+            inside.update(range(role.first, role.last) if role.bound else ())
     kept = []
     for index, group in enumerate(groups):
-        if group.kind == "place" and group.entry is None:
-            group.spans = [s for s in group.spans if not set(range(s.start, s.end)) <= inside]
+        if group.kind != "person" and group.entry is None:
+            group.spans = [s for s in group.spans if not _is_qualifier(doc, s, group.kind, inside)]
         if group.spans:
             kept.append(index)
     return kept
 
 
+def _is_qualifier(doc: Doc, span: NameSpan, kind: str, inside: set[int]) -> bool:
+    if all(i in inside for i in range(span.start, span.end)):
+        return True
+    return qualifies_something(doc, span.start, span.end, kind)
+
+
 def _build(doc: Doc, all_groups: list[_Group]) -> list[Actor]:
     all_roles = [_roles_of(doc, group) for group in all_groups]
-    kept = _drop_places_in_roles(doc, all_groups, all_roles)
+    kept = _drop_names_in_roles(doc, all_groups, all_roles)
     groups, roles = [all_groups[i] for i in kept], [all_roles[i] for i in kept]
     anchors = [
         Anchor(span.start, span.end, index, group.kind, _is_subject(doc, span))
         for index, group in enumerate(groups)
         for span in group.spans
     ]
-    role_words = [frozenset(w.casefold() for text, _ in rs for w in text.split()) for rs in roles]
+    role_words = [frozenset(w.casefold() for role in rs for w in role.text.split()) for rs in roles]
     linked: dict[int, list[Mention]] = {}
     for index, mention in link_mentions(doc, anchors, role_words):
         linked.setdefault(index, []).append(mention)
@@ -161,7 +171,7 @@ def _build(doc: Doc, all_groups: list[_Group]) -> list[Actor]:
                 name=group.name,
                 kind=group.kind,
                 mentions=mentions,
-                roles=tuple(roles[index]),
+                roles=_distinct(roles[index]),
                 salience=_salience(doc, mentions, group.kind, sentence_of),
                 description=group.entry.description if group.entry else None,
             )

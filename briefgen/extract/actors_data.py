@@ -8,6 +8,8 @@ regions, which a statistical tagger too often labels as people.
 
 from __future__ import annotations
 
+import re
+
 
 def words(text: str) -> frozenset[str]:
     """A set from a ``|``-separated list, lower-cased."""
@@ -81,7 +83,7 @@ PRODUCT_NOUNS = words(
     "version|model|models|device|devices|phone|phones|smartphone|handset|computer|computers|laptop|laptops|"
     "notebook|tablet|console|software|app|application|browser|player|players|aircraft|airliner|jet|jets|"
     "plane|planes|engine|engines|car|cars|vehicle|vehicles|sedan|truck|drug|vaccine|product|products|"
-    "line|range|suite|operating|gadget|processor|processors|chip|chips|system|program|programme"
+    "line|range|suite|operating|gadget|processor|processors|chip|chips"
 )
 INDEX_NOUNS = words("index|indices|indexes|average|composite|benchmark")
 PRODUCT_VERBS = words("unveil|launch|introduce|release|debut|ship|preview|showcase|demo|demonstrate|announce")
@@ -210,6 +212,9 @@ FUNCTION_WORDS = words(
     "the|a|an|and|or|but|of|in|on|at|to|for|by|with|from|as|that|this|these|those|it|its|his|her|their|"
     "our|my|your|first|last|former|next|after|before|while|when|if|then|also|said|says"
 )
+
+# Lower-case-initial brand names ("iPod", "eBook") name products, not companies.
+CAMEL_PRODUCT = re.compile(r"^[a-z]{1,2}[A-Z]")
 
 PERSON_PRONOUNS = words("he|him|his|himself|she|her|hers|herself")
 ORG_PRONOUNS = words("its|itself")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from briefgen.extract.actors_data import (
+    CAMEL_PRODUCT,
     COGNITION_VERBS,
     DEMONYMS,
     EVENT_HEADS,
@@ -23,6 +24,7 @@ from briefgen.extract.actors_data import (
     NEWS_AGENCIES,
     ORG_DESIGNATORS,
     ORG_NOUNS,
+    PERSON_PRONOUNS,
     PLACE_ALIASES,
     PLACE_HEADS,
     PLACES,
@@ -44,9 +46,9 @@ STRONG_DESIGNATORS = words(
     "inc|inc.|corp|corp.|corporation|co|co.|company|ltd|ltd.|llc|plc|group|party|university|ministry|department|"
     "agency|committee|council|commission|airlines|airways|bank|institute|association|foundation|court"
 )
+PLACE_PREFIXES = frozenset({"fort", "port", "mount", "mt.", "lake", "cape", "saint", "st.", "san", "santa"})
 ORG_PREFIXES = frozenset({"air"})  # "Air China", "Air France": airlines named after their country
 NOT_ACTORS = ("product", "event", "none")
-CAMEL_PRODUCT = re.compile(r"^[a-z]{1,2}[A-Z]")  # iPod, eBook: lower-case brand names
 LOCATIVES = frozenset({"in", "from", "to", "at", "near", "into", "outside", "via"})
 PLACE_NOUNS = frozenset({"city", "capital", "country", "town", "village", "state", "province", "region", "nation"})
 NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|di|van|von|der|den|del|la|le|bin|al|el|al-\w+)$")
@@ -70,27 +72,32 @@ def decide_kinds(doc: Doc, spans: Iterable[NameSpan]) -> dict[str, str]:
         labels.setdefault(key, Counter())[span.label] += 1
         words[key] = tuple(key.split())
     for key, counts in labels.items():
-        persons, orgs = counts["person"], counts["org"]
-        if len(words[key]) == 1 and persons and 2 * persons >= orgs and words[key][0] not in ORG_DESIGNATORS:
+        if len(words[key]) == 1 and counts["person"] and counts["org"] and not _has_lexical_kind(key):
             votes[key]["org"] -= 0.5 * counts["org"]  # the tagger's fallback label loses to its specific one
     _add_surname_evidence(votes, words)
-    return {key: _winner(counter) for key, counter in votes.items()}
+    return {key: _winner(counter, labels[key]) for key, counter in votes.items()}
 
 
-def _winner(votes: Counter[str]) -> str:
+def _has_lexical_kind(key: str) -> bool:
+    """The name's own words say what it is: a known place, a news agency, a designator."""
+    return key in PLACES or key in NEWS_AGENCIES or key.split()[-1] in ORG_DESIGNATORS
+
+
+def _winner(votes: Counter[str], labels: Counter[str | None]) -> str:
     ranked = votes.most_common()
     if not ranked or ranked[0][1] <= 0:
         return "none"
     if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        tied = {ranked[0][0], ranked[1][0]}
-        if tied <= set(ACTOR_KINDS):
-            return next(k for k in ACTOR_KINDS if k in tied)
-        return "none"  # an actor tied with "not an actor": unsure, so nothing
+        tied = [kind for kind, score in ranked if score == ranked[0][1]]
+        if not set(tied) <= set(ACTOR_KINDS):
+            return "none"  # an actor tied with "not an actor": unsure, so nothing
+        return max(tied, key=lambda kind: (labels[kind], -ACTOR_KINDS.index(kind)))
     return ranked[0][0]
 
 
 def _add_surname_evidence(votes: dict[str, Counter[str]], words: dict[str, tuple[str, ...]]) -> None:
-    """A one-word name that ends a longer name shares its kind: "Papermaster" after "Mark Papermaster"."""
+    """A one-word name that ends a person's full name is that person ("Machado" after "Alicia Machado"),
+    unless its own words say otherwise ("Washington"); one that starts an organisation's name leans org."""
     full: dict[str, list[str]] = {}
     for key, ws in words.items():
         if len(ws) > 1:
@@ -100,10 +107,12 @@ def _add_surname_evidence(votes: dict[str, Counter[str]], words: dict[str, tuple
         if len(ws) != 1:
             continue
         for longer in full.get(ws[0], ()):
-            kind = _winner(votes[longer])
+            kind = _winner(votes[longer], Counter())
             is_last = words[longer][-1] == ws[0]
             if kind == "person" and is_last:
-                votes[key]["person"] += 3.0
+                others = max((v for k, v in votes[key].items() if k != "person"), default=0.0)
+                decisive = 0.0 if _has_lexical_kind(key) else others - votes[key]["person"] + 1.0
+                votes[key]["person"] += max(3.0, decisive)
             elif kind == "org" and not is_last:
                 votes[key]["org"] += 1.5
 
@@ -113,8 +122,11 @@ def mention_evidence(doc: Doc, span: NameSpan) -> Counter[str]:
     ev: Counter[str] = Counter()
     tokens = doc[span.start : span.end]
     key = surface_key(tokens.text)
-    if span.label is not None:
-        ev[span.label] += 1.0 if span.label != "person" or _is_person_shaped(tokens) else 0.0
+    if span.label == "person":
+        shaped = _is_person_shaped(tokens)
+        ev["person"] += (2.0 if len(tokens) > 1 else 1.0) if shaped else 0.0  # a full name is the tagger's surest
+    elif span.label is not None:
+        ev[span.label] += 1.0
     _lexical_evidence(ev, key, tokens, span)
     _context_evidence(ev, doc, span, tokens)
     return ev
@@ -137,6 +149,8 @@ def _lexical_evidence(ev: Counter[str], key: str, tokens: Span, span: NameSpan) 
     of_phrase = len(lowers) > 2 and lowers[0] in ORG_DESIGNATORS and "of" in lowers  # "Bank of America"
     if designated or of_phrase or lowers[0] in ORG_PREFIXES:
         ev["org"] += 3.0
+    if len(lowers) > 1 and lowers[0] in PLACE_PREFIXES:
+        ev["place"] += 2.0
     if last in EVENT_HEADS and span.label != "person":
         ev["event"] += 4.0
     if last in PLACE_HEADS and span.label != "person":
@@ -155,7 +169,7 @@ def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) 
     if before is not None and not before.is_space:
         _premodifier_evidence(ev, before, span)
     for other in _appositions(root):
-        _noun_evidence(ev, other, weight=2.0)
+        _noun_evidence(ev, other, weight=1.5)
     if root.dep_ in ("compound", "nmod") and root.head.lemma_.lower() in INDEX_NOUNS and root.head.i >= span.end:
         ev["product"] += 3.0
     if root.dep_ in ("nsubj", "nsubjpass"):
@@ -165,13 +179,26 @@ def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) 
             ev["product"] += 3.0
     if _is_launched(root):
         ev["product"] += 2.0
-    if span.det and span.end - span.start == 1:
-        ev["person"] -= 1.5  # "the PowerBook", "the Mac": people rarely take an article
-    _place_pattern_evidence(ev, doc, span.start, span.end)
+    if span.det and span.end - span.start == 1 and not (span.label == "person" and tokens.text.endswith("s")):
+        ev["person"] -= 1.5  # "the PowerBook", "the Mac": people rarely take an article ("the Clintons" do)
+    if root.dep_ in ("nsubj", "nsubjpass") and _pronoun_follows(doc, span.end, root.sent.end):
+        ev["person"] += 1.0  # "Trump launched his campaign"
+    if span.label != "org":
+        _place_pattern_evidence(ev, doc, span.start, span.end)
     if any(c.dep_ == "relcl" and _moves_by_points(c) for c in root.children):
         ev["product"] += 3.0
     if any(_names_product(t) for t in _coordinated(root)):
         ev["product"] += 2.0  # "the iPod Classic, Nano and Shuffle"
+
+
+def _pronoun_follows(doc: Doc, start: int, sentence_end: int) -> bool:
+    """A personal pronoun later in the sentence, with no other person named before it."""
+    for token in doc[start : min(sentence_end, start + 25)]:
+        if token.ent_type_ == "PERSON":
+            return False
+        if token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS:
+            return True
+    return False
 
 
 def _premodifier_evidence(ev: Counter[str], before: Token, span: NameSpan) -> None:

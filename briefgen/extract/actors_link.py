@@ -54,7 +54,7 @@ def link_surfaces(
     _link_cores(sets, keys, kinds)
     _link_prefixes(sets, keys, kinds, _first_in_body(doc, kept))
     _link_acronyms(sets, doc, kept, kinds)
-    _link_parentheses(sets, doc, kept)
+    _link_parentheses(sets, doc, kept, kinds)
     ambiguous = _link_surnames(sets, keys, kinds)
     nearest = _nearest_full_names(kept, ambiguous, kinds)
 
@@ -134,12 +134,28 @@ def _link_acronyms(sets: _UnionFind, doc: Doc, kept: Sequence[tuple[str, NameSpa
             sets.union(target, key)
 
 
-def _link_parentheses(sets: _UnionFind, doc: Doc, kept: Sequence[tuple[str, NameSpan]]) -> None:
-    """ "General Motors Corporation (GM)": the bracketed name is an alias."""
+def _link_parentheses(sets: _UnionFind, doc: Doc, kept: Sequence[tuple[str, NameSpan]], kinds: dict[str, str]) -> None:
+    """ "General Motors Corporation (GM)", "Singapore Airlines (SIA)": a bracketed abbreviation is an alias."""
     by_start = {span.start: key for key, span in kept}
     for key, span in kept:
         if span.end + 1 < len(doc) and doc[span.end].text == "(" and span.end + 1 in by_start:
-            sets.union(key, by_start[span.end + 1])
+            alias = by_start[span.end + 1]
+            if kinds[alias] == kinds[key] and abbreviates(alias, key):
+                sets.union(key, alias)
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """``short``'s letters start ``name`` and appear in it in order: "sia" / "singapore airlines"."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    text = name.lower()
+    if not letters or len(letters) >= len(text.replace(" ", "")) or not text.startswith(letters[0]):
+        return False
+    position = 0
+    for letter in letters:
+        position = text.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 def _link_surnames(sets: _UnionFind, keys: list[str], kinds: dict[str, str]) -> set[str]:

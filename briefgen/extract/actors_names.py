@@ -20,6 +20,7 @@ from briefgen.extract.actors_data import (
     HONORIFICS,
     NEWS_AGENCIES,
     ORG_DESIGNATORS,
+    PLACE_HEADS,
     PLACES,
     TIME_ZONES,
     TITLE_MODIFIERS,
@@ -205,17 +206,27 @@ def _join_places(doc: Doc, spans: list[NameSpan]) -> list[NameSpan]:
     out: list[NameSpan] = []
     for span in spans:
         prev = out[-1] if out else None
-        if prev is not None and _is_place_with_region(doc, prev, span):
+        if prev is not None and (_is_place_with_region(doc, prev, span) or _is_located_building(doc, prev, span)):
             out[-1] = NameSpan(prev.start, span.end, "place", det=prev.det)
         else:
             out.append(span)
     return out
 
 
-def _is_place_with_region(doc: Doc, town: NameSpan, region: NameSpan) -> bool:
-    if town.label != "place" or region.start != town.end + 1 or doc[town.end].text != ",":
+def _is_located_building(doc: Doc, first: NameSpan, second: NameSpan) -> bool:
+    """ "the Moscone Center in San Francisco", "Singapore's Changi Airport": a building and where it is."""
+    if first.label != "place" or second.label != "place":
         return False
+    gap = [t.lower_ for t in doc[first.end : second.start - (1 if second.det else 0)]]
+    if gap == ["in"]:
+        return doc[first.end - 1].lower_ in PLACE_HEADS
+    return gap in (["'s"], ["’s"]) and doc[second.end - 1].lower_ in PLACE_HEADS
+
+
+def _is_place_with_region(doc: Doc, town: NameSpan, region: NameSpan) -> bool:
     town_name, region_name = doc[town.start : town.end].text.lower(), doc[region.start : region.end].text.lower()
+    if (town.label != "place" and town_name not in PLACES) or region.start != town.end + 1 or doc[town.end].text != ",":
+        return False
     if town_name in COUNTRIES or region_name not in PLACES:
         return False
     if region_name in CITIES and region_name != "washington":  # a list of cities, not a city and its state

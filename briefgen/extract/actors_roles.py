@@ -6,19 +6,55 @@ to its left that attach into the name) and an apposition on either side of the n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefgen.extract.actors_data import HONORIFICS, ORG_NOUNS, TITLE_MODIFIERS, TITLES
+from briefgen.extract.actors_data import CAMEL_PRODUCT, HONORIFICS, INDEX_NOUNS, ORG_NOUNS, TITLE_MODIFIERS, TITLES
 from briefgen.model import Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+QUALIFIER_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC"})  # "United States airframer", parse or not
 PREMODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "npadvmod"})
 STOP_WORDS = frozenset({"who", "which", "that", "whose", "whom", ",", ";", "(", ")", "—", "–", "-", '"', "“", "”"})
 
 
-def find_roles(doc: Doc, start: int, end: int, kind: str) -> list[tuple[str, Span]]:
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role as the text gives it; ``bound`` when it is part of the name's phrase (a title before the
+    name, or a definite apposition), so names inside it belong to the role, not to the text."""
+
+    text: str
+    span: Span
+    first: int  # tokens [first, last)
+    last: int
+    bound: bool
+
+
+def qualifies_something(doc: Doc, start: int, end: int, kind: str) -> bool:
+    """A name used attributively, not as an actor: a maker's name possessing a product's ("Boeing's 787",
+    "Apple's iPod players"), a country possessing an index ("Japan's Nikkei index"), a base ("Los Angeles
+    based Northrop"), as a demonym would be."""
+    if (end < len(doc) and doc[end].lower_ in ("based", "-based")) or doc[end : end + 2].text in ("-based", "- based"):
+        return kind == "place"
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ != "poss" or head.i < end:
+        return False
+    if _names_product(head):
+        return True
+    numbered = any(c.like_num and c.dep_ in ("nummod", "appos", "compound") and c.i > head.i for c in head.children)
+    return kind == "place" and (head.lemma_.lower() in INDEX_NOUNS or numbered)  # "Japan's Nikkei 225"
+
+
+def _names_product(head: Token) -> bool:
+    """A model number or a lower-case brand ("iPod") at the head of the possessed phrase."""
+    words = [head, *(c for c in head.children if c.dep_ == "compound")]
+    return any(CAMEL_PRODUCT.match(w.text) for w in words) or (head.like_num or any(c.isdigit() for c in head.text))
+
+
+def find_roles(doc: Doc, start: int, end: int, kind: str) -> list[Role]:
     """The roles around one name mention (tokens ``[start, end)``)."""
     if kind not in ("person", "org"):
         return []
@@ -31,7 +67,7 @@ def _is_role_noun(token: Token, nouns: frozenset[str]) -> bool:
     return token.lower_ in nouns or token.lemma_.lower() in nouns
 
 
-def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kind: str) -> tuple[str, Span] | None:
+def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kind: str) -> Role | None:
     """The words left of the name that attach into it, ending in a role noun."""
     if start == 0:
         return None
@@ -45,28 +81,35 @@ def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kin
         token = doc[first - 1]
         if token.is_space or token.pos_ in ("DET", "ADP", "VERB", "AUX", "CCONJ", "PRON", "PUNCT"):
             break
-        if token.dep_ not in PREMODIFIER_DEPS or not first <= token.head.i < end:
+        in_phrase = token.dep_ in PREMODIFIER_DEPS and first <= token.head.i < end
+        if not in_phrase and token.ent_type_ not in QUALIFIER_ENTS:
             break
         first -= 1
     while first < start - 1 and doc[first].lower_ in HONORIFICS:
         first += 1
-    return _role(doc, first, start)
+    return _role(doc, first, start, bound=True)
 
 
-def _apposition_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> list[tuple[str, Span] | None]:
+def _apposition_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> list[Role | None]:
     root = doc[start:end].root
-    roles: list[tuple[str, Span] | None] = []
+    roles: list[Role | None] = []
     for child in root.children:
         if child.dep_ == "appos" and child.i >= end and _is_role_noun(child, nouns) and not child.ent_type_:
-            roles.append(_role(doc, *_clause_bounds(doc, child.left_edge.i, child.right_edge.i + 1, child.i)))
+            first, last = _clause_bounds(doc, child.left_edge.i, child.right_edge.i + 1, child.i)
+            roles.append(_role(doc, first, last, bound=_is_definite(doc[first])))
     head = root.head
-    if root.dep_ == "appos" and head.i < start and _is_role_noun(head, nouns):
+    if root.dep_ == "appos" and head.i < start and _is_role_noun(head, nouns) and not head.ent_type_:
         last = start
         while last > head.i + 1 and (doc[last - 1].is_punct or doc[last - 1].lower_ in HONORIFICS):
             last -= 1
         first = head.left_edge.i
-        roles.append(_role(doc, first, last) if head.i < last else None)
+        roles.append(_role(doc, first, last, bound=_is_definite(doc[first])) if head.i < last else None)
     return roles
+
+
+def _is_definite(token: Token) -> bool:
+    """ "the chief executive of Y", "Japan's prime minister" refer; "an Apple executive" describes."""
+    return token.lower_ == "the" or token.pos_ == "PROPN" or token.tag_ == "PRP$"
 
 
 def _clause_bounds(doc: Doc, first: int, last: int, head: int) -> tuple[int, int]:
@@ -77,7 +120,7 @@ def _clause_bounds(doc: Doc, first: int, last: int, head: int) -> tuple[int, int
     return first, last
 
 
-def _role(doc: Doc, first: int, last: int) -> tuple[str, Span] | None:
+def _role(doc: Doc, first: int, last: int, bound: bool) -> Role | None:
     while first < last and (doc[first].pos_ == "DET" or doc[first].is_punct or doc[first].is_space):
         first += 1
     while last > first and (doc[last - 1].is_punct or doc[last - 1].is_space):
@@ -87,4 +130,4 @@ def _role(doc: Doc, first: int, last: int) -> tuple[str, Span] | None:
     words = doc[first:last]
     if all(t.lower_ in TITLE_MODIFIERS for t in words):
         return None
-    return words.text, Span(words.start_char, words.end_char)
+    return Role(words.text, Span(words.start_char, words.end_char), first, last, bound)
