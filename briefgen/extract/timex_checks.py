@@ -150,6 +150,10 @@ def check_decade_word(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     return True
 
 
+def _next_is_year(doc: Doc, span: SpacySpan) -> bool:
+    return span.end + 1 < len(doc) and doc[span.end + 1].like_num
+
+
 def check_relative_period(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     """A bare "the year" / "the summer" counts only in frames like "of the year", "in the summer"."""
     rel = " ".join(m["rel"].lower().split())
@@ -161,6 +165,8 @@ def check_relative_period(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
         return rel != "that" or unit not in ("fall",)
     prev = _prev_token(doc, span)
     if unit in ("spring", "summer", "winter", "fall", "autumn"):
+        if _next_token(doc, span) == "of" and not _next_is_year(doc, span):
+            return False  # "since the fall of the Berlin Wall"
         return prev in ("in", "during", "over", "through", "until", "by", "since", "into", "throughout")
     if unit == "weekend":
         return True

@@ -28,6 +28,7 @@ from briefgen.extract.timex_lexicon import (
     MONTHS,
     ORDINALS,
     PARTS_OF_DAY,
+    SEASON_START_MONTH,
     SEASONS,
     UNIT_MULTIPLIER,
     WEEKDAYS,
@@ -114,6 +115,8 @@ def _mentions_quarter(ctx: Context) -> bool:
 
 def norm_iso(m: re.Match[str], ctx: Context) -> Reading:
     year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+    if month > 12:  # 25/12/2024: day first
+        month, day = day, month
     if len(m["y"]) == 2:
         year += 1900 if year > 40 else 2000
     return Reading("DATE", dt.date(year, month, day).isoformat())
@@ -301,6 +304,28 @@ def norm_holiday(m: re.Match[str], ctx: Context) -> Reading:
         raise Unresolved
     day = pool[-1] if rel == "last" or ctx.tense == "past" else pool[0]
     return Reading("DATE", day.isoformat())
+
+
+def norm_season(m: re.Match[str], ctx: Context) -> Reading:
+    """ "in spring" (the one the tense points to), "summer 2024"."""
+    season = SEASONS[m["s"].lower()]
+    if group(m, "y"):
+        return Reading("DATE", f"{int(m['y'])}-{season}")
+    direction = {"past": -1, "future": 1}.get(ctx.tense or "", 0)
+    dct = need_dct(ctx)
+    year = resolve_season_year(dct, season, direction)
+    if (
+        direction
+        and resolve_season_year(dct, season, 0) == year - direction
+        and _season_contains(dct, season, year - direction)
+    ):
+        year -= direction  # "was held in summer" said in August: this summer
+    return Reading("DATE", f"{year}-{season}")
+
+
+def _season_contains(day: dt.date, season: str, year: int) -> bool:
+    start = dt.date(year, SEASON_START_MONTH[season], 1)
+    return start <= day < shift(start, 1, "quarter")
 
 
 def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:

@@ -105,7 +105,7 @@ RULES: tuple[Rule, ...] = (
     _rule("iso", r"\b(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b", "DATE", n.norm_iso),
     _rule(
         "us-numeric",
-        r"(?<![\d/])(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])/(?P<y>\d{4}|\d{2})(?![\d/])",
+        r"(?<![\d/])(?P<m>0?[1-9]|1[0-2]|1[3-9]|2\d|3[01])/(?P<d>0?[1-9]|[12]\d|3[01])/(?P<y>\d{4}|\d{2})(?![\d/])",
         "DATE",
         n.norm_iso,
     ),
@@ -278,6 +278,20 @@ RULES: tuple[Rule, ...] = (
         "DURATION",
         lambda m, c: n.Reading("DURATION", "P1Y"),
         plain(),
+    ),
+    _rule(
+        "season",
+        r"(?i:\b(?:in|during|by|since|until|over|through|before|after)\s+(?P<t>(?:(?:early|late|mid)[\s-]+)?"
+        r"(?P<s>spring|summer|autumn|winter))\b(?!\s+(?:of|\d)))",
+        "DATE",
+        n.norm_season,
+        plain(),
+    ),
+    _rule(
+        "season-year",
+        rf"(?i:\b(?:(?:early|late|mid)[\s-]+)?(?P<s>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>{YEAR4})\b)",
+        "DATE",
+        n.norm_season,
     ),
     _rule(
         "relative-period",
