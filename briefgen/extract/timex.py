@@ -2,29 +2,35 @@
 
 Design
 ------
-1. Recognise (:mod:`timex_rules`): a table of rules, each a regex compiled once, a normaliser, and an
-   optional check against the spaCy parse for surface forms that are ambiguous ("May" the modal,
-   "March" the verb, "1990 shares", "April Glaspie", "USA Today"). Every rule scans the text once;
-   overlapping matches are resolved longest-first, then by rule order. spaCy's DATE/TIME entities
-   are used only as hints inside those checks, never as the detector.
+1. Recognise (:mod:`timex_rules`, words in :mod:`timex_lexicon`): a table of rules, each a regex
+   compiled once, a normaliser, and an optional check (:mod:`timex_checks`) against the spaCy parse
+   for surface forms that are ambiguous ("May" the modal, "March" the verb, "1990 shares", "April
+   Glaspie", "USA Today"). Every rule scans the text once; overlapping matches are resolved
+   longest-first, then by rule order; spans follow TimeBank ("about [two weeks]"). spaCy's entities
+   are only hints inside those checks, never the detector.
 2. Anchor (:mod:`timex_tense`, :mod:`timex_calendar`): each expression gets the tense of the verb
    that governs it in the parse. Relative expressions resolve from the article date (dct) following
    TimeBank's news conventions: a bare weekday in a past or present clause is the latest such day on
    or before the dct ("said on Wednesday" on a Wednesday is that day), in a future or scheduling
-   clause ("will", "slated for", "due") the first on or after it; "last week" is the ISO week before
+   clause ("will", "slated for", "due", "meets Monday", "postponed until Tuesday") the first on or
+   after it, and a possessive one ("Wednesday's ruling") is past; "last week" is the ISO week before
    the dct's week; a month or "Aug. 8" without a year takes its year from the tense, else the nearest
    occurrence; anaphoric forms ("that year", "a year earlier", "the following month") resolve from
-   the last date the text mentioned. "now", "currently", "recent", "the future" become
+   the last date the text mentioned. "now", "currently", "recently", "the future" become
    PRESENT_REF/PAST_REF/FUTURE_REF. Without a dct an expression keeps its span and gets no value
    unless the text itself gives it in full: nothing is resolved against today.
-3. Normalise (:mod:`timex_normalise`): one function per rule family writes the TIMEX3 value (dates,
-   weeks, quarters, seasons, decades, durations, sets, times); ``date`` and ``granularity`` are read
-   back from the value, so the two never disagree.
-4. Deadlines (:mod:`timex_deadline`): cues in the expression's clause ("by", "deadline", "due",
-   "slated for", "expires", "no later than", a future "until", "within ten days") or a possessive
-   "X's deadline" a sentence or two before mark a future point as a deadline, with the action it is
-   for and the actor whose deadline it is; a second, arithmetic reading ("two days before the
-   deadline") that disagrees is reported in ``conflict``, not chosen.
+3. Normalise (:mod:`timex_normalise` for dates, :mod:`timex_durations` for durations, sets, clock
+   times and references): one function per rule family writes the TIMEX3 value (2025-08-08,
+   2025-W31, 2025-Q3, 2025-SU, 199, P8M, PT3H, sets like P1D or XXXX-WXX-1, 2025-08-06T14:00);
+   ``date`` and ``granularity`` are read back from the value, so the two never disagree. News
+   conventions from TimeBank: "the quarter" in an earnings report is the last completed quarter,
+   "a year earlier" there is that quarter a year before; "the past decade" is a stretch (P10Y).
+4. Deadlines (:mod:`timex_deadline`): a cue in the expression's own clause ("by", "deadline", "due",
+   "slated for", "set to", "expires", "no later than", a future "until", "within ten days") marks a
+   future point (or a "within" duration) as a deadline, with the action it is for (``event``). A
+   "deadline"/"ultimatum" in the same sentence or up to two before links it to its owner ("Trump's
+   deadline" -> ``actor_id``) and to any arithmetic reading ("two days before the deadline"); a
+   reading that gives another date is reported in ``conflict``, not chosen.
 
 The whole document is walked in a fixed number of passes: one regex pass per rule, one pass over
 the accepted candidates, one over the results for deadlines.
