@@ -226,6 +226,8 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
     [
         ("The ministry must publish the rules by Friday.", "publish the rules"),
         ("The permit expires on Aug. 20.", "The permit expires"),
+        ("The deadline for bids is Friday.", "bids"),
+        ("The vote is slated for Friday.", "The vote"),
     ],
 )
 def test_deadline_event(parse: Parse, text: str, event: str) -> None:

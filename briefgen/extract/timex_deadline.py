@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -151,7 +152,9 @@ def _describe_event(span: SpacySpan) -> str | None:
         return None
     if verb.lower_ in ("slated", "scheduled", "set", "due", "expected", "planned") or verb.lemma_ == "be":
         subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]
-        if subjects and subjects[0].pos_ not in ("PRON",):
+        if subjects and subjects[0].lower_ in _DEADLINE_NOUNS:  # "the deadline (for X) is Friday"
+            return _describe_noun_event(subjects[0])
+        if subjects and subjects[0].pos_ != "PRON":
             return _phrase(subjects[0].subtree, span)
     if verb.pos_ == "AUX":
         return None
@@ -176,18 +179,15 @@ def _describe_noun_event(noun: Token) -> str | None:
     return None
 
 
-def _phrase(tokens: object, exclude: SpacySpan | None) -> str | None:
-    kept = sorted(
-        {t.i: t for t in tokens if exclude is None or not (exclude.start <= t.i < exclude.end)}.values(),  # type: ignore[attr-defined]
-        key=lambda t: t.i,
-    )
+def _phrase(tokens: Iterable[Token], exclude: SpacySpan | None) -> str | None:
+    """The tokens' text in document order, without the time expression, its preposition or punctuation."""
+    unique = {t.i: t for t in tokens}
+    kept = [unique[i] for i in sorted(unique) if exclude is None or not (exclude.start <= i < exclude.end)]
     if exclude is not None:
         kept = [
             t for t in kept if not (t.dep_ == "prep" and any(exclude.start <= c.i < exclude.end for c in t.children))
         ]
-    kept = [t for t in kept if not t.is_punct or t.text in ("-", "'")]
-    if not kept or len(kept) > _MAX_EVENT_TOKENS:
-        kept = kept[:_MAX_EVENT_TOKENS]
+    kept = [t for t in kept if not t.is_punct or t.text in ("-", "'")][:_MAX_EVENT_TOKENS]
     text = "".join(t.text_with_ws for t in kept).strip()
     return text or None
 
