@@ -35,6 +35,7 @@ LABELS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 DASHES = frozenset({"-", "–", "—", "--"})
 SPLITTERS = frozenset({"(", ")", "[", "]", ";", ":", '"', "“", "”", "/", "|"})
+BARE_DESIGNATORS = frozenset(w.rstrip(".") for w in ORG_DESIGNATORS)
 HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -181,7 +182,9 @@ def _split_point(doc: Doc, span: NameSpan, labels: dict[str, set[str | None]]) -
     """Where the tail is a name of this span's label and the head a name of another ("Reuters" + "Putin")."""
     for cut in range(span.start + 1, span.end):
         head, tail = doc[span.start : cut].text, doc[cut : span.end].text
-        head_labels = {"org"} if head.lower() in NEWS_AGENCIES else labels.get(head, set())
+        if head.lower() in NEWS_AGENCIES and span.label == "person" and doc[cut].text[:1].isupper():
+            return cut  # "told Reuters Putin doubts": an agency is never part of a person's name
+        head_labels = labels.get(head, set())
         if span.label in labels.get(tail, ()) and head_labels and span.label not in head_labels:
             return cut
     return None
@@ -299,17 +302,22 @@ def _continues_name(doc: Doc, i: int) -> bool:
 
 
 def _new_name_at(doc: Doc, i: int, taken: set[int], conj_heads: dict[int, str | None]) -> NameSpan | None:
-    """A run of capitalised proper nouns that is coordinated with a name or ends in a designator."""
+    """A run of capitalised proper nouns that is a known country or city, is coordinated with a name,
+    follows an honorific or ends in a designator."""
     token = doc[i]
-    if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.is_sent_start:
+    if token.pos_ != "PROPN" or not token.text[:1].isupper():
         return None
     end = i
     while end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and not doc[end].is_space:
         end += 1
+    if doc[i:end].text.lower() in PLACES and not _continues_name(doc, i - 1):
+        return _trim(doc, i, end, "place")
+    if token.is_sent_start:
+        return None
     root = doc[i:end].root
     if root.dep_ == "conj" and root.head.i in conj_heads:
         return _trim(doc, i, end, conj_heads[root.head.i])
-    if end - i > 1 and doc[end - 1].lower_.rstrip(".") in {w.rstrip(".") for w in ORG_DESIGNATORS}:
+    if end - i > 1 and doc[end - 1].lower_.rstrip(".") in BARE_DESIGNATORS:
         return _trim(doc, i, end, "org")
     if i > 0 and doc[i - 1].lower_ in HONORIFICS:
         return _trim(doc, i, end, "person")
