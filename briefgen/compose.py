@@ -312,11 +312,22 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
 
 
 def _when(timex: TimeExpression) -> str:
-    if timex.value is None and timex.date is None:
-        return "unresolved"
-    if timex.date is not None and timex.granularity in ("day", None):
-        return format_date(timex.date)
-    return timex.value or timex.date.isoformat()  # type: ignore[union-attr]
+    """The time a reader would say: a day, a month, a year, a week; the TIMEX value otherwise."""
+    day = timex.date
+    if day is None:
+        return timex.value or "unresolved"
+    if timex.granularity in ("day", None):
+        return format_date(day)
+    if timex.granularity == "month":
+        return f"{day:%B %Y}"
+    if timex.granularity == "year":
+        return f"{day:%Y}"
+    if timex.granularity == "week":
+        return f"week of {format_date(day)}"
+    if timex.granularity == "quarter" and timex.value and "-Q" in timex.value:
+        year, quarter = timex.value.split("-Q", 1)
+        return f"Q{quarter} {year}"
+    return timex.value or day.isoformat()
 
 
 def _sentence_text(article: Article, span: Span, limit: int) -> str:
@@ -434,7 +445,7 @@ def header_lines(article: Article, extraction: Extraction) -> list[str]:
         facts.append("Sources: " + ", ".join(escape_md(s) for s in article.sources))
     lines = [f"# {escape_md(article.title)}", "", "{.meta}", " · ".join(facts), ""]
     if article.tags:
-        tags = ", ".join(f"[{escape_md(t)}]({tag_url(t)}){{.tag}}" for t in article.tags)
+        tags = " ".join(f"[{escape_md(t)}]({tag_url(t)}){{.tag}}" for t in article.tags)
         lines += ["{.tags}", f"Tags: {tags}", ""]
     if extraction.failed:
         lines += [f"> **Note:** extraction of {', '.join(extraction.failed)} failed for this article; "

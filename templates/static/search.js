@@ -1,13 +1,17 @@
 /* Starts the Pagefind UI on the search page; results link relative to wherever the site is served. */
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("search");
+  var fallback = document.getElementById("search-fallback");
   if (!element) return;
   if (typeof PagefindUI === "undefined") {
-    element.textContent = "The search index could not be loaded (search needs the site served over http).";
+    if (fallback) fallback.textContent = "The search index could not be loaded (search needs the site served over http).";
     return;
   }
+  if (fallback) fallback.hidden = true;
   var base = new URL(element.getAttribute("data-base") || "../", window.location.href).pathname;
   var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, baseUrl: base, resetStyles: false });
+  var input = element.querySelector("input");
+  if (input) input.setAttribute("aria-labelledby", "search-label");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
