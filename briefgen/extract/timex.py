@@ -57,22 +57,26 @@ _REFERENCE_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 def extract_timexes(doc: Doc, dct: dt.date | None, actors: tuple[Actor, ...] = ()) -> tuple[TimeExpression, ...]:
     """Every time expression in ``doc``, normalised against the article date ``dct``."""
     found: list[TimeExpression] = []
-    ref: dt.date | None = None
+    ref: dt.date | None = None  # the last day named, and where
+    ref_sentence: Span | None = None
     ref_period: dt.date | None = None
     for cand in find_candidates(doc):
-        timex = _build(doc, cand, dct, (ref, ref_period))
+        timex = _build(doc, cand, dct, (ref, ref_period, ref, ref_sentence))
         if timex is None:
             continue
         found.append(timex)
         if timex.date is not None and timex.type in ("DATE", "TIME"):
             ref_period = timex.date
             if timex.granularity in ("day", "other"):
-                ref = timex.date
+                ref, ref_sentence = timex.date, timex.sentence
     return mark_deadlines(doc, dct, tuple(found), actors)
 
 
 def _build(
-    doc: Doc, cand: Candidate, dct: dt.date | None, refs: tuple[dt.date | None, dt.date | None]
+    doc: Doc,
+    cand: Candidate,
+    dct: dt.date | None,
+    refs: tuple[dt.date | None, dt.date | None, dt.date | None, Span | None],
 ) -> TimeExpression | None:
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -80,7 +84,9 @@ def _build(
     tense = tense_of_span(span)
     sentence = span.sent
     leaning = leaning_of_span(span, tense)
-    ctx = Context(dct, tense, refs[0], sentence.text, leaning=leaning, ref_period=refs[1])
+    here = Span(sentence.start_char, sentence.end_char)
+    ref_here = refs[2] if refs[3] == here else None
+    ctx = Context(dct, tense, refs[0], sentence.text, leaning=leaning, ref_period=refs[1], ref_here=ref_here)
     try:
         reading = cand.rule.normalise(cand.match, ctx)
     except Unresolved:
@@ -97,6 +103,6 @@ def _build(
         value=reading.value,
         date=date,
         granularity=granularity,
-        sentence=Span(sentence.start_char, sentence.end_char),
+        sentence=here,
         tense=tense,
     )

@@ -72,8 +72,10 @@ def check_month(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
         return False
     if month.lower_ == "may" and not m.groupdict().get("rel") and _next_token(doc, span) in ("be", "have", "not"):
         return False
-    if _next_token(doc, span) == "for" and span.end + 1 < len(doc) and doc[span.end + 1].is_title:
-        return False  # "the annual March for Life"
+    if _next_token(doc, span) in ("for", "on", "of") and span.end + 1 < len(doc):
+        after = doc[span.end + 1]
+        if after.is_title and after.ent_type_ not in ("DATE", "TIME"):
+            return False  # "the annual March for Life", "the March on Washington"
     return not _in_name(span)
 
 
@@ -89,8 +91,12 @@ def check_year(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
     return True
 
 
+_DAY_NAMERS = frozenset({"super", "black", "good", "cyber", "bloody", "ash", "holy", "giving", "palm", "easter"})
+
+
 def check_name(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:
-    return not _in_name(span)
+    """Not inside a name: "USA Today", "Black Friday", "Super Tuesday"."""
+    return not _in_name(span) and _prev_token(doc, span) not in _DAY_NAMERS
 
 
 def check_adjective(doc: Doc, span: SpacySpan, m: re.Match[str]) -> bool:

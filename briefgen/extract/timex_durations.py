@@ -6,7 +6,7 @@ import re
 
 from briefgen.extract.timex_calendar import duration_value, resolve_weekday
 from briefgen.extract.timex_lexicon import PARTS_OF_DAY, SET_ADVERBS, WEEKDAYS, parse_number
-from briefgen.extract.timex_normalise import Context, Reading, Unresolved, group, need_dct, need_ref, unit_of
+from briefgen.extract.timex_normalise import Context, Reading, Unresolved, group, need_dct, unit_of
 
 
 def norm_duration(m: re.Match[str], ctx: Context) -> Reading:
@@ -56,7 +56,7 @@ def norm_clock(m: re.Match[str], ctx: Context) -> Reading:
     if group(m, "w"):
         day = resolve_weekday(need_dct(ctx), WEEKDAYS[m["w"].lower()], ctx.leaning)
     else:
-        day = need_ref(ctx) if ctx.ref is not None and ctx.dct is not None else need_dct(ctx)
+        day = ctx.ref_here if ctx.ref_here is not None else need_dct(ctx)
     return Reading("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}")
 
 

@@ -50,6 +50,7 @@ class Context:
     sentence: str
     leaning: Tense | None = None  # the side of the dct a bare weekday falls on
     ref_period: dt.date | None = None  # the last date of any granularity, for "that year"
+    ref_here: dt.date | None = None  # the last day named in the same sentence, for a bare clock time
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,8 @@ def _tense_of_infinitive(verb: Token, depth: int) -> Tense | None:
     head = verb.head
     if head is verb:
         return None
+    if head.lemma_ == "have" and head.tag_ == "VBD":  # "had to spend the weekend"
+        return "past"
     if head.lemma_ in _INTENT_LEMMAS or head.lower_ in _SCHEDULE_WORDS:
         return "future"
     if head.lemma_ == "be" and verb.dep_ in ("xcomp", "attr", "ccomp"):  # "is to resume trading Tuesday"
