@@ -130,6 +130,7 @@ def test_seed_ranking_and_spans(seed: tuple[str, tuple[Actor, ...]]) -> None:
         ("The jet landed in Everett, Washington after a test flight.", "Everett, Washington", "place", None),
         ("Kyiv and Washington rejected the plan, while Moscow said it was open.", "Kyiv", "place", ["Kyiv"]),
         ("Bloomberg and Russia’s The Bell reported that the Kremlin may propose a pause.", "The Bell", "org", None),
+        ("The backing that George H.W. Bush received in 1992 was low.", "George H.W. Bush", "person", None),
     ],
 )
 def test_names_and_kinds(parse: Parse, text: str, name: str, kind: str, mentions: list[str] | None) -> None:
@@ -150,6 +151,8 @@ def test_names_and_kinds(parse: Parse, text: str, name: str, kind: str, mentions
         ("Russian officials met European diplomats in Geneva.", "Russian"),  # demonyms are not actors
         ("Russian officials met European diplomats in Geneva.", "European"),
         ("The Dow fell 340 points on Thursday.", "Dow"),  # an index
+        ("The Dow Jones Industrial Average fell. Later the Dow Jones closed lower.", "Dow Jones"),
+        ("Stocks fell, while the Nasdaq and the S&P 500 rose.", "Nasdaq"),
         ("The iPhone 4 costs $199 USD in the US.", "USD"),  # a currency
     ],
 )

@@ -75,6 +75,7 @@ def decide_kinds(doc: Doc, spans: Iterable[NameSpan]) -> dict[str, str]:
         if len(words[key]) == 1 and counts["person"] and counts["org"] and not _has_lexical_kind(key):
             votes[key]["org"] -= 0.5 * counts["org"]  # the tagger's fallback label loses to its specific one
     _add_surname_evidence(votes, words)
+    _add_prefix_product_evidence(votes, words)
     return {key: _winner(counter, labels[key]) for key, counter in votes.items()}
 
 
@@ -117,6 +118,14 @@ def _add_surname_evidence(votes: dict[str, Counter[str]], words: dict[str, tuple
                 votes[key]["org"] += 1.5
 
 
+def _add_prefix_product_evidence(votes: dict[str, Counter[str]], words: dict[str, tuple[str, ...]]) -> None:
+    """A short form of an index or product is one too: "Dow Jones" after "Dow Jones Industrial Average"."""
+    products = [ws for key, ws in words.items() if _winner(votes[key], Counter()) == "product"]
+    for key, ws in words.items():
+        if any(len(p) > len(ws) and p[: len(ws)] == ws for p in products):
+            votes[key]["product"] += 3.0
+
+
 def mention_evidence(doc: Doc, span: NameSpan) -> Counter[str]:
     """Weighted evidence from one mention."""
     ev: Counter[str] = Counter()
@@ -133,7 +142,8 @@ def mention_evidence(doc: Doc, span: NameSpan) -> Counter[str]:
 
 
 def _is_person_shaped(tokens: Span) -> bool:
-    return all(NAME_TOKEN.match(t.text) for t in tokens) and not any(t.is_upper and len(t) > 2 for t in tokens)
+    acronym = any(t.is_upper and len(t) > 2 and "." not in t.text for t in tokens)  # "Mac OSX"; "H.W." is fine
+    return all(NAME_TOKEN.match(t.text) for t in tokens) and not acronym
 
 
 def _lexical_evidence(ev: Counter[str], key: str, tokens: Span, span: NameSpan) -> None:
@@ -159,6 +169,8 @@ def _lexical_evidence(ev: Counter[str], key: str, tokens: Span, span: NameSpan) 
         ev["place"] += 5.0  # "the Canadian Government": the country acting, MEANTIME's LOC
     if any(CAMEL_PRODUCT.match(t.text) for t in tokens):
         ev["product"] += 6.0
+    if len(lowers) > 1 and last in INDEX_NOUNS:
+        ev["product"] += 4.0  # "Dow Jones Industrial Average", "Nasdaq Composite"
     if span.titled:
         ev["person"] += 3.0
 
@@ -189,6 +201,18 @@ def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) 
         ev["product"] += 3.0
     if any(_names_product(t) for t in _coordinated(root)):
         ev["product"] += 2.0  # "the iPod Classic, Nano and Shuffle"
+    if _continues_as_index(doc, span.end):
+        ev["product"] += 4.0
+
+
+def _continues_as_index(doc: Doc, end: int) -> bool:
+    """ "Dow Jones Industrial Average" when the tagger took only "Dow Jones"."""
+    for token in doc[end : end + 3]:
+        if not token.text[:1].isupper():
+            return False
+        if token.lower_ in INDEX_NOUNS:
+            return True
+    return False
 
 
 def _pronoun_follows(doc: Doc, start: int, sentence_end: int) -> bool:
@@ -248,6 +272,9 @@ def _coordinated(root: Token) -> list[Token]:
 
 
 def _names_product(head: Token) -> bool:
+    """A lower-case brand ("iPod Classic") or a numbered name ("the S&P 500") among the coordinated."""
+    if head.like_num or any(c.dep_ == "nummod" and c.i > head.i for c in head.children):
+        return True
     return any(CAMEL_PRODUCT.match(t.text) for t in (head, *head.lefts) if t.dep_ in ("compound", "conj") or t is head)
 
 

@@ -18,6 +18,7 @@ from briefgen.extract.actors_data import (
     CURRENCY_CODES,
     FUNCTION_WORDS,
     HONORIFICS,
+    INDEX_NOUNS,
     NEWS_AGENCIES,
     ORG_DESIGNATORS,
     PLACE_HEADS,
@@ -319,6 +320,8 @@ def _new_name_at(doc: Doc, i: int, taken: set[int], conj_heads: dict[int, str | 
         return _trim(doc, i, end, conj_heads[root.head.i])
     if end - i > 1 and doc[end - 1].lower_.rstrip(".") in BARE_DESIGNATORS:
         return _trim(doc, i, end, "org")
+    if end - i > 1 and doc[end - 1].lower_ in INDEX_NOUNS:
+        return _trim(doc, i, end, None)  # "Dow Jones Industrial Average": read, to tell its short forms
     if i > 0 and doc[i - 1].lower_ in HONORIFICS:
         return _trim(doc, i, end, "person")
     return None
