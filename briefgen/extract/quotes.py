@@ -48,7 +48,11 @@ CONFIDENCE = {
 }
 ADJACENT_TOKENS = 8
 TITLE_WORDS = 7  # a Title Case stretch this short, mid-sentence, names a work rather than quotes it
-MINOR_WORDS = frozenset("a an the of and or for to in on with at by from as is but not".split())
+MINOR_WORDS = frozenset(
+    ("a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "at", "by", "from", "as", "is")
+)
+# Which grammatical role a short fragment plays for its reporting verb when it is what was said.
+FRAGMENT_DEPS = {"call": frozenset({"oprd"}), "say": frozenset({"acomp", "ccomp"})}
 NEWLINE = re.compile("\n")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -105,11 +109,11 @@ def extract_quotes(doc: Doc, actors: tuple[Actor, ...]) -> tuple[Quote, ...]:
     resolver = PronounResolver(doc, text, actors, lambda offset: _in_quote(index, offset))
     quotes: list[Quote] = []
     previous_actor: str | None = None
-    for quote_span, attribution in zip(spans, attributions, strict=True):
+    for k, (quote_span, attribution) in enumerate(zip(spans, attributions, strict=True)):
         quote = _make_quote(index, quote_span, attribution, actors, resolver, previous_actor)
         if quote.actor_id is not None:
             previous_actor = quote.actor_id
-        if _keep(text, quote_span):
+        if _keep(text, quote_span, attribution) or _is_reported_fragment(index, k, attribution):
             quotes.append(quote)
     return tuple(quotes)
 
@@ -168,7 +172,10 @@ def _attribute_after(index: _Index, quote: QuoteSpan, last: Token) -> _Attributi
         if speaker is not None and first.i <= speaker.i <= verb.i + ADJACENT_TOKENS:
             return _Attribution(cue, speaker, "after")
         if is_cue_token(verb):  # a parse that lost the subject: "“...,” Trump, 70, told CNN"
-            speaker = nominal_between(index.doc[first.i : verb.i]) or nominal_between(index.doc[verb.i + 1 :][:6])
+            after_verb = index.doc[verb.i + 1 : verb.i + 7]
+            speaker = nominal_between(index.doc[first.i : verb.i], index.outside) or nominal_between(
+                after_verb, index.outside
+            )
             if speaker is not None:
                 return _Attribution(cue, speaker, "after-window")
     return None
@@ -244,18 +251,25 @@ def _carry(index: _Index, own: list[_Attribution]) -> list[_Attribution]:
     for k, attribution in enumerate(own):
         if attribution.speaker is not None:
             continue
-        donors = (
-            ("chain", lambda: _chain_donor(index, result, k)),
-            ("paragraph", lambda: _paragraph_donor(index, result, own, k)),
-            ("intro", lambda: _intro_donor(index, k)),
-            ("neighbour", lambda: _neighbour_paragraph_donor(index, result, own, k)),
-        )
-        for how, find in donors:
-            donor = find()
-            if donor is not None:
-                result[k] = replace(donor, how=how)
-                break
+        found = _find_donor(index, result, own, k)
+        if found is not None:
+            result[k] = found
     return result
+
+
+def _find_donor(index: _Index, done: list[_Attribution], own: list[_Attribution], k: int) -> _Attribution | None:
+    """The first neighbour's attribution that applies, relabelled with the rule that carried it."""
+    donor = _chain_donor(index, done, k)
+    if donor is not None:
+        return replace(donor, how="chain")
+    donor = _paragraph_donor(index, done, own, k)
+    if donor is not None:
+        return replace(donor, how="paragraph")
+    donor = _intro_donor(index, k)
+    if donor is not None:
+        return replace(donor, how="intro")
+    donor = _neighbour_paragraph_donor(index, done, own, k)
+    return replace(donor, how="neighbour") if donor is not None else None
 
 
 def _chain_donor(index: _Index, done: list[_Attribution], k: int) -> _Attribution | None:
@@ -407,19 +421,36 @@ def _kind(text: str, quote: QuoteSpan) -> Literal["direct", "partial"]:
     return "direct" if (inner[:1].isupper() or inner[:1].isdigit()) and starts_clause else "partial"
 
 
-def _keep(text: str, quote: QuoteSpan) -> bool:
+def _keep(text: str, quote: QuoteSpan, attribution: _Attribution) -> bool:
     """Leave out what is quoted but not said: one- and two-word stretches (scare quotes, coined
     terms) and short Title Case names of shows, books and slogans, unless they open a sentence as
-    a spoken reply does (“Absolutely,” he said)."""
+    a spoken reply does (“Absolutely,” he said) or follow their reporting verb (Moore said, “Any.”)."""
     inner = quote.inner.slice(text)
     words = inner.split()
     before = text[max(0, quote.span.start - 3) : quote.span.start].rstrip(" ")
     opens_sentence = not before or before[-1] in "\n.?!:\"”'"
     if len(words) <= 2:
-        return opens_sentence and inner[-1:] in ",.?!"
-    if len(words) <= TITLE_WORDS and not opens_sentence and _title_case(inner):
+        spoken = attribution.how == "before" or (attribution.how.startswith("after") and inner[-1:] in "?!")
+        return spoken or (opens_sentence and inner[-1:] in ",.?!")
+    return len(words) > TITLE_WORDS or opens_sentence or not _title_case(inner)
+
+
+def _is_reported_fragment(index: _Index, k: int, attribution: _Attribution) -> bool:
+    """A short fragment that is what a reporting verb says or calls something: “disgusting.”
+    in "strikes that Trump called “disgusting.”", “well advanced.” in "said planning is ...".
+
+    Only with the speaker named in the sentence: a fragment read through a pronoun stacks two
+    guesses, and fragments are where quotation marks most often scare-quote instead.
+    """
+    if attribution.how != "tree" or attribution.cue is None or attribution.speaker is None:
         return False
-    return True
+    if attribution.speaker.pos_ == "PRON":
+        return False
+    deps = FRAGMENT_DEPS.get(attribution.cue.verb.lemma_.lower(), frozenset())
+    inside = [index.doc[i] for i in index.tokens_in(index.quotes[k].span) if index.token_quote[i] == k]
+    members = {t.i for t in inside}
+    roots = [t for t in inside if (t.head.i not in members or t.head is t) and not t.is_punct]
+    return bool(roots) and all(t.dep_ in deps for t in roots)
 
 
 def _title_case(text: str) -> bool:
