@@ -172,6 +172,19 @@ def test_normalisation(parse: Parse, text: str, dct: dt.date | None, expected: t
 
 
 @pytest.mark.parametrize(
+    ("text", "timex", "value"),
+    [
+        ("They met on Aug. 1. The next day, talks collapsed.", "The next day", "2025-08-02"),
+        ("In 1998 he moved. The following year he married.", "The following year", "1999"),
+        ("Sales fell to $5 million in the third quarter from $7 million a year earlier.", "a year earlier", "2024-Q3"),
+        ("Spending will rise over the next year.", "the next year", "P1Y"),
+    ],
+)
+def test_anaphora_and_stretches(parse: Parse, text: str, timex: str, value: str) -> None:
+    assert find(extract_timexes(parse(text), SEED_DCT), timex).value == value
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "It was the first encounter in years of war",  # "years" alone needs a frame like "for years"

@@ -107,6 +107,13 @@ def _prev_quarter(day: dt.date) -> dt.date:
     return shift(day, -1, "quarter")
 
 
+def _reported_quarter(ctx: Context) -> dt.date:
+    """The quarter an earnings sentence reports: the last one the text named, else the last completed one."""
+    dct = need_dct(ctx)
+    recent = ctx.ref_period is not None and dt.timedelta(0) <= dct - ctx.ref_period <= dt.timedelta(days=366)
+    return ctx.ref_period if recent and ctx.ref_period is not None else _prev_quarter(dct)
+
+
 def _mentions_quarter(ctx: Context) -> bool:
     return re.search(r"\bquarter|\bperiod\b", ctx.sentence, re.IGNORECASE) is not None
 
@@ -220,7 +227,7 @@ def norm_the_quarter(m: re.Match[str], ctx: Context) -> Reading:
 def norm_year_ago_adj(m: re.Match[str], ctx: Context) -> Reading:
     dct = need_dct(ctx)
     if _mentions_quarter(ctx):
-        return Reading("DATE", name_period(shift(_prev_quarter(dct), -1, "year"), "quarter"))
+        return Reading("DATE", name_period(shift(_reported_quarter(ctx), -1, "year"), "quarter"))
     return Reading("DATE", str(dct.year - 1))
 
 
@@ -340,7 +347,8 @@ def norm_relative_period(m: re.Match[str], ctx: Context) -> Reading:
         )
         return Reading("DATE", f"{resolve_season_year(need_dct(ctx), season, direction)}-{season}")
     unit = "year" if word in ("fiscal year", "calendar year") else unit_of(word)
-    if rel in ("the past", "the last"):  # "over the past decade": the stretch up to now
+    stretch = rel in ("the past", "the last", "the coming") or (rel == "the next" and unit != "day")
+    if stretch:  # "over the past decade", "in the next month"; but "the next day" is a day
         if unit == "weekend":
             return Reading("DURATION", "P2D")
         return Reading("DURATION", duration_value(1.0, unit))
@@ -392,5 +400,5 @@ def norm_ago(m: re.Match[str], ctx: Context) -> Reading:
     shift_unit = {"decade": "year", "century": "year", "fortnight": "week", "night": "day"}.get(unit, unit)
     day = shift(anchor, sign * steps, shift_unit)
     if shift_unit == "year" and amount == 1 and direction in ("earlier", "ago") and _mentions_quarter(ctx):
-        return Reading("DATE", name_period(shift(_prev_quarter(need_dct(ctx)), -1, "year"), "quarter"))
+        return Reading("DATE", name_period(shift(_reported_quarter(ctx), -1, "year"), "quarter"))
     return Reading("DATE", name_period(day, shift_unit if unit not in ("decade", "century") else "year"))
