@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 MentionKind = Literal["pronoun", "nominal"]
+OPENING, CLOSING, STRAIGHT = frozenset({"“", "‘‘", "``", "«"}), frozenset({"”", "''", "»"}), frozenset({'"'})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +49,31 @@ def link_mentions(doc: Doc, anchors: Sequence[Anchor], roles: Sequence[frozenset
     taken = {i for a in anchors for i in range(a.start, a.end)}
     by_start = {a.start: a for a in anchors}
     links: list[tuple[int, Mention]] = []
+    quoted = False
     for token in doc:
+        quoted = _inside_quote(token, quoted)
         anchor = by_start.get(token.i)
         if anchor is not None:
             memory.by_sentence.setdefault(memory.sentence_of[anchor.start], []).append(anchor)
             if anchor.kind == "person":
                 memory.role_holder.update(dict.fromkeys(roles[anchor.actor], anchor.actor))
-        if token.i in taken:
-            continue
+        if token.i in taken or quoted:
+            continue  # inside a quotation "he" is seen from the speaker: too uncertain
         found = _resolve(doc, token, memory)
         if found is not None:
             links.append(found)
     return links
+
+
+def _inside_quote(token: Token, quoted: bool) -> bool:
+    """Whether ``token`` is inside quotation marks, given the state before it (paragraphs reset it)."""
+    if "\n" in token.text:
+        return False
+    if token.text in OPENING:
+        return True
+    if token.text in CLOSING:
+        return False
+    return not quoted if token.text in STRAIGHT else quoted
 
 
 def _sentence_index(doc: Doc) -> list[int]:

@@ -217,4 +217,4 @@ FUNCTION_WORDS = words(
 CAMEL_PRODUCT = re.compile(r"^[a-z]{1,2}[A-Z]")
 
 PERSON_PRONOUNS = words("he|him|his|himself|she|her|hers|herself")
-ORG_PRONOUNS = words("its|itself")
+ORG_PRONOUNS = words("its")

@@ -24,7 +24,6 @@ from briefgen.extract.actors_data import (
     NEWS_AGENCIES,
     ORG_DESIGNATORS,
     ORG_NOUNS,
-    PERSON_PRONOUNS,
     PLACE_ALIASES,
     PLACE_HEADS,
     PLACES,
@@ -46,6 +45,7 @@ STRONG_DESIGNATORS = words(
     "inc|inc.|corp|corp.|corporation|co|co.|company|ltd|ltd.|llc|plc|group|party|university|ministry|department|"
     "agency|committee|council|commission|airlines|airways|bank|institute|association|foundation|court"
 )
+SUBJECT_PRONOUNS = frozenset({"he", "she", "his", "himself", "herself"})
 PLACE_PREFIXES = frozenset({"fort", "port", "mount", "mt.", "lake", "cape", "saint", "st.", "san", "santa"})
 ORG_PREFIXES = frozenset({"air"})  # "Air China", "Air France": airlines named after their country
 NOT_ACTORS = ("product", "event", "none")
@@ -191,8 +191,8 @@ def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) 
             ev["product"] += 3.0
     if _is_launched(root):
         ev["product"] += 2.0
-    if span.det and span.end - span.start == 1 and not (span.label == "person" and tokens.text.endswith("s")):
-        ev["person"] -= 1.5  # "the PowerBook", "the Mac": people rarely take an article ("the Clintons" do)
+    if _has_article(doc, span) and span.end - span.start == 1 and not tokens.text.endswith("s"):
+        ev["person"] -= 1.5  # "the PowerBook", "a Hillblazer": people rarely take an article ("the Clintons" do)
     if root.dep_ in ("nsubj", "nsubjpass") and _pronoun_follows(doc, span.end, root.sent.end):
         ev["person"] += 1.0  # "Trump launched his campaign"
     if span.label != "org":
@@ -215,12 +215,21 @@ def _continues_as_index(doc: Doc, end: int) -> bool:
     return False
 
 
+def _has_article(doc: Doc, span: NameSpan) -> bool:
+    if span.det:
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.lower_ in ("a", "an") and span.start <= before.head.i < span.end
+
+
 def _pronoun_follows(doc: Doc, start: int, sentence_end: int) -> bool:
-    """A personal pronoun later in the sentence, with no other person named before it."""
+    """A subject or possessive personal pronoun later in the sentence, no other person named before it."""
     for token in doc[start : min(sentence_end, start + 25)]:
         if token.ent_type_ == "PERSON":
             return False
-        if token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS:
+        if token.pos_ == "PRON" and (
+            token.lower_ in SUBJECT_PRONOUNS or (token.lower_ == "her" and token.tag_ == "PRP$")
+        ):
             return True
     return False
 
