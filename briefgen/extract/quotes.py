@@ -52,6 +52,7 @@ MINOR_WORDS = frozenset(
     ("a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "at", "by", "from", "as", "is")
 )
 # Which grammatical role a short fragment plays for its reporting verb when it is what was said.
+PAST_TAGS = frozenset({"VBD", "VBN"})
 FRAGMENT_DEPS = {"call": frozenset({"oprd"}), "say": frozenset({"acomp", "ccomp"})}
 NEWLINE = re.compile("\n")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -444,8 +445,8 @@ def _is_reported_fragment(index: _Index, k: int, attribution: _Attribution) -> b
     """
     if attribution.how != "tree" or attribution.cue is None or attribution.speaker is None:
         return False
-    if attribution.speaker.pos_ == "PRON":
-        return False
+    if attribution.speaker.pos_ == "PRON" or attribution.cue.verb.tag_ not in PAST_TAGS:
+        return False  # "Critics call it the “gig economy”": a habitual name, not a remark
     deps = FRAGMENT_DEPS.get(attribution.cue.verb.lemma_.lower(), frozenset())
     inside = [index.doc[i] for i in index.tokens_in(index.quotes[k].span) if index.token_quote[i] == k]
     members = {t.i for t in inside}

@@ -19,7 +19,7 @@ from typing import Literal
 from briefgen.model import Span
 
 MARK = re.compile(r"'''|''|``|[\"“”„‟″]")
-TAG = re.compile(r"<[a-zA-Z/][^<>\n]{0,800}>")
+TAG = re.compile(r"<[a-zA-Z/][^<>]{0,800}>")
 OPENERS = "“„‟`"
 CLOSERS = "”″"
 OPEN_BEFORE = "([{—–-/‘'…:*_" + '"“”`'
@@ -57,6 +57,9 @@ def find_quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     offset = 0
     carried = False  # the previous paragraph ended inside a quotation
     for line in masked.split("\n"):
+        if not line.strip():  # a blank line between paragraphs continues nothing and ends nothing
+            offset += len(line) + 1
+            continue
         marks = [_classify(masked, m.start(), m.end()) for m in MARK.finditer(masked, offset, offset + len(line))]
         opens_with_mark = bool(marks) and marks[0].start == offset + len(line) - len(line.lstrip())
         continuing = carried and opens_with_mark and marks[0].direction in ("open", "either")
