@@ -23,6 +23,7 @@ from briefgen.extract.quotes_cues import (
     adjacent_before,
     find_speaker,
     is_cue_token,
+    introducer,
     iter_tree_cues,
     make_cue,
     nominal_between,
@@ -44,9 +45,11 @@ CONFIDENCE = {
     "chain": 0.85,
     "paragraph": 0.8,
     "intro": 0.75,
+    "colon": 0.75,
     "neighbour": 0.7,
 }
 ADJACENT_TOKENS = 8
+DASHES = frozenset({"--", "—", "–"})
 TITLE_WORDS = 7  # a Title Case stretch this short, mid-sentence, names a work rather than quotes it
 MINOR_WORDS = frozenset(
     ("a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "at", "by", "from", "as", "is")
@@ -152,34 +155,53 @@ def _attribute(index: _Index, k: int) -> _Attribution:
     inside = [index.doc[i] for i in index.tokens_in(quote.span) if index.token_quote[i] == k]
     if not inside:
         return _Attribution(None, None, "none")
-    return (
-        _attribute_after(index, quote, inside[-1])
-        or _attribute_before(index, quote, inside[0])
-        or _attribute_by_tree(index, quote, inside)
-        or _Attribution(None, None, "none")
-    )
+    if _embedded(index.text, quote):  # said things “should be wrapped up,” referring to ...
+        found = _attribute_by_tree(index, quote, inside) or _attribute_before(index, quote, inside[0])
+    else:
+        found = _attribute_after(index, quote, inside[-1]) or _attribute_before(index, quote, inside[0])
+        found = found or _attribute_by_tree(index, quote, inside)
+    return found or _Attribution(None, None, "none")
+
+
+def _embedded(text: str, quote: QuoteSpan) -> bool:
+    """Whether the quotation continues a clause (a word right before its opening mark)."""
+    before = text[max(0, quote.span.start - 2) : quote.span.start].rstrip()
+    return bool(before) and before[-1].isalnum()
 
 
 def _attribute_after(index: _Index, quote: QuoteSpan, last: Token) -> _Attribution | None:
     """``“...,” Trump barked`` / ``“...?” asked Smith``: any verb right after, with its subject there."""
     text = index.text
     ending = quote.inner.slice(text)[-1:] + text[quote.span.end : quote.span.end + 2].strip()[:1]
-    if last.i + 1 >= len(index.doc) or not any(ch in ",?!—–-" for ch in ending):
+    if last.i + 1 >= len(index.doc):
         return None
     first = index.doc[last.i + 1]
+    if not any(ch in ",?!—–-" for ch in ending) and not _closing_tag(index, first):
+        return None
     for verb in adjacent_after(first, ADJACENT_TOKENS, lambda t: not index.outside(t)):
         cue = make_cue(verb)
         speaker = find_speaker(cue, index.outside)
         if speaker is not None and first.i <= speaker.i <= verb.i + ADJACENT_TOKENS:
             return _Attribution(cue, speaker, "after")
         if is_cue_token(verb):  # a parse that lost the subject: "“...,” Trump, 70, told CNN"
-            after_verb = index.doc[verb.i + 1 : verb.i + 7]
-            speaker = nominal_between(index.doc[first.i : verb.i], index.outside) or nominal_between(
-                after_verb, index.outside
-            )
+            speaker = nominal_between(index.doc[first.i : verb.i], index.outside)
+            if speaker is None and all(t.is_punct for t in index.doc[first.i : verb.i]):  # "“...,” said X"
+                speaker = nominal_between(index.doc[verb.i + 1 : verb.i + 7], index.outside)
             if speaker is not None:
                 return _Attribution(cue, speaker, "after-window")
     return None
+
+
+def _closing_tag(index: _Index, first: Token) -> bool:
+    """``“... missing.” Trump said.``: a speaker and a reporting verb that end the sentence."""
+    tokens = index.doc[first.i : first.i + 6]
+    for token in tokens:
+        if is_cue_token(token):
+            following = index.doc[token.i + 1] if token.i + 1 < len(index.doc) else None
+            return token.i > first.i and (following is None or following.text in (".", ",", "\n"))
+        if not (token.pos_ in ("PROPN", "PRON", "DET", "NOUN") or token.text in (".", "'s")):
+            return False
+    return False
 
 
 def _attribute_before(index: _Index, quote: QuoteSpan, first: Token) -> _Attribution | None:
@@ -187,13 +209,17 @@ def _attribute_before(index: _Index, quote: QuoteSpan, first: Token) -> _Attribu
     if first.i == 0:
         return None
     before = index.doc[first.i - 1]
-    if not (before.text in (",", ":") or is_cue_token(before)):
+    if not (before.text in (",", ":") or before.text in DASHES or is_cue_token(before)):
         return None
     for verb in adjacent_before(before, ADJACENT_TOKENS, lambda t: not index.outside(t)):
         cue = make_cue(verb)
         speaker = find_speaker(cue, index.outside)
         if speaker is not None:
             return _Attribution(cue, speaker, "before")
+    if before.text == ":" or before.text in DASHES:
+        speaker = introducer(before, index.outside)
+        if speaker is not None:
+            return _Attribution(None, speaker, "colon")
     return None
 
 

@@ -200,10 +200,33 @@ def iter_tree_cues(roots: list[Token], inside: Callable[[Token], bool]) -> Itera
                 yield child
 
 
-def nominal_between(tokens: Sequence[Token]) -> Token | None:
-    """The head of the first phrase among ``tokens`` (up to a comma): its last noun, name or pronoun."""
+def introducer(mark: Token, outside: Callable[[Token], bool]) -> Token | None:
+    """Who a clause ending in a colon or dash introduces: "Mr. Christie gloated: ...",
+    "Clinton has since apologized: ...", "Clinton: ..." (the name alone, transcript style)."""
+    doc = mark.doc
+    start = mark.i
+    while start > 0 and not doc[start - 1].is_sent_end and outside(doc[start - 1]) and mark.i - start < 30:
+        start -= 1
+    clause = [t for t in doc[start : mark.i] if not t.is_space]
+    if not clause:
+        return None
+    if len(clause) <= 4 and all(t.pos_ == "PROPN" or t.is_punct for t in clause):
+        return clause[-1]
+    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "conj", "ccomp")]
+    for verb in verbs[:1]:
+        subject = _own_subject(verb, outside)
+        if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("it", "this"):
+            return subject
+    return None
+
+
+def nominal_between(tokens: Sequence[Token], outside: Callable[[Token], bool]) -> Token | None:
+    """The head of the first phrase among ``tokens`` (up to a comma or a quotation): its last noun,
+    name or pronoun."""
     head = None
     for token in tokens:
+        if not outside(token):
+            break
         if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ"):
             if head is not None or token.text in (",", "(", "—"):
                 break
