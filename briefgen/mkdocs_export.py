@@ -650,7 +650,7 @@ def project_files(collected: Collected, docs: DocSet) -> dict[str, bytes]:
 def mkdocs_yml(config: SiteConfig, docs: DocSet) -> str:
     settings: dict[str, object] = {"site_name": html.escape(config.title)}
     if config.description:
-        settings["site_description"] = config.description
+        settings["site_description"] = html.escape(config.description)
     if config.base_url.startswith(("http://", "https://")):
         settings["site_url"] = config.base_url
     settings.update(

@@ -293,11 +293,23 @@ def test_export_builds_with_mkdocs_strict(root: Path, tmp_path: Path) -> None:
         assert not any("alert" in s for s in port.scripts) and "iframe" not in port.tags
 
 
-def test_export_reports_errors_with_a_non_zero_exit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "briefgen.yml").write_text("title: [unclosed\n", encoding="utf-8")
-    assert main(["build", "--format", "mkdocs", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+@pytest.mark.parametrize(
+    ("files", "options", "message"),
+    [
+        ({"briefgen.yml": "title: [unclosed\n"}, [], "briefgen.yml:"),
+        ({"content/undated.txt": "Putin said on Friday that talks would resume.\n"}, ["--strict"], "no date"),
+    ],
+)
+def test_export_reports_problems_with_a_non_zero_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], options: list[str], message: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    args = ["build", "--format", "mkdocs", str(tmp_path), "--out", str(tmp_path / "out"), "-j", "1", *options]
+    assert main(args) == 1
     err = capsys.readouterr().err
-    assert "briefgen.yml" in err and "NOT written" in err
+    assert message in err and "NOT written" in err
     assert not (tmp_path / "out").exists()
 
 
