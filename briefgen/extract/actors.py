@@ -66,6 +66,7 @@ def actor_for_span(actors: tuple[Actor, ...], span: Span) -> Actor | None:
 
 def _group(doc: Doc, spans: Sequence[NameSpan], kinds: dict[str, str], registry: Registry) -> list[_Group]:
     """Merge the surfaces that name one actor; drop names that are not actors."""
+    kinds = dict(kinds)  # registry entries and links adjust it
     entries: dict[str, RegistryEntry] = {}
     kept: list[tuple[str, NameSpan]] = []
     for span in spans:

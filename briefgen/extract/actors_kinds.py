@@ -182,27 +182,34 @@ def _context_evidence(ev: Counter[str], doc: Doc, span: NameSpan, tokens: Span) 
         _premodifier_evidence(ev, before, span)
     for other in _appositions(root):
         _noun_evidence(ev, other, weight=1.5)
-    if root.dep_ in ("compound", "nmod") and root.head.lemma_.lower() in INDEX_NOUNS and root.head.i >= span.end:
-        ev["product"] += 3.0
     if root.dep_ in ("nsubj", "nsubjpass"):
         lemma = root.head.lemma_.lower()
         ev["person"] += 1.0 if lemma in COGNITION_VERBS else 0.5 if lemma in SPEECH_VERBS else 0.0
-        if _moves_by_points(root.head):
-            ev["product"] += 3.0
-    if _is_launched(root):
-        ev["product"] += 2.0
+        if _pronoun_follows(doc, span.end, root.sent.end):
+            ev["person"] += 1.0  # "Trump launched his campaign"
     if _has_article(doc, span) and span.end - span.start == 1 and not tokens.text.endswith("s"):
         ev["person"] -= 1.5  # "the PowerBook", "a Hillblazer": people rarely take an article ("the Clintons" do)
-    if root.dep_ in ("nsubj", "nsubjpass") and _pronoun_follows(doc, span.end, root.sent.end):
-        ev["person"] += 1.0  # "Trump launched his campaign"
     if span.label != "org":
         _place_pattern_evidence(ev, doc, span.start, span.end)
+    ev["product"] += _product_evidence(doc, span, root)
+
+
+def _product_evidence(doc: Doc, span: NameSpan, root: Token) -> float:
+    """Cues that the name is a product or an index: "FTSE index", "the Dow fell 340 points", "unveiled Lion"."""
+    score = 0.0
+    if root.dep_ in ("compound", "nmod") and root.head.lemma_.lower() in INDEX_NOUNS and root.head.i >= span.end:
+        score += 3.0
+    if root.dep_ in ("nsubj", "nsubjpass") and _moves_by_points(root.head):
+        score += 3.0
     if any(c.dep_ == "relcl" and _moves_by_points(c) for c in root.children):
-        ev["product"] += 3.0
+        score += 3.0
+    if _is_launched(root):
+        score += 2.0
     if any(_names_product(t) for t in _coordinated(root)):
-        ev["product"] += 2.0  # "the iPod Classic, Nano and Shuffle"
+        score += 2.0  # "the iPod Classic, Nano and Shuffle"
     if _continues_as_index(doc, span.end):
-        ev["product"] += 4.0
+        score += 4.0
+    return score
 
 
 def _continues_as_index(doc: Doc, end: int) -> bool:

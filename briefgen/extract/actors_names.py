@@ -62,10 +62,6 @@ def find_name_spans(doc: Doc, extra: Iterable[tuple[str, str]] = ()) -> tuple[Na
     return tuple(sorted(tagged + recovered, key=lambda s: s.start))
 
 
-def span_text(doc: Doc, span: NameSpan) -> str:
-    return doc[span.start : span.end].text
-
-
 def _repair(doc: Doc, start: int, end: int, label: str) -> Iterator[NameSpan]:
     """Split an entity at line breaks and spaced dashes, then trim each piece."""
     piece = start
