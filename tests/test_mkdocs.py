@@ -7,6 +7,7 @@ and with the navigation MkDocs makes itself.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import subprocess
 import sys
@@ -142,7 +143,9 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SITES = {"mkdocs": ("site", True), "material": ("site-material", False)}  # output folder, directory URLs
 
 
+@functools.cache
 def read(path: Path) -> Html:
+    """Each built page is parsed once per test session (the sites are built once per module)."""
     return Html(path.read_text(encoding="utf-8"))
 
 
@@ -185,20 +188,16 @@ def test_the_navigation_lists_the_briefings_actors_and_deadlines(root: Path, the
 @pytest.mark.parametrize("theme", SITES)
 def test_links_between_generated_pages_resolve(root: Path, theme: str) -> None:
     site = root / SITES[theme][0]
-    pages = sorted((site / "briefings").rglob("*.html"))
-    parsed: dict[Path, Html] = {}
     checked = 0
-    for page in pages:
-        html = parsed.setdefault(page, read(page))
-        for href, _, _ in html.links:
+    for page in sorted((site / "briefings").rglob("*.html")):
+        for href, _, _ in read(page).links:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc:
                 continue
             target, fragment = target_of(page, href)
             assert target.is_file(), f"{page.relative_to(site)}: {href}"
             if fragment and target.suffix == ".html":
-                ids = parsed.setdefault(target, read(target)).ids
-                assert fragment in ids, f"{page.relative_to(site)}: {href}"
+                assert fragment in read(target).ids, f"{page.relative_to(site)}: {href}"
             checked += 1
     assert checked > 200
 
