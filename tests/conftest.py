@@ -33,3 +33,7 @@ def parse(nlp: Language) -> Callable[[str], Doc]:
 
 
 SEED_DATE = dt.date(2025, 8, 6)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")

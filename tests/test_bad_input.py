@@ -1,0 +1,136 @@
+"""The catalogue of bad input: each case with the behaviour an editor should get.
+
+Every bad article is reported with its file (and line where there is one); ``build`` exits non-zero
+only for errors (``--strict``: warnings too); the other articles are still published.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build_site
+from briefgen.cli import main
+from tests.helpers import make_site, tree_bytes
+
+GOOD = "---\ntitle: Good\ndate: 2025-08-06\n---\nPutin said on Monday that talks “went well”.\n"
+
+# (case, file name, bytes, level, message fragment, line)
+CATALOGUE: list[tuple[str, str, bytes, str | None, str, int | None]] = [
+    ("empty file", "empty.txt", b"", "error", "the file is empty", None),
+    ("only blank lines", "blank.md", b"\n \n\t\n", "error", "the file is empty", None),
+    ("binary file", "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "error", "binary file", None),
+    ("cp1252 text", "cp.txt", "Caf\u00e9 owners said \u201cno\u201d.\n".encode("cp1252"), "warning", "Windows-1252", 1),
+    ("latin-1 text", "latin.txt", "Second line\nZ\u00fcrich officials agreed.\n".encode("latin-1"), "warning",
+     "Windows-1252", 2),
+    ("undecodable bytes", "junk.txt", b"Officials said\n\x81\x8d\x8f\x90\x9d text.\n", "error", "not UTF-8", 2),
+    ("invalid YAML front matter", "yaml.md", b"---\ntitle: ok\ntags: [a, b\n---\nBody.\n", "error",
+     "invalid YAML front matter", 4),
+    ("YAML tag building a Python object", "tag.md",
+     b"---\ntitle: !!python/object/apply:os.system ['touch PWNED']\n---\nBody.\n", "error",
+     "invalid YAML front matter", None),
+    ("unknown front-matter key", "unknown.md", b"---\ntitle: x\ndate: 2025-08-06\nauthr: me\n---\nBody text.\n",
+     "warning", "unknown front-matter key 'authr'", 4),
+    ("impossible date", "date.md", b"---\ntitle: x\ndate: 2025-02-30\n---\nBody.\n", "error", "invalid date", 3),
+    ("missing date", "nodate.md", b"---\ntitle: x\n---\nBody on Friday.\n", "warning", "no date", None),
+    ("slug leaving the output folder", "evil.md", b"---\ntitle: x\nslug: ../../outside\n---\nBody.\n", "error",
+     "invalid slug", 3),
+    ("absolute slug", "abs.md", b"---\ntitle: x\nslug: /etc/passwd\n---\nBody.\n", "error", "invalid slug", 3),
+    ("front matter not a mapping", "list.md", b"---\n- a\n- b\n---\nBody.\n", "error", "must be a mapping", 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "name", "data", "level", "message", "line"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_bad_article_is_reported_and_the_rest_published(
+    tmp_path: Path, case: str, name: str, data: bytes, level: str, message: str, line: int | None
+) -> None:
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, f"content/{name}": data})
+    os.chdir(tmp_path)
+    result = build_site(root, jobs=1)
+    matching = [p for p in result.problems if message in p.message]
+    assert matching, f"{case}: {result.problems}"
+    problem = matching[0]
+    assert problem.level == level
+    assert problem.path == f"content/{name}"
+    if line is not None:
+        assert problem.line == line
+    assert result.published, "the other articles are still published"
+    assert (root / "site" / "briefings" / "good" / "index.html").is_file()
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+    exit_code = main(["build", str(root), "--jobs", "1", "--quiet"])
+    assert exit_code == (1 if level == "error" else 0)
+    assert main(["build", str(root), "--jobs", "1", "--quiet", "--strict"]) == 1
+
+
+def test_bom_and_crlf_read_cleanly(tmp_path: Path) -> None:
+    data = "\ufeff---\r\ntitle: Windows\r\ndate: 2025-08-06\r\n---\r\nTrump said on Friday it ends.\r\n".encode()
+    root = make_site(tmp_path / "s", {"content/win.md": data})
+    result = build_site(root, jobs=1)
+    assert result.problems == () and result.published
+    markdown = (root / "site" / "briefings" / "win" / "briefing.md").read_text(encoding="utf-8")
+    assert "title: Windows" in markdown and "\r" not in markdown
+
+
+def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"content/a/story.md": GOOD, "content/b/story.md": GOOD})
+    result = build_site(root, jobs=1)
+    [error] = result.errors
+    assert error.path == "content/b/story.md" and "already used by a/story.md" in error.message
+    assert result.published
+
+
+def test_symlink_out_of_content_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The password is hunter2.\n")
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    (root / "content" / "leak.txt").symlink_to(secret)
+    result = build_site(root, jobs=1)
+    [error] = result.errors
+    assert "symlink leads outside the content folder" in error.message and error.path.endswith("leak.txt")
+    assert b"hunter2" not in b"".join(tree_bytes(root / "site").values())
+
+
+def test_five_megabyte_article_is_bounded(tmp_path: Path) -> None:
+    paragraph = "Trump said on Friday that the sanctions “will bite” and Putin disagreed in Moscow. " * 12
+    data = "\n".join(paragraph for _ in range(5 * 1024 * 1024 // len(paragraph)))
+    root = make_site(tmp_path / "s", {"content/2025-08-06-huge.txt": data})
+    result = build_site(root, jobs=1)
+    assert result.published
+    assert any("facts were extracted from the first" in p.message for p in result.warnings)
+    page = root / "site" / "briefings" / "huge" / "briefing.md"
+    assert page.stat().st_size > 5 * 1024 * 1024, "the whole text is still published"
+
+
+def test_unterminated_quote_does_not_swallow_the_article(tmp_path: Path) -> None:
+    text = "Putin said “we will never agree.\nTrump said on Friday that talks were over.\nMore text follows here.\n"
+    root = make_site(tmp_path / "s", {"content/2025-08-06-open.txt": text})
+    result = build_site(root, jobs=1)
+    assert result.published
+    [briefing] = result.briefings
+    for quote in briefing.extraction.quotes:
+        assert quote.span.end - quote.span.start < len(briefing.article.text) // 2
+
+
+def test_deeply_nested_markdown(tmp_path: Path) -> None:
+    nested = "> " * 5000 + "Deep text.\n\n" + "".join("  " * i + "- item\n" for i in range(2000))
+    root = make_site(tmp_path / "s", {"content/deep.md": "---\ntitle: Deep\ndate: 2025-08-06\n---\n" + nested})
+    result = build_site(root, jobs=1)
+    assert result.published and not result.errors
+
+
+def test_invalid_config_names_file_and_line(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD}, config="title: x\noutput_dir: ../../etc\n")
+    result = build_site(root, jobs=1)
+    assert not result.published
+    [error] = result.errors
+    assert error.path.endswith("briefgen.yml") and error.line == 2 and "inside the site" in error.message
+
+
+def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": "- name: Trump\n  kind: [oops\n"})
+    result = build_site(root, jobs=1)
+    assert not result.published
+    [error] = result.errors
+    assert error.path.endswith("actors.yml") and error.line is not None
