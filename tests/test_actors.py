@@ -169,6 +169,8 @@ def test_not_actors(parse: Parse, text: str, absent: str) -> None:
         ("Japan's prime minister, Taro Aso, spoke to officials.", "Taro Aso", "Japan's prime minister"),
         ("Australian Prime Minister John Howard announced the package.", "John Howard", "Australian Prime Minister"),
         ("Kremlin aide Yuri Ushakov described the talks as useful.", "Yuri Ushakov", "Kremlin aide"),
+        ("U.S. Secretary of State John Kerry said the talks would go on.", "John Kerry", "U.S. Secretary of State"),
+        ('"We are pleased," said Jane Doe, a spokeswoman for Acme Corp.', "Jane Doe", "spokeswoman for Acme Corp."),
     ],
 )  # fmt: skip
 def test_roles(parse: Parse, text: str, name: str, role: str) -> None:
@@ -181,6 +183,7 @@ def test_roles(parse: Parse, text: str, name: str, role: str) -> None:
     [
         # a place that only qualifies a role or a product is used like a demonym, not as an actor
         ("U.S. automaker GM said it would cut jobs.", "U.S."),
+        ("U.S. Secretary of State John Kerry said the talks would go on.", "State"),
         ("Japan's prime minister, Taro Aso, spoke to officials.", "Japan"),
         ("The UK's FTSE-100 index fell 232 points.", "UK"),
     ],

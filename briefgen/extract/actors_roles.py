@@ -68,15 +68,41 @@ def _is_role_noun(token: Token, nouns: frozenset[str]) -> bool:
 
 
 def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kind: str) -> Role | None:
-    """The words left of the name that attach into it, ending in a role noun."""
-    if start == 0:
+    """The words left of the name that attach into it and hold a role noun: "Press secretary",
+    "U.S. Secretary of State", "Kremlin aide"."""
+    if start == 0 or doc[start - 1].lower_ in HONORIFICS:
         return None
-    adjacent = doc[start - 1]
-    if adjacent.lower_ in HONORIFICS or not _is_role_noun(adjacent, nouns):
+    first = _title_phrase_start(doc, start, end) if kind == "person" else None
+    if first is None:
+        adjacent = doc[start - 1]
+        if not _is_role_noun(adjacent, nouns) or (kind == "org" and not _is_common_noun(adjacent)):
+            return None
+        first = _walk_premodifiers(doc, start - 1, end)
+    while first < start - 1 and doc[first].lower_ in HONORIFICS:
+        first += 1
+    return _role(doc, first, start, bound=True)
+
+
+def _is_common_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and not token.text[:1].isupper()
+
+
+def _title_phrase_start(doc: Doc, start: int, end: int) -> int | None:
+    """Where the subtrees of the name's left modifiers begin, if they run up to the name unbroken and end in
+    or hold a title: "Secretary of State John Kerry" (a phrase the walk below cannot cross)."""
+    root = doc[start:end].root
+    modifiers = [c for c in root.lefts if c.i < start and c.dep_ in PREMODIFIER_DEPS]
+    if not modifiers:
         return None
-    if kind == "org" and (adjacent.pos_ != "NOUN" or adjacent.text[:1].isupper()):
+    first = min(c.left_edge.i for c in modifiers)
+    words = doc[first:start]
+    if any(t.is_punct or t.is_space or t.pos_ in ("VERB", "AUX", "PRON") for t in words):
         return None
-    first = start - 1
+    return first if any(t.lower_ in TITLES for t in words) else None
+
+
+def _walk_premodifiers(doc: Doc, first: int, end: int) -> int:
+    """Extend a role leftwards over words that attach into the phrase (or are names, when the parse is off)."""
     while first > 0:
         token = doc[first - 1]
         if token.is_space or token.pos_ in ("DET", "ADP", "VERB", "AUX", "CCONJ", "PRON", "PUNCT"):
@@ -85,9 +111,7 @@ def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kin
         if not in_phrase and token.ent_type_ not in QUALIFIER_ENTS:
             break
         first -= 1
-    while first < start - 1 and doc[first].lower_ in HONORIFICS:
-        first += 1
-    return _role(doc, first, start, bound=True)
+    return first
 
 
 def _apposition_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> list[Role | None]:
@@ -125,6 +149,9 @@ def _role(doc: Doc, first: int, last: int, bound: bool) -> Role | None:
         first += 1
     while last > first and (doc[last - 1].is_punct or doc[last - 1].is_space):
         last -= 1
+    if last > first and doc[last - 1].pos_ == "ADP":  # "a spokeswoman for" + a name the parse cut off
+        after = doc[last] if last < len(doc) else None
+        last = after.ent.end if after is not None and after.ent_type_ else last - 1
     if first >= last:
         return None
     words = doc[first:last]
