@@ -22,7 +22,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,6 +76,10 @@ class DocSet:
     actors: tuple[DocPage, ...]
     deadlines: DocPage
     tags: DocPage
+    by_virtual: dict[str, DocPage] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_virtual", {p.virtual: p for p in self.pages})
 
     @property
     def pages(self) -> tuple[DocPage, ...]:
@@ -105,7 +109,7 @@ class DocSet:
         """The page for a path of the briefgen site, and the fragment it implies (tag pages are anchors)."""
         if not virtual.endswith(".html"):
             virtual = f"{virtual}/index.html"
-        found = {p.virtual: p for p in self.pages}.get(virtual)
+        found = self.by_virtual.get(virtual)
         if found is not None:
             return found, ""
         if virtual == "index.html":
