@@ -154,7 +154,7 @@ def build_site(
         for p in briefing.extraction.problems:
             problems.append(Problem(p.level, p.message, f"{config.content_dir}/{briefing.article.source_path}", p.line))
     try:
-        files = render_site(briefings, config)
+        files = render_site(briefings, config, registry=registry)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
