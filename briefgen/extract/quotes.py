@@ -22,8 +22,8 @@ from briefgen.extract.quotes_cues import (
     adjacent_after,
     adjacent_before,
     find_speaker,
-    is_cue_token,
     introducer,
+    is_cue_token,
     iter_tree_cues,
     make_cue,
     nominal_between,
@@ -125,11 +125,10 @@ def extract_quotes(doc: Doc, actors: tuple[Actor, ...]) -> tuple[Quote, ...]:
 def _build_index(doc: Doc, text: str, spans: tuple[QuoteSpan, ...]) -> _Index:
     """Offsets read in bulk from the doc's arrays: creating a Token per word is what costs."""
     token_starts = [int(v) for v in doc.to_array("IDX")]
-    token_ends = [start + len(word) for start, word in zip(token_starts, (t.text for t in doc), strict=True)]
     token_quote = [-1] * len(doc)
     for k, quote in enumerate(spans):
         i = bisect.bisect_left(token_starts, quote.span.start)
-        while i < len(doc) and token_ends[i] <= quote.span.end:
+        while i < len(doc) and token_starts[i] < quote.span.end:  # "history”—and" is one token
             token_quote[i] = k
             i += 1
     sentence_starts = [token_starts[i] for i, flag in enumerate(doc.to_array("SENT_START")) if flag == 1 or i == 0]
@@ -155,7 +154,7 @@ def _attribute(index: _Index, k: int) -> _Attribution:
     inside = [index.doc[i] for i in index.tokens_in(quote.span) if index.token_quote[i] == k]
     if not inside:
         return _Attribution(None, None, "none")
-    if _embedded(index.text, quote):  # said things “should be wrapped up,” referring to ...
+    if _embedded(index, quote, inside[0]):  # said things “should be wrapped up,” referring to ...
         found = _attribute_by_tree(index, quote, inside) or _attribute_before(index, quote, inside[0])
     else:
         found = _attribute_after(index, quote, inside[-1]) or _attribute_before(index, quote, inside[0])
@@ -163,10 +162,11 @@ def _attribute(index: _Index, k: int) -> _Attribution:
     return found or _Attribution(None, None, "none")
 
 
-def _embedded(text: str, quote: QuoteSpan) -> bool:
-    """Whether the quotation continues a clause (a word right before its opening mark)."""
-    before = text[max(0, quote.span.start - 2) : quote.span.start].rstrip()
-    return bool(before) and before[-1].isalnum()
+def _embedded(index: _Index, quote: QuoteSpan, first: Token) -> bool:
+    """Whether the quotation continues a clause: a word right before its opening mark ("said
+    things “should be wrapped up,” referring to ...")."""
+    before = index.text[max(0, quote.span.start - 2) : quote.span.start].rstrip()
+    return bool(before) and before[-1].isalnum() and first.i > 0
 
 
 def _attribute_after(index: _Index, quote: QuoteSpan, last: Token) -> _Attribution | None:
@@ -285,49 +285,30 @@ def _carry(index: _Index, own: list[_Attribution]) -> list[_Attribution]:
 
 
 def _find_donor(index: _Index, done: list[_Attribution], own: list[_Attribution], k: int) -> _Attribution | None:
-    """The first neighbour's attribution that applies, relabelled with the rule that carried it."""
-    donor = _chain_donor(index, done, k)
-    if donor is not None:
-        return replace(donor, how="chain")
-    donor = _paragraph_donor(index, done, own, k)
-    if donor is not None:
-        return replace(donor, how="paragraph")
+    """The first neighbour's attribution that applies, relabelled with the rule that carried it.
+
+    Earlier neighbours before later ones: a reporter names the speaker once and then lets the
+    quotation run on ("“A,” he said. “B.”").
+    """
+    paragraph = index.paragraph(index.quotes[k].span.start)
+    chain = index.quotes[k].chain
+    searches = (
+        ("chain", range(k - 1, -1, -1), done, lambda j: index.quotes[j].chain == chain),
+        ("paragraph", range(k - 1, -1, -1), done, lambda j: index.paragraph(index.quotes[j].span.start) == paragraph),
+        ("chain", range(k + 1, len(own)), own, lambda j: index.quotes[j].chain == chain),
+        ("paragraph", range(k + 1, len(own)), own, lambda j: index.paragraph(index.quotes[j].span.start) == paragraph),
+    )
+    for how, order, source, same in searches:
+        for j in order:
+            if not same(j):
+                break
+            if source[j].speaker is not None:
+                return replace(source[j], how=how)
     donor = _intro_donor(index, k)
     if donor is not None:
         return replace(donor, how="intro")
     donor = _neighbour_paragraph_donor(index, done, own, k)
     return replace(donor, how="neighbour") if donor is not None else None
-
-
-def _chain_donor(index: _Index, done: list[_Attribution], k: int) -> _Attribution | None:
-    chain = index.quotes[k].chain
-    j = k + 1
-    while j < len(done) and index.quotes[j].chain == chain:
-        if done[j].speaker is not None:
-            return done[j]
-        j += 1
-    j = k - 1
-    while j >= 0 and index.quotes[j].chain == chain:
-        if done[j].speaker is not None:
-            return done[j]
-        j -= 1
-    return None
-
-
-def _paragraph_donor(index: _Index, done: list[_Attribution], own: list[_Attribution], k: int) -> _Attribution | None:
-    """The nearest quotation of the same paragraph that has a speaker (earlier ones first)."""
-    paragraph = index.paragraph(index.quotes[k].span.start)
-    j = k - 1
-    while j >= 0 and index.paragraph(index.quotes[j].span.start) == paragraph:
-        if done[j].speaker is not None:
-            return done[j]
-        j -= 1
-    j = k + 1
-    while j < len(own) and index.paragraph(index.quotes[j].span.start) == paragraph:
-        if own[j].speaker is not None:
-            return own[j]
-        j += 1
-    return None
 
 
 def _intro_donor(index: _Index, k: int) -> _Attribution | None:
