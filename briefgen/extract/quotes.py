@@ -45,6 +45,7 @@ CONFIDENCE = {
     "chain": 0.85,
     "paragraph": 0.8,
     "intro": 0.75,
+    "previous": 0.7,
     "colon": 0.75,
     "neighbour": 0.7,
 }
@@ -299,6 +300,10 @@ def _find_donor(index: _Index, done: list[_Attribution], own: list[_Attribution]
         ("paragraph", range(k + 1, len(own)), own, lambda j: index.paragraph(index.quotes[j].span.start) == paragraph),
     )
     for how, order, source, same in searches:
+        if how == "paragraph" and order.step < 0:
+            donor = _previous_sentence_donor(index, k)
+            if donor is not None:
+                return donor
         for j in order:
             if not same(j):
                 break
@@ -309,6 +314,25 @@ def _find_donor(index: _Index, done: list[_Attribution], own: list[_Attribution]
         return replace(donor, how="intro")
     donor = _neighbour_paragraph_donor(index, done, own, k)
     return replace(donor, how="neighbour") if donor is not None else None
+
+
+def _previous_sentence_donor(index: _Index, k: int) -> _Attribution | None:
+    """A quoted sentence standing alone after one that reports someone speaking ("Carter said
+    that ... would not happen. “That’s because ...”"): the main reporting verb before it."""
+    quote = index.quotes[k]
+    sentence = bisect.bisect_right(index.sentence_starts, quote.span.start) - 1
+    if sentence <= 0 or index.text[index.sentence_starts[sentence] : quote.span.start].strip():
+        return None
+    previous = Span(index.sentence_starts[sentence - 1], index.sentence_ends[sentence - 1])
+    if index.paragraph(previous.start) < index.paragraph(quote.span.start) - 2:
+        return None
+    tokens = [index.doc[i] for i in index.tokens_in(previous)]
+    cues = [t for t in tokens if index.outside(t) and is_cue_token(t)]
+    for token in sorted(cues, key=lambda t: len(list(t.ancestors))):
+        attribution = _from_cue(index, make_cue(token), "previous")
+        if attribution.speaker is not None:
+            return attribution
+    return None
 
 
 def _intro_donor(index: _Index, k: int) -> _Attribution | None:
