@@ -45,11 +45,13 @@ CONFIDENCE = {
     "chain": 0.85,
     "paragraph": 0.8,
     "intro": 0.75,
+    "agent": 0.55,
     "previous": 0.7,
     "colon": 0.75,
     "neighbour": 0.7,
 }
 ADJACENT_TOKENS = 8
+AGENT_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 DASHES = frozenset({"--", "—", "–"})
 TITLE_WORDS = 7  # a Title Case stretch this short, mid-sentence, names a work rather than quotes it
 MINOR_WORDS = frozenset(
@@ -238,7 +240,30 @@ def _attribute_by_tree(index: _Index, quote: QuoteSpan, inside: list[Token]) -> 
         attribution = _from_cue(index, make_cue(token), "frame")
         if attribution.speaker is not None:
             return attribution
+    return _attribute_by_agent(index, roots) if _embedded(index, quote, inside[0]) else None
+
+
+def _attribute_by_agent(index: _Index, roots: list[Token]) -> _Attribution | None:
+    """Words quoted inside a clause with no reporting verb ("Rubio bemoaned a climate in which
+    people “literally hate each other”"): the named agent of the nearest verb above them."""
+    for root in roots:
+        token = root.head
+        for _ in range(6):
+            if token.pos_ in ("VERB", "AUX") and index.outside(token):
+                subject = next((c for c in token.children if c.dep_ == "nsubj" and index.outside(c)), None)
+                if subject is not None and _is_agent(subject):
+                    return _Attribution(None, subject, "agent")
+            if token.head is token:
+                break
+            token = token.head
     return None
+
+
+def _is_agent(token: Token) -> bool:
+    """A named person or organisation, or a personal pronoun: someone who can have said it."""
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("it", "this", "that", "there", "what", "which")
+    return token.ent_type_ in AGENT_LABELS
 
 
 def _frame(index: _Index, quote: QuoteSpan) -> Span:
