@@ -56,6 +56,7 @@ def atom_feed(briefings: Sequence[Briefing], config: SiteConfig) -> bytes:
     feed.link(href=site_url(config, "") or "index.html", rel="alternate", type="text/html")
     if absolute_base(config):
         feed.link(href=site_url(config, FEED_PATH), rel="self", type="application/atom+xml")
+    feed.author(name=config.title)  # Atom needs an author; an entry's byline overrides it
     feed.generator("briefgen", version=__version__)
     feed.updated(site_updated(briefings, config))
     for briefing in briefings:

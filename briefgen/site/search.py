@@ -67,15 +67,18 @@ def _run_pagefind(site: Path, config: SiteConfig) -> None:
 
 def search_index_files(files: Mapping[str, bytes], config: SiteConfig) -> dict[str, bytes]:
     """The Pagefind bundle for the rendered ``files``, keyed ``pagefind/...``."""
-    with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
-        site = Path(tmp) / "site"
-        site.mkdir()
-        if _write_pages(files, site) == 0:
-            return {}
-        _run_pagefind(site, config)
-        bundle = site / BUNDLE
-        return {
-            f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-            for p in sorted(bundle.rglob("*"))
-            if p.is_file()
-        }
+    try:
+        with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
+            site = Path(tmp) / "site"
+            site.mkdir()
+            if _write_pages(files, site) == 0:
+                return {}
+            _run_pagefind(site, config)
+            bundle = site / BUNDLE
+            return {
+                f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
+                for p in sorted(bundle.rglob("*"))
+                if p.is_file()
+            }
+    except OSError as exc:  # a full or unwritable temporary folder fails the build, it does not crash it
+        raise SearchIndexError(f"cannot index the pages: {exc}") from exc
