@@ -34,7 +34,7 @@ WINDOW = 4  # sentences looked back
 class _Candidate:
     start: int
     actor: Actor
-    subject: bool
+    subject: float  # 1 for the subject of a main clause, 0.5 for another subject, else 0
 
 
 @dataclass(slots=True)
@@ -67,13 +67,10 @@ class PronounResolver:
 
     def resolve(self, pronoun: Token, previous_speaker: str | None = None) -> Actor | None:
         """The actor ``pronoun`` most probably refers to, or None when nothing fits."""
-        span = (pronoun.idx, pronoun.idx + len(pronoun.text))
-        if span in self._explicit:
-            return self._explicit[span]
         word = pronoun.lower_
-        if word not in PERSONAL and word not in NEUTER:
-            return None
-        best = self._best(pronoun.idx, word, previous_speaker)
+        best = self._best(pronoun.idx, word, previous_speaker) if word in PERSONAL or word in NEUTER else None
+        if best is None:  # the actor list's own link, when the salience model finds nothing
+            best = self._explicit.get((pronoun.idx, pronoun.idx + len(pronoun.text)))
         if best is not None and word in PERSONAL:
             self._genders.setdefault(best.id, PERSONAL[word])  # type: ignore[arg-type]
         return best
@@ -89,7 +86,7 @@ class PronounResolver:
             if not self._compatible(candidate.actor, word):
                 continue
             distance = here - bisect.bisect_right(self._sentence_starts, candidate.start)
-            score = -float(distance) + (SUBJECT_BONUS if candidate.subject else 0.0)
+            score = -float(distance) + SUBJECT_BONUS * candidate.subject
             score += SPEAKER_BONUS if candidate.actor.id == previous_speaker else 0.0
             score += candidate.start / max(offset, 1) * 0.5  # among equals, the nearer
             if score > scores.get(candidate.actor.id, float("-inf")):
@@ -109,9 +106,14 @@ class PronounResolver:
         gender = self._genders.get(actor.id)
         return actor.kind == "person" and (gender is None or gender == PERSONAL[word])
 
-    def _is_subject(self, span: Span) -> bool:
+    def _is_subject(self, span: Span) -> float:
         chunk = self.doc.char_span(span.start, span.end, alignment_mode="expand")
-        return chunk is not None and chunk.root.dep_ in ("nsubj", "nsubjpass")
+        if chunk is None or chunk.root.dep_ not in ("nsubj", "nsubjpass"):
+            return 0.0
+        verb = chunk.root.head
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        return 1.0 if verb.dep_ == "ROOT" else 0.5
 
     def _note_honorific(self, actor: Actor, span: Span) -> None:
         before = self.text[max(0, span.start - 5) : span.start].split()
