@@ -67,7 +67,7 @@ TIMEZONES = r"(?:[ECMP][SD]T|GMT|UTC|BST|CET|CEST|local\s+time)"
 
 def alternation(words: object) -> str:
     """A regex alternation of ``words``, longest first so the engine prefers the longest name."""
-    items = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))  # type: ignore[attr-defined]
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
 
 
