@@ -101,18 +101,19 @@ def demo_site(demo_root: Path, serve: Callable[[Path], str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def rich_site(
-    demo_build: tuple[Path, tuple[Briefing, ...]],
-    serve: Callable[[Path], str],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> str:
+def rich_site_folder(demo_build: tuple[Path, tuple[Briefing, ...]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo briefing plus hand-made ones with roles, speakers, and past and upcoming deadlines."""
     root, built = demo_build
     demo = [b for b in built if b.article.slug == "trump-putin-summit"]  # the seed: its date is the site's "today"
     config, _ = load_config(root)
     folder = tmp_path_factory.mktemp("rich")
     write_files(render_site([*demo, *sample_briefings(config, hostile=False)], config), folder)
-    return serve(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def rich_site(rich_site_folder: Path, serve: Callable[[Path], str]) -> str:
+    return serve(rich_site_folder)
 
 
 @pytest.fixture(scope="session")

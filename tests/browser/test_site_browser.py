@@ -214,3 +214,41 @@ def test_works_from_file_urls(demo_root: Path, open_page: OpenPage) -> None:
     assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # the stylesheet loaded
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Actors").click()
     assert page.url.endswith("/actors/index.html")
+
+
+VNU_CACHE = Path(__file__).resolve().parents[2] / "test-artifacts" / "vnu"
+
+
+def vnu_jar() -> Path:
+    """The Nu Html Checker (npm package ``vnu-jar``), installed once into a git-ignored cache."""
+    import shutil
+    import subprocess
+
+    jar = VNU_CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not jar.is_file():
+        if not shutil.which("npm"):
+            pytest.skip("npm is needed to install the Nu Html Checker (vnu-jar)")
+        command = ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(VNU_CACHE), "vnu-jar@26"]
+        if subprocess.run(command, capture_output=True, timeout=300, check=False).returncode != 0 or not jar.is_file():
+            pytest.skip("could not install vnu-jar from the npm registry")
+    return jar
+
+
+def test_html_and_css_are_valid(rich_site_folder: Path) -> None:
+    """Every page and the stylesheet pass the Nu Html Checker (the W3C validator), warnings included."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("java"):
+        pytest.skip("the Nu Html Checker needs Java")
+    pages = sorted(str(p) for p in rich_site_folder.rglob("*.html") if "pagefind" not in p.parts)
+    command = [
+        "java",
+        "-jar",
+        str(vnu_jar()),
+        "--also-check-css",
+        *pages,
+        str(rich_site_folder / "static" / "style.css"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr.replace(rich_site_folder.as_uri(), "")[:3000]
