@@ -50,6 +50,7 @@ class PronounResolver:
     _sentence_starts: list[int] = field(default_factory=list)
     _genders: dict[str, Gender] = field(default_factory=dict)
     _explicit: dict[tuple[int, int], Actor] = field(default_factory=dict)
+    _last_speaker: tuple[str, int] | None = None
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s.start_char for s in self.doc.sents]
@@ -65,9 +66,18 @@ class PronounResolver:
         self._candidates = candidates
         self._starts = [c.start for c in candidates]
 
-    def resolve(self, pronoun: Token, previous_speaker: str | None = None) -> Actor | None:
+    def note_speaker(self, actor_id: str, offset: int) -> None:
+        """Remember who spoke last, and where: "he said" after a quotation often means the same person."""
+        self._last_speaker = (actor_id, offset)
+
+    def resolve(self, pronoun: Token) -> Actor | None:
         """The actor ``pronoun`` most probably refers to, or None when nothing fits."""
         word = pronoun.lower_
+        previous_speaker = None
+        if self._last_speaker is not None:
+            here = bisect.bisect_right(self._sentence_starts, pronoun.idx)
+            if here - bisect.bisect_right(self._sentence_starts, self._last_speaker[1]) < WINDOW:
+                previous_speaker = self._last_speaker[0]
         best = self._best(pronoun.idx, word, previous_speaker) if word in PERSONAL or word in NEUTER else None
         if best is None:  # the actor list's own link, when the salience model finds nothing
             best = self._explicit.get((pronoun.idx, pronoun.idx + len(pronoun.text)))

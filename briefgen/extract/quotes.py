@@ -115,11 +115,10 @@ def extract_quotes(doc: Doc, actors: tuple[Actor, ...]) -> tuple[Quote, ...]:
     attributions = _carry(index, own)
     resolver = PronounResolver(doc, text, actors, lambda offset: _in_quote(index, offset))
     quotes: list[Quote] = []
-    previous_actor: str | None = None
     for k, (quote_span, attribution) in enumerate(zip(spans, attributions, strict=True)):
-        quote = _make_quote(index, quote_span, attribution, actors, resolver, previous_actor)
+        quote = _make_quote(index, quote_span, attribution, actors, resolver)
         if quote.actor_id is not None:
-            previous_actor = quote.actor_id
+            resolver.note_speaker(quote.actor_id, quote.span.start)
         if _keep(text, quote_span, attribution) or _is_reported_fragment(index, k, attribution):
             quotes.append(quote)
     return tuple(quotes)
@@ -416,7 +415,6 @@ def _make_quote(
     attribution: _Attribution,
     actors: tuple[Actor, ...],
     resolver: PronounResolver,
-    previous_actor: str | None,
 ) -> Quote:
     text = index.text
     sentences = index.sentences_over(quote_span.span)
@@ -427,7 +425,7 @@ def _make_quote(
     speaker_mention: Mention | None = None
     actor_id: str | None = None
     if attribution.speaker is not None:
-        speaker_mention, actor = _speaker_mention(index, attribution.speaker, actors, resolver, previous_actor)
+        speaker_mention, actor = _speaker_mention(index, attribution.speaker, actors, resolver)
         actor_id = actor.id if actor is not None else None
     cue = attribution.cue
     return Quote(
@@ -444,7 +442,7 @@ def _make_quote(
 
 
 def _speaker_mention(
-    index: _Index, head: Token, actors: tuple[Actor, ...], resolver: PronounResolver, previous_actor: str | None
+    index: _Index, head: Token, actors: tuple[Actor, ...], resolver: PronounResolver
 ) -> tuple[Mention, Actor | None]:
     """The speaker's mention (the actor's own when one covers the head) and its actor."""
     head_span = Span(head.idx, head.idx + len(head.text))
@@ -453,7 +451,7 @@ def _speaker_mention(
         if head.lower_ in RELATIVE and head.head.head is not head.head:
             antecedent = head.head.head
             return mention, _actor_at(actors, Span(antecedent.idx, antecedent.idx + len(antecedent.text)))[0]
-        return mention, resolver.resolve(head, previous_actor)
+        return mention, resolver.resolve(head)
     actor, actor_mention = _actor_at(actors, head_span)
     if actor_mention is not None:
         return actor_mention, actor
