@@ -40,6 +40,8 @@ from briefgen.site.ical import ICS_PATH, deadlines_calendar
 from briefgen.text import slugify
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# All briefings. Not briefings/index.html: briefings/ holds exactly one folder per briefing (tests/test_build.py).
+ARCHIVE_PATH = "archive/index.html"
 KIND_GROUPS = (("person", "People"), ("org", "Organisations"), ("place", "Places"))
 
 
@@ -209,7 +211,7 @@ def site_pages(
             "home",
             newest,
         ),
-        Page("briefings/index.html", "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
+        Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
     ]
     for briefing in briefings:
         pages.append(

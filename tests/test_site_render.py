@@ -53,7 +53,7 @@ def parse_links(html: bytes) -> Links:
     "path",
     [
         "index.html",
-        "briefings/index.html",
+        "archive/index.html",
         "briefings/budget-talks/index.html",
         "briefings/budget-talks/briefing.md",
         "actors/index.html",

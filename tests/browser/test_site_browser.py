@@ -23,7 +23,7 @@ OpenPage = Callable[..., "Page"]
 
 PAGE_TYPES = {
     "home": "index.html",
-    "briefings": "briefings/index.html",
+    "briefings": "archive/index.html",
     "briefing": "briefings/budget-talks/index.html",
     "briefing-demo": "briefings/trump-putin-summit/index.html",
     "actors": "actors/index.html",
