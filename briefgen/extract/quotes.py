@@ -159,9 +159,20 @@ def _attribute(index: _Index, k: int) -> _Attribution:
     if _embedded(index, quote, inside[0]):  # said things “should be wrapped up,” referring to ...
         found = _attribute_by_tree(index, quote, inside) or _attribute_before(index, quote, inside[0])
     else:
-        found = _attribute_after(index, quote, inside[-1]) or _attribute_before(index, quote, inside[0])
-        found = found or _attribute_by_tree(index, quote, inside)
+        after = _attribute_after(index, quote, inside[-1])
+        before = _attribute_before(index, quote, inside[0])
+        if after is not None and before is not None and _ends_sentence(index, quote, inside[-1]):
+            after = None  # Clinton responded: “What difference does it make?” Her critics cited it ...
+        found = after or before or _attribute_by_tree(index, quote, inside)
     return found or _Attribution(None, None, "none")
+
+
+def _ends_sentence(index: _Index, quote: QuoteSpan, last: Token) -> bool:
+    """Whether the quotation closes its sentence, so what follows begins another one."""
+    if quote.inner.slice(index.text)[-1:] not in ".?!" or last.i + 1 >= len(index.doc):
+        return False
+    following = index.doc[last.i + 1]
+    return following.is_sent_start or (following.text[:1].isupper() and following.pos_ != "PROPN")
 
 
 def _embedded(index: _Index, quote: QuoteSpan, first: Token) -> bool:
@@ -208,9 +219,12 @@ def _closing_tag(index: _Index, first: Token) -> bool:
 
 def _attribute_before(index: _Index, quote: QuoteSpan, first: Token) -> _Attribution | None:
     """``Issa said, “...`` / ``..., adding: “...``: a reporting verb right before the opening mark."""
-    if first.i == 0:
+    position = first.i - 1
+    while position >= 0 and index.doc[position].is_space:
+        position -= 1
+    if position < 0:
         return None
-    before = index.doc[first.i - 1]
+    before = index.doc[position]
     if not (before.text in (",", ":") or before.text in DASHES or is_cue_token(before)):
         return None
     for verb in adjacent_before(before, ADJACENT_TOKENS, lambda t: not index.outside(t)):
