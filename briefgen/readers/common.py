@@ -75,6 +75,8 @@ def derive_title(text: str, paragraphs: tuple[Paragraph, ...], max_chars: int = 
         return "Untitled briefing"
     body = " ".join(lead.span.slice(text).split())
     first = SENTENCE_END.split(body, maxsplit=1)[0].strip()
+    if not any(ch.isalnum() for ch in first):
+        return "Untitled briefing"
     if len(first) <= max_chars:
         return re.sub(r"\.([”’\"']?)$", r"\1", first)
     cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—–- ")
