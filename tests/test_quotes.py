@@ -70,6 +70,8 @@ MARKS = [
     ("“A plan,” she said, “is ‘not enough’ here.”", ["“A plan,”", "“is ‘not enough’ here.”"]),
     ("“It's unusual,“ said Larry Noble.", ["“It's unusual,“"]),  # a closing mark typed backwards
     ('<tweet author="@x" date="May 1">Go</tweet> "Real one," he said.', ['"Real one,"']),
+    ("“They wore “Settle For Hillary” shirts,” she said.", ["“They wore “Settle For Hillary” shirts,”"]),
+    ("“A first one, he said. “And a second.”", ["“A first one, he said.", "“And a second.”"]),
     ("Prices rose 5'' overnight, it's said.", []),
     ("No quotes at all here.", []),
 ]

@@ -96,14 +96,20 @@ def _scan_paragraph(
     """Pair the marks of one paragraph; return whether it ends inside a quotation."""
     chain = found[-1].chain if continuing and found else len(found)
     opened: _Mark | None = None
-    for mark in marks:
+    nested = 0  # double quotes open inside the current quotation
+    for position, mark in enumerate(marks):
         if opened is None:
             if mark.direction in ("open", "either"):
                 opened = mark
             continue
         if mark.direction in ("close", "either", "none"):
+            if nested:
+                nested -= 1
+                continue
             _emit(text, found, opened, mark.start, mark.end, True, chain)
             opened, chain = None, len(found)
+        elif mark.direction == "open" and _nests(marks, position):
+            nested += 1
         elif mark.direction == "open":  # the quotation before was never closed
             _emit(text, found, opened, mark.start, mark.start, False, chain)
             opened, chain = mark, len(found)
@@ -111,6 +117,17 @@ def _scan_paragraph(
         return False
     _emit(text, found, opened, end, end, False, chain)
     return True
+
+
+def _nests(marks: list[_Mark], position: int) -> bool:
+    """Whether an opening mark inside a quotation opens a nested one: two closing marks follow
+    before any other opening mark (“wearing “Settle For Hillary” shirts,” she said)."""
+    closers = 0
+    for mark in marks[position + 1 :]:
+        if mark.direction == "open":
+            break
+        closers += mark.direction in ("close", "either", "none")
+    return closers >= 2
 
 
 def _emit(text: str, found: list[QuoteSpan], opened: _Mark, inner_end: int, end: int, closed: bool, chain: int) -> None:
