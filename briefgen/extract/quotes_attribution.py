@@ -79,7 +79,7 @@ def _attribute_after(index: QuoteIndex, quote: QuoteSpan, last: Token) -> Attrib
     if last.i + 1 >= len(index.doc):
         return None
     first = index.doc[last.i + 1]
-    if not any(ch in ",?!—–-" for ch in ending) and not _closing_tag(index, first):
+    if not any(ch in ",?!—–-" for ch in ending) and not _trailing_attribution(index, first):
         return None
     for verb in adjacent_after(first, ADJACENT_TOKENS, lambda t: not index.outside(t)):
         cue = make_cue(verb)
@@ -95,7 +95,7 @@ def _attribute_after(index: QuoteIndex, quote: QuoteSpan, last: Token) -> Attrib
     return None
 
 
-def _closing_tag(index: QuoteIndex, first: Token) -> bool:
+def _trailing_attribution(index: QuoteIndex, first: Token) -> bool:
     """``“... missing.” Trump said.``: a speaker and a reporting verb that end the sentence."""
     tokens = index.doc[first.i : first.i + 6]
     for token in tokens:
