@@ -1,0 +1,415 @@
+"""Watch a site's sources and rebuild on one builder thread; ``briefgen build --watch``.
+
+Watched: the content and templates folders (recursively), ``actors.yml`` and ``briefgen.yml`` — never the output
+folder or ``.briefgen/``, so a build never triggers itself. Editors save in bursts (a probe file, a backup, a rename),
+so changes are debounced, and their swap, lock and backup files are ignored. A change that arrives while a build
+runs is coalesced into exactly one more build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+from briefgen.build import BuildResult, build_site
+from briefgen.config import load_config
+from briefgen.model import Problem
+
+SOURCE_FILES = ("briefgen.yml", "actors.yml")
+DEBOUNCE = 0.05  # seconds of quiet after the last change before a build starts
+MAX_DELAY = 1.0  # a steady stream of changes still builds this often
+EVENT_TYPES = [
+    FileCreatedEvent,
+    DirCreatedEvent,
+    FileModifiedEvent,
+    FileClosedEvent,
+    FileDeletedEvent,
+    DirDeletedEvent,
+    FileMovedEvent,
+    DirMovedEvent,
+]
+JUNK_SUFFIXES = (".swp", ".swx", ".swo", ".swn", ".kate-swp", ".tmp", ".bak", ".part", ".crdownload", "~")
+JUNK_PATTERN = re.compile(r"\d+|.*___jb_(tmp|old)___")  # vim's 4913 write probe; JetBrains safe-write temporaries
+
+
+def is_editor_junk(name: str) -> bool:
+    """Hidden, swap, lock and backup files (``.x``, ``.#x``, ``#x#``, ``x~``, ``.x.swp``, ``4913``)."""
+    return name.startswith((".", "#")) or name.endswith(JUNK_SUFFIXES) or JUNK_PATTERN.fullmatch(name) is not None
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchPlan:
+    """What to watch for one site; paths are absolute."""
+
+    root: str
+    output: str
+    folders: tuple[str, ...]  # watched recursively: content and templates
+    files: tuple[str, ...]  # single files at the root: briefgen.yml, actors.yml
+    excluded: tuple[str, ...]  # never reported: the output folder and .briefgen/
+
+    def is_source(self, path: str) -> bool:
+        """Whether a change at ``path`` can change the built site."""
+        path = os.path.abspath(path)
+        if any(_is_within(path, folder) for folder in self.excluded):
+            return False
+        if path in self.files:
+            return True
+        for folder in self.folders:
+            if _is_within(path, folder):
+                parts = Path(os.path.relpath(path, folder)).parts if path != folder else ()
+                return not any(is_editor_junk(part) for part in parts)
+        return False
+
+    def show(self, path: str) -> str:
+        """``path`` as the author knows it: relative to the site root."""
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+
+def plan_watch(root: Path, out: Path | None = None) -> WatchPlan:
+    """The folders and files of the site at ``root`` (as its briefgen.yml now says) to watch."""
+    config, _ = load_config(root)
+    top = os.path.abspath(root)
+    output = os.path.abspath(out) if out is not None else os.path.join(top, config.output_dir)
+    folders = tuple(dict.fromkeys(os.path.join(top, d) for d in (config.content_dir, config.templates_dir)))
+    return WatchPlan(
+        root=top,
+        output=output,
+        folders=folders,
+        files=tuple(os.path.join(top, name) for name in SOURCE_FILES),
+        excluded=(output, os.path.join(top, ".briefgen")),
+    )
+
+
+class _Forward(FileSystemEventHandler):
+    """Passes the source paths of watchdog's events on; directory 'modified' noise is dropped."""
+
+    def __init__(self, watcher: SourceWatcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory and event.event_type == "modified":
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.fsdecode(raw) if raw else ""
+            if path and self.watcher.plan.is_source(path):
+                self.watcher.notify(path)
+
+
+class SourceWatcher:
+    """watchdog's native observer (inotify on Linux) over a :class:`WatchPlan`."""
+
+    def __init__(self, plan: WatchPlan, notify: Callable[[str], None]) -> None:
+        self.plan = plan
+        self.notify = notify
+        self._observer = Observer()
+        self._handler = _Forward(self)
+        self._scheduled: dict[tuple[str, bool], object] = {}
+
+    def start(self) -> None:
+        self._schedule()
+        self._observer.start()
+
+    def stop(self) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=5)
+
+    def update(self, plan: WatchPlan) -> None:
+        """Follow a changed configuration, and folders created or removed since."""
+        if plan != self.plan:
+            self._observer.unschedule_all()
+            self._scheduled.clear()
+            self.plan = plan
+        self._schedule()
+
+    def _wanted(self) -> list[tuple[str, bool]]:
+        wanted = [(folder, True) for folder in self.plan.folders if os.path.isdir(folder)]
+        # The root, not recursively: briefgen.yml, actors.yml, and content/templates folders appearing.
+        if not any(_is_within(self.plan.root, folder) for folder, _ in wanted):
+            wanted.append((self.plan.root, False))
+        return wanted
+
+    def _schedule(self) -> None:
+        wanted = self._wanted()
+        for key in [k for k in self._scheduled if k not in wanted]:
+            self._observer.unschedule(self._scheduled.pop(key))  # type: ignore[arg-type]
+        for path, recursive in wanted:
+            if (path, recursive) not in self._scheduled:
+                try:
+                    watch = self._observer.schedule(
+                        self._handler, path, recursive=recursive, event_filter=list(EVENT_TYPES)
+                    )
+                except OSError:  # removed between the check and the call; the next update retries
+                    continue
+                self._scheduled[(path, recursive)] = watch
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """One build the builder ran: why, and what came of it."""
+
+    number: int
+    changed: tuple[str, ...]  # source paths relative to the site root; empty for the first build
+    result: BuildResult | None  # None when build_site raised
+    crash: str = ""  # the traceback when build_site raised
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.result is None or not self.result.published or bool(self.result.errors)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return self.result.errors if self.result is not None else ()
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return self.result.warnings if self.result is not None else ()
+
+
+class Builder:
+    """Runs builds on one thread: debounced, and coalesced while a build runs."""
+
+    def __init__(
+        self,
+        build: Callable[[], BuildResult],
+        on_done: Callable[[Rebuild], None],
+        *,
+        debounce: float = DEBOUNCE,
+        show: Callable[[str], str] = str,
+    ) -> None:
+        self._build, self._on_done, self._debounce, self._show = build, on_done, debounce, show
+        self._pending: dict[str, None] = {}
+        self._first_change = self._last_change = 0.0
+        self._wanted = False
+        self._stopping = False
+        self._condition = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="briefgen-builder", daemon=True)
+        self.number = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request(self, path: str | None = None) -> None:
+        """Ask for a build; ``path`` is the changed source that asks (None: an explicit request)."""
+        now = time.monotonic()
+        with self._condition:
+            if path is not None:
+                self._pending[self._show(path)] = None
+            if not self._wanted:
+                self._first_change = now
+            self._wanted = True
+            self._last_change = now
+            self._condition.notify()
+
+    def stop(self, timeout: float = 0.0) -> None:
+        with self._condition:
+            self._stopping = True
+            self._condition.notify()
+        if timeout:
+            self._thread.join(timeout)
+
+    def _next_batch(self) -> tuple[str, ...] | None:
+        """Wait for a change, then for quiet; None when stopping."""
+        with self._condition:
+            while not self._wanted and not self._stopping:
+                self._condition.wait()
+            while not self._stopping:
+                now = time.monotonic()
+                due = min(self._last_change + self._debounce, self._first_change + MAX_DELAY)
+                if now >= due:
+                    break
+                self._condition.wait(due - now)
+            if self._stopping:
+                return None
+            batch = tuple(self._pending)
+            self._pending.clear()
+            self._wanted = False
+            return batch
+
+    def _run(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            self.number += 1
+            started = time.perf_counter()
+            try:
+                rebuild = Rebuild(self.number, batch, self._build(), seconds=time.perf_counter() - started)
+            except Exception:
+                rebuild = Rebuild(self.number, batch, None, traceback.format_exc(), time.perf_counter() - started)
+            try:
+                self._on_done(rebuild)
+            except Exception:
+                traceback.print_exc()
+
+
+def describe_changes(changed: tuple[str, ...]) -> str:
+    if not changed:
+        return "first build"
+    more = f" (+{len(changed) - 1} more)" if len(changed) > 1 else ""
+    return f"{changed[0]}{more} changed"
+
+
+def describe_rebuild(rebuild: Rebuild) -> str:
+    """One line: when, what changed, the result, how long."""
+    stamp = dt.datetime.now().strftime("%H:%M:%S")
+    head = f"[{stamp}] {describe_changes(rebuild.changed)} → "
+    result = rebuild.result
+    if result is None:
+        last = rebuild.crash.strip().splitlines()[-1] if rebuild.crash.strip() else "unknown error"
+        return f"{head}build CRASHED: {last} ({rebuild.seconds:.2f} s)"
+    state = "NOT published" if not result.published else "built with errors" if result.errors else "built"
+    files = ""
+    if result.stats is not None:
+        files = f", {result.stats.written + result.stats.removed} files changed"
+    return (
+        f"{head}{state}: {result.articles} articles{files}, {len(result.errors)} errors, "
+        f"{len(result.warnings)} warnings in {rebuild.seconds:.2f} s"
+    )
+
+
+class Reporter:
+    """Prints one line per rebuild, then its errors, and warnings the previous build did not have."""
+
+    def __init__(self, *, quiet: bool, strict: bool) -> None:
+        self.quiet, self.strict = quiet, strict
+        self._seen: set[Problem] = set()
+
+    def __call__(self, rebuild: Rebuild) -> None:
+        print(describe_rebuild(rebuild), flush=True)
+        if rebuild.result is None:
+            print(rebuild.crash, file=sys.stderr, end="", flush=True)
+            return
+        for problem in rebuild.result.problems:
+            if problem.level == "error" or self.strict or (not self.quiet and problem not in self._seen):
+                print(f"  {problem}", file=sys.stderr, flush=True)
+        self._seen = set(rebuild.result.problems)
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Ctrl-C and ``kill`` both stop a watch, even when started from a shell that ignores SIGINT (``cmd &``).
+
+    Only the main thread can install handlers; elsewhere (tests) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def wait_forever() -> None:
+    """Sleep in short waits, so Ctrl-C is seen at once."""
+    idle = threading.Event()
+    while not idle.wait(0.5):
+        pass
+
+
+def warm_extraction() -> None:
+    """Load the language model after the first build (on the builder thread), so the first save is not slow."""
+    try:
+        from briefgen.nlp import load_nlp
+
+        load_nlp()
+    except Exception:
+        pass  # only an optimisation: the build that needs the model reports any real problem
+
+
+@dataclass
+class Watch:
+    """A running watcher and builder for one site; ``close`` stops both."""
+
+    plan: WatchPlan
+    watcher: SourceWatcher
+    builder: Builder
+
+    def close(self) -> None:
+        self.watcher.stop()
+        self.builder.stop()
+
+
+def start_watch(
+    root: Path,
+    on_done: Callable[[Rebuild], None],
+    *,
+    out: Path | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    jobs: int = 0,
+    debounce: float = DEBOUNCE,
+    warm: bool = True,
+) -> Watch:
+    """Watch the site at ``root``; build once now, then after every change. ``on_done`` runs on the builder thread."""
+    plan = plan_watch(root, out)
+
+    def build() -> BuildResult:
+        return build_site(root, out=out, drafts=drafts, strict=strict, jobs=jobs)
+
+    def done(rebuild: Rebuild) -> None:
+        watch.watcher.update(plan_watch(root, out))
+        on_done(rebuild)
+        if rebuild.number == 1 and warm:
+            warm_extraction()
+
+    builder = Builder(build, done, debounce=debounce, show=plan.show)
+    watcher = SourceWatcher(plan, builder.request)
+    watch = Watch(plan, watcher, builder)
+    watcher.start()  # before the first build, so a save during it is not missed
+    builder.start()
+    builder.request()
+    return watch
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    """``briefgen build --watch``: build, then rebuild on every change until Ctrl-C."""
+    plan = plan_watch(args.site, args.out)
+    shown = ", ".join([*(f"{plan.show(f)}/" for f in plan.folders), *SOURCE_FILES])
+    print(f"briefgen: watching {shown} (Ctrl-C to stop)", flush=True)
+    reporter = Reporter(quiet=args.quiet, strict=args.strict)
+    with sigterm_as_interrupt():
+        watch = start_watch(
+            args.site, reporter, out=args.out, drafts=args.drafts, strict=args.strict, jobs=args.jobs or 0
+        )
+        try:
+            wait_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            watch.close()
+    print("briefgen: stopped watching", flush=True)
+    return 0

@@ -1,0 +1,422 @@
+"""briefgen serve and build --watch: a real server on a free loopback port, real file edits, real HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from briefgen.build import BuildResult, build_site
+from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS
+from briefgen.serve import Preview, content_type, start_preview, url_segments
+from briefgen.watch import Builder, Rebuild, is_editor_junk, plan_watch
+from tests.helpers import make_site
+
+T = TypeVar("T")
+TIMEOUT = 30.0
+
+OLDER = "---\ntitle: Older news\ndate: 2025-07-01\n---\nPutin said on Monday that talks went well.\n"
+HARBOUR = "---\ntitle: Harbour strike\ndate: 2025-08-11\n---\nDock workers in Gdansk will strike on Friday.\n"
+BROKEN = "---\ntitle: [oops\ndate: 2025-08-12\n---\nText.\n"
+
+
+def poll(check: Callable[[], T | None], timeout: float = TIMEOUT, what: str = "condition") -> T:
+    """Call ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def request(url: str, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+    """One raw HTTP request: the path is sent exactly as given (no client-side normalising)."""
+    host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(response.status, dict(response.getheaders()), response.read())
+    finally:
+        connection.close()
+
+
+def get_text(url: str, path: str) -> tuple[int, str]:
+    reply = request(url, path)
+    return reply.status, reply.text
+
+
+def wait_for_error_page(url: str, what: str = "the error page") -> str:
+    return poll(lambda: (r := request(url, "/")).status == 500 and r, what=what).text
+
+
+class EventStream:
+    """A server-sent events client: a socket reading ``event:``/``data:`` blocks."""
+
+    def __init__(self, url: str, query: str = "") -> None:
+        host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+        self.sock.sendall(f"GET {EVENTS_PATH}{query} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        self.file = self.sock.makefile("rb")
+        self.status = int(self.file.readline().split()[1])
+        while self.file.readline().strip():
+            pass  # headers
+
+    def next_event(self) -> dict[str, object]:
+        data = None
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise EOFError("event stream closed")
+            line = line.decode().rstrip("\n")
+            if line.startswith("data: "):
+                data = json.loads(line.removeprefix("data: "))
+            elif not line and data is not None:
+                return data
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "s", {"content/older.md": OLDER, "content/2025-08-11-harbour.md": HARBOUR})
+
+
+@pytest.fixture
+def preview(site: Path, nlp: object) -> Iterator[Preview]:
+    """A preview of a fresh site, for tests that edit it."""
+    running = start_preview(site, port=0, jobs=1)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Iterator[tuple[Preview, Path]]:
+    """One preview shared by the tests that only read, with symlinks out of the output folder planted in it."""
+    root = make_site(tmp_path_factory.mktemp("served") / "s", {"content/older.md": OLDER})
+    running = start_preview(root, port=0, jobs=1)
+    (root / "site" / "leak.yml").symlink_to(root / "briefgen.yml")
+    (root / "site" / "leakdir").symlink_to(root)
+    yield running, root
+    running.close()
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- serving an edit
+
+
+def test_edit_is_served_and_published_files_stay_clean(preview: Preview, site: Path) -> None:
+    status, html = get_text(preview.url, "/briefings/older/")
+    assert status == 200 and "Putin said on Monday" in html
+    assert "data-briefgen-livereload" in html and html.index("data-briefgen-livereload") < html.rindex("</body>")
+    append(site / "content" / "older.md", "The harbour reopened at noon on Tuesday.\n")
+    poll(lambda: "harbour reopened at noon" in get_text(preview.url, "/briefings/older/")[1], what="the edit served")
+    published = (site / "site" / "briefings" / "older" / "index.html").read_text(encoding="utf-8")
+    assert "harbour reopened at noon" in published and "briefgen-livereload" not in published
+    assert "__briefgen__" not in "".join(p.read_text("utf-8", "replace") for p in (site / "site").rglob("*.html"))
+
+
+def test_reload_event_lists_only_changed_pages(preview: Preview, site: Path) -> None:
+    stream = EventStream(preview.url)
+    try:
+        assert stream.status == 200
+        append(site / "content" / "older.md", "Talks resumed on Wednesday.\n")
+        event = stream.next_event()
+    finally:
+        stream.close()
+    assert event["ok"] is True and event["all"] is False
+    changed = event["changed"]
+    assert isinstance(changed, list)
+    assert "briefings/older/index.html" in changed
+    assert "briefings/harbour/index.html" not in changed  # its bytes did not change: that page does not reload
+
+
+def test_late_page_learns_it_missed_a_change(preview: Preview, site: Path) -> None:
+    html = get_text(preview.url, "/briefings/older/")[1]
+    token = html.split('token = "')[1].split('"')[0]
+    build = int(html.split("build = ")[1].split(",")[0])
+    append(site / "content" / "older.md", "Talks resumed on Thursday.\n")
+    poll(lambda: preview.state.hub.build > build, what="the rebuild")
+    for path, expect_reload in (("briefings/older/index.html", True), ("briefings/harbour/index.html", False)):
+        stream = EventStream(preview.url, f"?build={build}&token={token}&path={path}")
+        try:
+            first = stream.file.readline(), stream.file.readline(), stream.file.readline()
+        finally:
+            stream.close()
+        assert (b"event: reload\n" in first) is expect_reload, (path, first)
+
+
+# ---------------------------------------------------------------- failing builds
+
+
+def test_broken_article_shows_error_page_then_recovers(preview: Preview, site: Path) -> None:
+    bad = site / "content" / "bad.md"
+    bad.write_text(BROKEN, encoding="utf-8")
+    html = wait_for_error_page(preview.url)
+    assert "content/bad.md:2" in html or "content/bad.md:3" in html, html
+    assert "invalid YAML front matter" in html and "data-briefgen-livereload" in html
+    assert get_text(preview.url, "/briefings/older/")[0] == 500, "every page is the error page"
+    assert request(preview.url, "/static/style.css").status == 200, "assets are still served"
+    bad.write_text(BROKEN.replace("[oops", "Fixed"), encoding="utf-8")
+    poll(lambda: get_text(preview.url, "/")[0] == 200, what="the page back")
+    assert get_text(preview.url, "/briefings/bad/")[0] == 200
+
+
+def test_error_messages_are_escaped(preview: Preview, site: Path) -> None:
+    (site / "content" / "<img src=x>.md").write_text("---\ntitle: [<b>oops\n---\nText.\n", encoding="utf-8")
+    html = wait_for_error_page(preview.url)
+    assert "&lt;img src=x&gt;.md" in html and "<img src=x>" not in html
+
+
+def test_exception_in_build_site_is_an_error_page(
+    preview: Preview, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> BuildResult:
+        raise RuntimeError("the <renderer> fell over")
+
+    monkeypatch.setattr("briefgen.watch.build_site", boom)
+    append(site / "content" / "older.md", "More.\n")
+    html = wait_for_error_page(preview.url, "the crash page")
+    assert "RuntimeError: the &lt;renderer&gt; fell over" in html
+    monkeypatch.setattr("briefgen.watch.build_site", build_site)
+    append(site / "content" / "older.md", "Even more.\n")
+    poll(lambda: get_text(preview.url, "/")[0] == 200, what="the site back")
+
+
+# ---------------------------------------------------------------- what is served
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/../briefgen.yml", 400),
+        ("/%2e%2e/briefgen.yml", 400),
+        ("/%2E%2E%2Fbriefgen.yml", 400),
+        ("/static/..%2f..%2fbriefgen.yml", 400),
+        ("/static/%2e%2e/%2e%2e/content/older.md", 400),
+        ("/..%5c..%5cbriefgen.yml", 400),
+        ("/index.html%00.css", 400),
+        ("/%ff", 400),
+        ("/briefgen.yml", 404),
+        ("/leak.yml", 404),  # a symlink inside the output folder to a file outside it
+        ("/leakdir/briefgen.yml", 404),  # a symlinked folder leading out
+        ("/static/style.css", 200),  # not a refusal
+    ],
+)
+def test_paths_outside_the_output_folder_are_refused(served: tuple[Preview, Path], path: str, status: int) -> None:
+    response = request(served[0].url, path)
+    assert response.status == status
+    assert b"Test briefings" not in response.body
+
+
+def test_index_redirect_head_and_content_types(served: tuple[Preview, Path]) -> None:
+    preview = served[0]
+    home = request(preview.url, "/")
+    assert home.status == 200 and home.headers["Content-Type"] == "text/html; charset=utf-8"
+    moved = request(preview.url, "/briefings/older?x=1")
+    assert moved.status == 301 and moved.headers["Location"] == "/briefings/older/?x=1"
+    css = request(preview.url, "/static/style.css", "HEAD")
+    assert css.status == 200 and css.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert int(css.headers["Content-Length"]) > 0 and css.body == b""
+    markdown = request(preview.url, "/briefings/older/briefing.md")
+    assert markdown.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert b"briefgen-livereload" not in markdown.body
+    missing = request(preview.url, "/briefings/nothing/", headers={"Accept": "text/html"})
+    assert missing.status == 404 and b"briefgen-livereload" in missing.body
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("feed.xml", "application/xml; charset=utf-8"),
+        ("a.json", "application/json; charset=utf-8"),
+        ("x.wasm", "application/wasm"),
+        ("x.woff2", "font/woff2"),
+        ("cal.ics", "text/calendar; charset=utf-8"),
+        ("x.pf_fragment", "application/octet-stream"),
+    ],
+)
+def test_content_type(name: str, kind: str) -> None:
+    assert content_type(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("path", "segments"),
+    [
+        ("/", ()),
+        ("/briefings/a%20b/", ("briefings", "a b")),
+        ("//static//x.css", ("static", "x.css")),
+        ("/../x", None),
+        ("/a/./b", None),
+        ("/%2e%2e", None),
+        ("/a%2f..%2fb", None),
+        ("/a%5cb", None),
+        ("relative", None),
+    ],
+)
+def test_url_segments(path: str, segments: tuple[str, ...] | None) -> None:
+    assert url_segments(path) == segments
+
+
+def test_many_clients_do_not_exhaust_threads(served: tuple[Preview, Path]) -> None:
+    preview = served[0]
+    threads_before = threading.active_count()
+    streams = []
+    try:
+        for _ in range(MAX_CLIENTS):
+            streams.append(EventStream(preview.url))
+        assert all(s.status == 200 for s in streams)
+        over = EventStream(preview.url)
+        assert over.status == 503
+        over.close()
+        idle = [socket.create_connection(preview.server.server_address[:2]) for _ in range(40)]
+        assert threading.active_count() == threads_before, "no thread per client"
+        for sock in idle:
+            sock.close()
+        assert poll(lambda: request(preview.url, "/").status == 200, what="a normal request")
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+# ---------------------------------------------------------------- watching
+
+
+@pytest.mark.parametrize(
+    ("name", "junk"),
+    [
+        (".#older.md", True),
+        ("#older.md#", True),
+        ("older.md~", True),
+        (".older.md.swp", True),
+        ("older.md.swx", True),
+        ("4913", True),
+        ("5036", True),
+        (".hidden.md", True),
+        ("older.md___jb_tmp___", True),
+        ("draft.md.tmp", True),
+        ("older.md", False),
+        ("2025-08-06-summit.txt", False),
+        ("4913.md", False),
+        ("base.html", False),
+    ],
+)
+def test_editor_junk(name: str, junk: bool) -> None:
+    assert is_editor_junk(name) is junk
+
+
+@pytest.mark.parametrize(
+    ("relative", "source"),
+    [
+        ("content/older.md", True),
+        ("content/news/deep/a.txt", True),
+        ("content", True),
+        ("templates/base.html", True),
+        ("briefgen.yml", True),
+        ("actors.yml", True),
+        ("site/index.html", False),
+        ("site", False),
+        (".briefgen/cache.sqlite", False),
+        (".site.tmp-123/index.html", False),
+        ("README.md", False),
+        ("content/.git/index", False),
+        ("content/.older.md.swp", False),
+        ("content/older.md~", False),
+        ("templates/4913", False),
+    ],
+)
+def test_watch_plan_sources(site: Path, relative: str, source: bool) -> None:
+    plan = plan_watch(site)
+    assert plan.is_source(str(site / relative)) is source
+
+
+def test_builder_debounces_bursts_and_coalesces_during_a_build() -> None:
+    release = threading.Event()
+    started: list[float] = []
+    done: list[Rebuild] = []
+
+    def slow_build() -> BuildResult:
+        started.append(time.monotonic())
+        if len(started) == 1:
+            release.wait(TIMEOUT)
+        return BuildResult(published=True)
+
+    builder = Builder(slow_build, done.append, debounce=0.05)
+    builder.start()
+    for name in ("a.md", "a.md~", "a.md"):
+        builder.request(name)  # one save, as an editor writes it
+    poll(lambda: started, what="the first build")
+    for index in range(5):
+        builder.request(f"b{index}.md")  # saves while the first build runs
+    release.set()
+    poll(lambda: len(done) == 2, what="one coalesced build")
+    time.sleep(0.3)
+    builder.stop(timeout=5)
+    assert len(started) == 2
+    assert done[0].changed == ("a.md", "a.md~") and done[1].changed == tuple(f"b{i}.md" for i in range(5))
+
+
+def test_build_watch_rebuilds_keeps_going_and_exits_cleanly_on_ctrl_c(site: Path, nlp: object) -> None:
+    build_site(site, jobs=1)  # fill the extraction cache, so the child needs no extraction
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", str(site), "--watch", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert child.stdout is not None
+        lines.extend(child.stdout)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        poll(lambda: any("first build" in line for line in lines), what="the first build line")
+        bad = site / "content" / "bad.md"
+        bad.write_text(BROKEN, encoding="utf-8")
+        poll(lambda: any("bad.md:" in line and "error" in line for line in lines), what="the error")
+        bad.write_text(OLDER.replace("Older news", "Recovered"), encoding="utf-8")
+        poll(lambda: any("bad.md changed → built: 3 articles" in line for line in lines), what="the recovery")
+        child.send_signal(signal.SIGINT)
+        assert child.wait(TIMEOUT) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+    reader.join(5)
+    assert "briefgen: stopped watching\n" in lines and not any("Traceback" in line for line in lines), lines
