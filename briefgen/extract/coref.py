@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 Gender = Literal["male", "female"]
-PERSONAL = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+PERSONAL: dict[str, Gender] = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 NEUTER = frozenset({"it", "its"})
 HONORIFICS: dict[str, Gender] = {"mr": "male", "mr.": "male", "mrs": "female", "mrs.": "female"}
 HONORIFICS |= {"ms": "female", "ms.": "female", "miss": "female"}
@@ -82,7 +82,7 @@ class PronounResolver:
         if best is None:  # the actor list's own link, when the salience model finds nothing
             best = self._explicit.get((pronoun.idx, pronoun.idx + len(pronoun.text)))
         if best is not None and word in PERSONAL:
-            self._genders.setdefault(best.id, PERSONAL[word])  # type: ignore[arg-type]
+            self._genders.setdefault(best.id, PERSONAL[word])
         return best
 
     def _best(self, offset: int, word: str, previous_speaker: str | None) -> Actor | None:
