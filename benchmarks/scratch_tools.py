@@ -1,0 +1,333 @@
+"""Helpers for ``build_speed.py``: code snapshots, reusable benchmark sites, timed subprocesses, site converters.
+
+Kept apart from the driver so each piece stays small: nothing here decides what is measured or printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate_site  # noqa: E402
+
+ROWS = "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)"  # briefgen.cache's table
+PINNED_PARTS = ("extract", "nlp.py")  # what briefgen's cache key hashes besides the text (cache.extractor_code_digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    seconds: float
+    cpu_s: float  # user + system time of the process and the children it waited for
+    rss_mb: float  # largest single process of the tree (wait4's ru_maxrss), not a sum over processes
+    returncode: int
+    output: str
+
+
+# ---------------------------------------------------------------- timed subprocesses
+
+
+def run_timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Timing:
+    """Run ``command`` and return its wall time and the peak RSS that wait4 reports for it and its children."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read().decode("utf-8", "replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Timing(seconds, cpu, usage.ru_maxrss / 1024, process.returncode, output)
+
+
+# ---------------------------------------------------------------- code snapshots
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(b"\x00")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot_code(store: Path, pinned_from: Path | None = None) -> Path:
+    """Copy the working tree's ``briefgen`` package (symlinks followed) to ``store/<digest>``; return that folder.
+
+    Other engineers edit the checkout during a run; a frozen copy keeps one run's builds on one version of the
+    code. With ``pinned_from`` (an earlier snapshot), its extractors replace the current ones, so an extraction
+    cache filled by that snapshot stays valid while the rendering code is the current one.
+    """
+    staging = Path(tempfile.mkdtemp(prefix="snapshot-", dir=store.parent if store.parent.is_dir() else None))
+    package = staging / "briefgen"
+    shutil.copytree(ROOT / "briefgen", package, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
+    if pinned_from is not None:
+        for part in PINNED_PARTS:
+            target = package / part
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+            source = pinned_from / "briefgen" / part
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, target)
+    final = store / tree_digest(package)
+    if final.exists():
+        shutil.rmtree(staging)
+    else:
+        store.mkdir(parents=True, exist_ok=True)
+        staging.rename(final)
+    return final
+
+
+def briefgen_env(snapshot: Path) -> dict[str, str]:
+    """An environment in which ``python -m briefgen`` imports the snapshot, not the editable checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(snapshot)
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+# ---------------------------------------------------------------- benchmark sites and their caches
+
+
+def corpus_digest() -> str:
+    digest = hashlib.sha256()
+    for path in (ROOT / "benchmarks" / "corpus.py", *sorted((ROOT / "seeds").glob("*.txt"))):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def ensure_site(store: Path, count: int, seed: int) -> tuple[Path, bool]:
+    """The generated site of ``count`` articles under ``store``, reused when N, seed and corpus code match."""
+    site = store / f"n{count}-seed{seed}"
+    manifest = {"count": count, "seed": seed, "corpus": corpus_digest()}
+    marker = site / "manifest.json"
+    if marker.is_file() and json.loads(marker.read_text()) == manifest:
+        return site, True
+    if (site / "content").exists():
+        shutil.rmtree(site / "content")
+    site.mkdir(parents=True, exist_ok=True)
+    generate_site(site, count, seed=seed)
+    marker.write_text(json.dumps(manifest))
+    return site, False
+
+
+def cache_file(site: Path) -> Path:
+    return site / ".briefgen" / "cache.sqlite"
+
+
+def cache_rows(site: Path) -> int:
+    path = cache_file(site)
+    if not path.is_file():
+        return 0
+    with sqlite3.connect(path) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
+        except sqlite3.DatabaseError:
+            return 0
+
+
+def copy_cache(source_site: Path, target_site: Path) -> None:
+    """Copy the extraction cache through SQLite's backup API (a WAL file may hold rows the main file lacks)."""
+    target = cache_file(target_site)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(cache_file(source_site)) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+KEYS_SCRIPT = """
+import sys
+from pathlib import Path
+from briefgen.build import read_all
+from briefgen.cache import cache_key, extraction_settings
+from briefgen.config import load_config
+from briefgen.registry import load_registry
+root = Path(sys.argv[1])
+config, _ = load_config(root)
+settings = extraction_settings(load_registry(root / "actors.yml")[0])
+for article in read_all(config, False)[0]:
+    print(cache_key(article.text, article.date, settings))
+"""
+
+
+def cache_keys(site: Path, snapshot: Path) -> list[str]:
+    """The cache keys of ``site``'s articles as the snapshot's briefgen computes them (empty if it cannot)."""
+    command = [sys.executable, "-c", KEYS_SCRIPT, str(site)]
+    result = subprocess.run(command, cwd=snapshot, env=briefgen_env(snapshot), capture_output=True, text=True)
+    return result.stdout.split() if result.returncode == 0 else []
+
+
+def merge_cache(source_site: Path, target_site: Path, keys: Sequence[str]) -> None:
+    """Copy the source cache's rows for ``keys`` into the target's cache."""
+    target = cache_file(target_site)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(target) as db:
+        db.execute(f"CREATE TABLE IF NOT EXISTS extractions {ROWS}")
+        db.execute("ATTACH DATABASE ? AS other", (str(cache_file(source_site)),))
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            db.execute(
+                f"INSERT OR IGNORE INTO extractions SELECT * FROM other.extractions WHERE key IN ({marks})", chunk
+            )
+        db.commit()
+        db.execute("DETACH DATABASE other")
+
+
+def copy_site_sources(source: Path, target: Path, names: Iterable[str] | None = None) -> None:
+    """A fresh site folder with briefgen.yml and (some of) the articles, no output and no state."""
+    (target / "content").mkdir(parents=True)
+    shutil.copy2(source / "briefgen.yml", target / "briefgen.yml")
+    wanted = sorted(p.name for p in (source / "content").iterdir()) if names is None else names
+    for name in wanted:
+        shutil.copy2(source / "content" / name, target / "content" / name)
+
+
+def article_names(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "content").iterdir() if p.suffix == ".md")
+
+
+def count_words(paths: Iterable[Path]) -> int:
+    return sum(len(split_front_matter(p.read_text(encoding="utf-8"))[1].split()) for p in paths)
+
+
+# ---------------------------------------------------------------- other tools' sites
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    stem: str
+    title: str
+    date: str
+    tags: tuple[str, ...]
+    body: str
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    if not text.startswith("---\n"):
+        return "", text
+    end = text.index("\n---\n", 4)
+    return text[4:end], text[end + 5 :]
+
+
+def read_articles(content: Path) -> list[Article]:
+    """The corpus's flat front matter (``key: value``, ``[a, b]`` lists), read without a YAML dependency."""
+    articles = []
+    for path in sorted(content.glob("*.md")):
+        front, body = split_front_matter(path.read_text(encoding="utf-8"))
+        meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
+        tags = tuple(t.strip() for t in meta.get("tags", "[]").strip("[]").split(",") if t.strip())
+        articles.append(Article(path.stem, meta["title"], meta["date"], tags, body))
+    return articles
+
+
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Benchmark briefings"
+relativeURLs = true
+disableKinds = []
+[taxonomies]
+  tag = "tags"
+[outputs]
+  home = ["html", "rss"]
+  section = ["html", "rss"]
+  taxonomy = ["html", "rss"]
+  term = ["html", "rss"]
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+    '{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}">'
+    '{{ end }}</head><body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>'
+    '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
+    '{{ .Content }}<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>'
+    "{{ end }}</ul></article>{{ end }}\n",
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .RegularPagesRecursive }}'
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul>{{ end }}\n',
+    "taxonomy.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    "terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}'
+    '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n',
+}
+
+
+def write_hugo_site(articles: Sequence[Article], root: Path) -> Path:
+    """content/posts/*.md with YAML front matter and a minimal layout set: articles, home, tag pages, RSS."""
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    (root / "hugo.toml").write_text(HUGO_CONFIG)
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text)
+    for a in articles:
+        front = f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n'
+        (posts / f"{a.stem}.md").write_text(front + a.body, encoding="utf-8")
+    return posts
+
+
+def write_mkdocs_site(articles: Sequence[Article], root: Path) -> Path:
+    """docs/*.md (YAML meta kept) with an index page listing every article; nav holds only the index.
+
+    MkDocs has no tags or feed without plugins; a nav of every article would put N links on each of N pages.
+    """
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Benchmark briefings\nsite_url: https://example.org/\nnav:\n  - Home: index.md\n"
+        "plugins:\n  - search\nvalidation:\n  omitted_files: ignore\n  absolute_links: ignore\n"
+    )
+    links = [f"- [{a.title}]({a.stem}.md) {a.date}" for a in sorted(articles, key=lambda a: a.date, reverse=True)]
+    (docs / "index.md").write_text("# Benchmark briefings\n\n" + "\n".join(links) + "\n", encoding="utf-8")
+    for a in articles:
+        front = f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n'
+        (docs / f"{a.stem}.md").write_text(front + f"# {a.title}\n\n" + a.body, encoding="utf-8")
+    return docs
+
+
+PELICAN_CONFIG = """SITENAME = "Benchmark briefings"
+SITEURL = ""
+RELATIVE_URLS = True
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+PATH = "content"
+FEED_DOMAIN = "https://example.org"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag-{slug}.atom.xml"
+DEFAULT_PAGINATION = False
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+"""
+
+
+def write_pelican_site(articles: Sequence[Article], root: Path) -> Path:
+    """content/*.md with Pelican's ``Key: value`` metadata; feeds and tag pages on, relative URLs, reader cache."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    (root / "pelicanconf.py").write_text(PELICAN_CONFIG)
+    for a in articles:
+        front = f"Title: {a.title}\nDate: {a.date}\nTags: {', '.join(a.tags)}\nSlug: {a.stem}\n\n"
+        (content / f"{a.stem}.md").write_text(front + a.body, encoding="utf-8")
+    return content
+
+
+def count_files(folder: Path, suffix: str = ".html") -> int:
+    return sum(1 for p in folder.rglob(f"*{suffix}") if p.is_file())
