@@ -22,6 +22,15 @@ from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
 from briefgen.text import slugify
 
+# libyaml's emitter when PyYAML has it: the front matter of a long article holds thousands of spans.
+_YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: object) -> str:
+    """Safe YAML, keys in the given order, Unicode kept, long lines unwrapped."""
+    return yaml.dump(data, Dumper=_YamlDumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&!#~])")
 _LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
 KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
@@ -480,6 +489,6 @@ def compose_briefing(
         *timeline_lines(article, extraction, links),
         *source_lines(article, extraction),
     ]
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = dump_yaml(meta)
     markdown = f"---\n{dumped}---\n\n" + "\n".join(body).rstrip() + "\n"
     return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown, front_matter=meta)

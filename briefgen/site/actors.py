@@ -160,10 +160,12 @@ def merge_groups(briefings: Sequence[Briefing], registry: Registry | None = None
 def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
     """Join a person named by a surname-suffix to the one full name it can stand for."""
     people = {key: _tokens(a.actor.name) for key, a in found.items() if a.actor.kind == "person"}
+    longer: dict[tuple[str, ...], list[Key]] = defaultdict(list)  # proper suffix -> keys of the fuller names
+    for key, full in people.items():
+        for cut in range(1, len(full)):
+            longer[full[cut:]].append(key)
     for short_key, short in people.items():
-        roots = {
-            groups.find(key) for key, full in people.items() if len(full) > len(short) and full[-len(short) :] == short
-        }
+        roots = {groups.find(key) for key in longer.get(short, ())}
         if len(roots) == 1:
             groups.union(short_key, roots.pop())
 
