@@ -56,7 +56,11 @@ def _walk_files(folder: str, prefix: str = "") -> Iterable[tuple[str, os.DirEntr
 
 
 def fingerprint_folder(folder: Path, previous: dict[str, Fingerprint]) -> dict[str, Fingerprint]:
-    """A content hash per file below ``folder``; files whose stat did not change keep their previous hash."""
+    """A content hash per file below ``folder``; files whose stat did not change keep their previous hash.
+
+    Publishing hard-links unchanged files from the previous site, so after an edit only the files written anew
+    are read. With no previous fingerprints (the first build) nothing is read: there is nothing to compare with.
+    """
     prints: dict[str, Fingerprint] = {}
     for name, entry in _walk_files(os.fspath(folder)):
         try:
@@ -64,9 +68,11 @@ def fingerprint_folder(folder: Path, previous: dict[str, Fingerprint]) -> dict[s
             old = previous.get(name)
             if old is not None and old.stat == key:
                 prints[name] = old
-                continue
-            with open(entry.path, "rb") as handle:
-                prints[name] = Fingerprint(key, hashlib.file_digest(handle, "blake2b").digest())
+            elif not previous:
+                prints[name] = Fingerprint(key, b"")
+            else:
+                with open(entry.path, "rb") as handle:
+                    prints[name] = Fingerprint(key, hashlib.file_digest(handle, "blake2b").digest())
         except OSError:
             continue  # removed while we looked: the next build's snapshot sees it
     return prints

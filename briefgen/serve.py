@@ -344,8 +344,9 @@ class Preview:
     watch: Watch
     thread: threading.Thread
 
-    def close(self) -> None:
-        self.watch.close()
+    def close(self, wait: float = 10.0) -> None:
+        """Stop watching and serving; wait up to ``wait`` seconds for a build in progress to finish."""
+        self.watch.close(wait)
         self.server.shutdown()
         self.server.server_close()
         self.state.hub.close()
@@ -422,6 +423,6 @@ def run_serve_command(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
         finally:
-            preview.close()
+            preview.close(wait=0)
     print("briefgen: stopped", flush=True)
     return 0

@@ -358,9 +358,10 @@ class Watch:
     watcher: SourceWatcher
     builder: Builder
 
-    def close(self) -> None:
+    def close(self, wait: float = 0.0) -> None:
+        """Stop watching; wait up to ``wait`` seconds for a build in progress (an interrupted one is safe)."""
         self.watcher.stop()
-        self.builder.stop()
+        self.builder.stop(timeout=wait)
 
 
 def start_watch(

@@ -1,0 +1,383 @@
+"""Save-to-reload latency of ``briefgen serve``, against a full build of the same site, in one run.
+
+For each size: generate a deterministic site (benchmarks/corpus.py: ~450-word Markdown articles recombined from the
+seed's sentences), fill the extraction cache with one untimed build, time a full build with that warm cache into an
+empty output folder (the baseline), then start ``briefgen serve`` on a free port, and 20 times append a sentence to
+one article and measure from the save to the moment the page, fetched over HTTP after the reload event (an SSE
+client), shows the sentence. Finally it profiles one rebuild in-process, to show where the time goes.
+
+    .venv/bin/python benchmarks/serve_latency.py [--sizes 1000 10000] [--edits 20] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import http.client
+import json
+import os
+import pstats
+import queue
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from corpus import generate_site  # noqa: E402
+
+GOALS = {1000: 0.300, 10000: 0.500}  # seconds, save to reloaded page
+RATIO_GOAL = 20.0
+EDITED = 7  # index of the article the edits go to
+MIN_EDITS = 3  # measured even past the time budget
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    latency: float  # save → page served with the edit
+    build: float  # the server's build time for it, from its rebuild line
+    events: int  # reload events seen before the page showed the edit
+
+
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    size: int
+    fill: float
+    full: float
+    edits: tuple[Edit, ...]
+    profile: str
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+# ---------------------------------------------------------------- the site
+
+
+def prepare_site(work: Path, size: int, cache_from: Path | None) -> Path:
+    """A fresh copy of the generated site; the extraction cache survives between runs."""
+    site = work / f"n{size}"
+    cache = site / ".briefgen"
+    kept = work / f".cache-n{size}"
+    if cache.is_dir():
+        shutil.rmtree(kept, ignore_errors=True)
+        cache.rename(kept)
+    shutil.rmtree(site, ignore_errors=True)
+    generate_site(site, size)
+    if kept.is_dir():
+        kept.rename(cache)
+    if cache_from is not None:
+        merge_cache(cache_from, cache / "cache.sqlite")
+    return site
+
+
+def merge_cache(source: Path, target: Path) -> None:
+    """Copy extraction rows from another site's cache (same articles and extractors: same keys)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copyfile(source, target)
+        return
+    db = sqlite3.connect(target)
+    db.execute("ATTACH DATABASE ? AS other", (f"file:{source}?mode=ro",))
+    db.execute("INSERT OR IGNORE INTO extractions SELECT * FROM other.extractions")
+    db.commit()
+    db.close()
+
+
+def edited_article(site: Path) -> Path:
+    return sorted((site / "content").glob(f"*-story-{EDITED:05d}.md"))[0]
+
+
+def page_of(article: Path) -> str:
+    """The output path of an article's page: its slug is the file name without the date prefix."""
+    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", article.stem)
+    return f"briefings/{slug}/index.html"
+
+
+def timed_build(site: Path, jobs: int) -> float:
+    command = [*BRIEFGEN, "build", str(site), "--quiet"] + (["--jobs", str(jobs)] if jobs else [])
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stdout}{done.stderr}")
+    return seconds
+
+
+# ---------------------------------------------------------------- the server and its events
+
+
+class Server:
+    """``briefgen serve`` in a child process, its output lines collected."""
+
+    def __init__(self, site: Path, jobs: int) -> None:
+        command = [*BRIEFGEN, "serve", str(site), "--port", "0"]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self._wait_for_url()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def _wait_for_url(self) -> str:
+        while True:
+            line = self.lines.get(timeout=3600)
+            if match := re.search(r"at (http://[\d.]+:\d+/)", line):
+                return match.group(1)
+
+    def build_seconds(self, timeout: float) -> float:
+        """The build time of the next rebuild line the server prints."""
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if "changed →" in line and (match := re.search(r"in ([\d.]+) s", line)):
+                return float(match.group(1))
+
+    def drain(self) -> None:
+        while not self.lines.empty():
+            self.lines.get_nowait()
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Events:
+    """An SSE client on /__briefgen__/events: each reload event's data, with the time it arrived."""
+
+    def __init__(self, url: str) -> None:
+        host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.sendall(f"GET /__briefgen__/events HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        self.received: queue.Queue[tuple[float, dict[str, object]]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.sock.makefile("rb"):
+            if line.startswith(b"data: "):
+                self.received.put((time.perf_counter(), json.loads(line[6:])))
+
+    def next(self, timeout: float) -> dict[str, object]:
+        return self.received.get(timeout=timeout)[1]
+
+    def drain(self) -> None:
+        while not self.received.empty():
+            self.received.get_nowait()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def fetch(url: str, path: str) -> str:
+    host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        connection.request("GET", "/" + path.removesuffix("index.html"))
+        return connection.getresponse().read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def measure_edit(server: Server, events: Events, article: Path, page: str, marker: str, timeout: float) -> Edit:
+    """Append a sentence holding ``marker`` and wait until the page served over HTTP shows it."""
+    events.drain()
+    server.drain()
+    started = time.perf_counter()
+    with open(article, "a", encoding="utf-8") as handle:
+        handle.write(f"\nOfficials in Gdansk confirmed the {marker} figures on Tuesday.\n")
+    seen = 0
+    while True:
+        change = events.next(timeout)
+        seen += 1
+        changed = change.get("changed") or []
+        if (change.get("all") or page in changed) and marker in fetch(server.url, page):
+            latency = time.perf_counter() - started
+            return Edit(latency, server.build_seconds(timeout), seen)
+
+
+def run_edits(site: Path, edits: int, jobs: int, budget: float) -> tuple[Edit, ...]:
+    article = edited_article(site)
+    page = page_of(article)
+    run = f"{int(time.time()) % 100000:05d}"  # new text every run: the edited article is really extracted
+    server = Server(site, jobs)
+    events = Events(server.url)
+    try:
+        time.sleep(0.5)  # the event stream is open
+        log("  warm-up edit (untimed): the server loads the language model after its first build")
+        measure_edit(server, events, article, page, f"note{run}w", 3600)
+        results: list[Edit] = []
+        started = time.monotonic()
+        for index in range(edits):
+            if len(results) >= MIN_EDITS and time.monotonic() - started > budget:
+                log(f"  stopping after {len(results)} edits: the --budget of {budget:.0f} s is spent")
+                break
+            results.append(measure_edit(server, events, article, page, f"note{run}x{index:02d}", 3600))
+            log(f"  edit {index + 1:2d}: {results[-1].latency * 1000:7.0f} ms (build {results[-1].build:.2f} s)")
+        return tuple(results)
+    finally:
+        events.close()
+        server.stop()
+
+
+# ---------------------------------------------------------------- where the time goes
+
+
+STAGES = [
+    ("briefgen/build.py", "read_all", "read every article"),
+    ("briefgen/pipeline.py", "extract_articles", "extraction (cache lookups + the edited article)"),
+    ("briefgen/compose.py", "compose_briefing", "compose briefings"),
+    ("briefgen/render.py", "render_site", "render every page (all of render_site)"),
+    ("briefgen/render.py", "render_page", "  of which Jinja pages"),
+    ("briefgen/site/search.py", "search_index_files", "  of which the search index (pagefind)"),
+    ("briefgen/write.py", "publish", "publish (compare, link, write, swap)"),
+    ("briefgen/livereload.py", "fingerprint_folder", "serve: fingerprint the output folder"),
+]
+
+
+def profile_rebuild(site: Path) -> str:
+    """One rebuild after a one-article edit, profiled in-process; cumulative seconds per stage."""
+    from briefgen.build import build_site
+    from briefgen.livereload import fingerprint_folder
+
+    article = edited_article(site)
+    before = fingerprint_folder(site / "site", {})
+    with open(article, "a", encoding="utf-8") as handle:
+        handle.write(f"\nOfficials in Gdansk confirmed profiled note {time.time():.0f} on Tuesday.\n")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    build_site(site, jobs=1)
+    fingerprint_folder(site / "site", before)
+    profiler.disable()
+    total = time.perf_counter() - started
+    stats = pstats.Stats(profiler)
+    by_name: dict[tuple[str, str], float] = {}
+    for (filename, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        for suffix, name, _ in STAGES:
+            if function == name and filename.endswith(suffix):
+                by_name[(suffix, name)] = by_name.get((suffix, name), 0.0) + cumulative
+    lines = ["| stage | seconds | share |", "|---|---:|---:|"]
+    for suffix, name, label in STAGES:
+        if (suffix, name) in by_name:
+            seconds = by_name[(suffix, name)]
+            lines.append(f"| {label} (`{name}`) | {seconds:.2f} | {seconds / total:.0%} |")
+    lines.append(f"| **total, under the profiler** | {total:.2f} | 100% |")
+    top = _top_functions(stats, total)
+    return "\n".join(lines) + "\n\nTop functions by own time:\n\n" + top
+
+
+def _top_functions(stats: pstats.Stats, total: float) -> str:
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:12]  # type: ignore[attr-defined]
+    lines = ["| function | own s | calls |", "|---|---:|---:|"]
+    for (filename, line, function), (_, calls, own, _, _) in rows:
+        where = f"{Path(filename).name}:{line}" if line else filename
+        lines.append(f"| `{function}` ({where}) | {own:.2f} | {calls} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def run_size(args: argparse.Namespace, size: int) -> SizeResult:
+    work, jobs = args.work, args.jobs
+    log(f"[{size}] generating the site")
+    site = prepare_site(work, size, args.cache_from)
+    log(f"[{size}] filling the extraction cache (untimed build; cold extraction of {size} articles can take long)")
+    fill = timed_build(site, jobs)
+    log(f"[{size}] fill build: {fill:.1f} s; timing a full build with the warm cache into an empty output folder")
+    shutil.rmtree(site / "site")
+    full = timed_build(site, jobs)
+    log(f"[{size}] full build: {full:.2f} s; starting briefgen serve")
+    results = run_edits(site, args.edits, jobs, args.budget)
+    report = profile_rebuild(site) if size <= args.profile_up_to else ""
+    return SizeResult(size, fill, full, results, report)
+
+
+def table(results: Sequence[SizeResult]) -> str:
+    lines = [
+        "| articles | full build (warm cache) | save → reload median | p90 | min | max | build share of median "
+        "| full build ÷ median | goal |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in results:
+        latencies = [e.latency for e in result.edits]
+        median = statistics.median(latencies)
+        p90 = percentile(latencies, 0.9)
+        build = statistics.median(e.build for e in result.edits)
+        goal = GOALS.get(result.size)
+        verdict = (
+            "—" if goal is None else ("met" if median < goal and result.full / median >= RATIO_GOAL else "NOT met")
+        )
+        lines.append(
+            f"| {result.size:,} | {result.full:.2f} s | {median * 1000:.0f} ms | {p90 * 1000:.0f} ms "
+            f"| {min(latencies) * 1000:.0f} ms | {max(latencies) * 1000:.0f} ms | {build / median:.0%} "
+            f"| {result.full / median:.1f}x | {verdict}"
+            + (f" (< {goal * 1000:.0f} ms, >= {RATIO_GOAL:.0f}x)" if goal else "")
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=0, help="extraction processes for the builds (0: all cores)")
+    parser.add_argument("--work", type=Path, default=HERE / "out" / "serve_latency", help="where the sites live")
+    parser.add_argument("--cache-from", type=Path, help="an extraction cache.sqlite of the same articles to start from")
+    parser.add_argument("--budget", type=float, default=1800, help="seconds of edits per size (at least 3 edits)")
+    parser.add_argument("--profile-up-to", type=int, default=1000, help="profile one rebuild at sizes up to this")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in args.sizes:
+        results.append(run_size(args, size))
+    edits = ", ".join(f"{len(r.edits)} at {r.size:,}" for r in results)
+    print(f"## briefgen serve: save → reloaded page (edits of one article: {edits}; cores: {os.cpu_count()})\n")
+    print(table(results))
+    for result in results:
+        print(f"\nCache-filling build at {result.size:,}: {result.fill:.1f} s (untimed in the table).")
+    for result in results:
+        if result.profile:
+            print(f"\n### Where one rebuild's time goes at {result.size:,} articles (cProfile, jobs=1)\n")
+            print(result.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
