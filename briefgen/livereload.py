@@ -16,7 +16,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,27 +42,35 @@ def _stat_key(stat: os.stat_result) -> StatKey:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def _walk_files(folder: str, prefix: str = "") -> Iterable[tuple[str, os.DirEntry[str]]]:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        name = f"{prefix}{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk_files(entry.path, f"{name}/")
-        elif entry.is_file(follow_symlinks=False):
-            yield name, entry
+def reloads_pages(path: str) -> bool:
+    """Whether a change to this output file can change what an open page shows: pages and shared assets."""
+    return path.lower().endswith((".html", ".htm", *SHARED_ASSETS))
+
+
+def _page_files(folder: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Pages and shared assets below ``folder``, by output path; other files are not even stat'ed."""
+    stack = [(folder, "")]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                    elif reloads_pages(entry.name) and entry.is_file(follow_symlinks=False):
+                        yield f"{prefix}{entry.name}", entry
+        except OSError:
+            continue  # removed while we looked: the next build's snapshot sees it
 
 
 def fingerprint_folder(folder: Path, previous: dict[str, Fingerprint]) -> dict[str, Fingerprint]:
-    """A content hash per file below ``folder``; files whose stat did not change keep their previous hash.
+    """A content hash per page and shared asset below ``folder``; files whose stat did not change keep theirs.
 
     Publishing hard-links unchanged files from the previous site, so after an edit only the files written anew
     are read. With no previous fingerprints (the first build) nothing is read: there is nothing to compare with.
     """
     prints: dict[str, Fingerprint] = {}
-    for name, entry in _walk_files(os.fspath(folder)):
+    for name, entry in _page_files(os.fspath(folder)):
         try:
             key = _stat_key(entry.stat(follow_symlinks=False))
             old = previous.get(name)
@@ -74,7 +82,7 @@ def fingerprint_folder(folder: Path, previous: dict[str, Fingerprint]) -> dict[s
                 with open(entry.path, "rb") as handle:
                     prints[name] = Fingerprint(key, hashlib.file_digest(handle, "blake2b").digest())
         except OSError:
-            continue  # removed while we looked: the next build's snapshot sees it
+            continue
     return prints
 
 

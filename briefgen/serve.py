@@ -41,6 +41,7 @@ from briefgen.livereload import (
     inject_script,
     is_shared_asset,
     not_found_page,
+    reloads_pages,
 )
 from briefgen.watch import (
     DEBOUNCE,
@@ -58,6 +59,9 @@ __all__ = ["Preview", "run_serve_command", "run_watch", "start_preview"]
 WORKERS = 8  # threads answering requests
 BACKLOG = 64  # accepted connections waiting for a worker; more are refused with 503
 REQUEST_TIMEOUT = 10.0  # seconds a client may take to send its request
+# If the build's WriteStats lists the output paths it wrote or removed under this name, they are used as they
+# are; otherwise the output folder is fingerprinted after each build (a walk that costs ~0.2-0.5 s at 10,000 pages).
+REPORTED_CHANGES = "changed"
 CONTENT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
     ".mjs": "text/javascript", ".json": "application/json", ".xml": "application/xml",
@@ -103,15 +107,27 @@ class SiteState:
 
     def record(self, rebuild: Rebuild, output: Path) -> Change:
         """Take a finished build in: find the output files whose bytes changed, and tell the open pages."""
-        prints = fingerprint_folder(output, self._prints)
         with self._lock:
-            changed = changed_paths(self._prints, prints)
+            changed = self._output_changes(rebuild, output)
             flipped = self.last is not None and self.last.failed != rebuild.failed
             everything = flipped or any(is_shared_asset(p) for p in changed)
-            self.output, self.last, self._prints = output, rebuild, prints
+            self.output, self.last = output, rebuild
         change = Change(rebuild.number, not rebuild.failed, everything, changed)
         self.hub.publish(change)
         return change
+
+    def _output_changes(self, rebuild: Rebuild, output: Path) -> frozenset[str]:
+        """The pages and shared assets a build changed: as the build reports them, else by fingerprints."""
+        result = rebuild.result
+        if result is None or not result.published:
+            return frozenset()  # nothing was written
+        reported = getattr(result.stats, REPORTED_CHANGES, None)
+        if reported is not None and output == self.output:
+            return frozenset(p for p in reported if reloads_pages(p))
+        prints = fingerprint_folder(output, self._prints if output == self.output else {})
+        changed = changed_paths(self._prints, prints)
+        self._prints = prints
+        return changed
 
     def current(self) -> tuple[Path, Rebuild | None]:
         with self._lock:

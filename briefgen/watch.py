@@ -41,7 +41,7 @@ from briefgen.config import load_config
 from briefgen.model import Problem
 
 SOURCE_FILES = ("briefgen.yml", "actors.yml")
-DEBOUNCE = 0.05  # seconds of quiet after the last change before a build starts
+DEBOUNCE = 0.03  # seconds of quiet after the last change before a build starts
 MAX_DELAY = 1.0  # a steady stream of changes still builds this often
 EVENT_TYPES = [
     FileCreatedEvent,

@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TypeVar
 
 import pytest
 
 from briefgen.build import BuildResult, build_site
-from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS
-from briefgen.serve import Preview, content_type, start_preview, url_segments
+from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
+from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
 from briefgen.watch import Builder, Rebuild, is_editor_junk, plan_watch
 from tests.helpers import make_site
 
@@ -420,3 +421,44 @@ def test_build_watch_rebuilds_keeps_going_and_exits_cleanly_on_ctrl_c(site: Path
             child.kill()
     reader.join(5)
     assert "briefgen: stopped watching\n" in lines and not any("Traceback" in line for line in lines), lines
+
+
+# ---------------------------------------------------------------- which pages reload
+
+
+def test_fingerprints_report_pages_whose_bytes_changed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = {"index.html": b"<p>home</p>", "a/index.html": b"<p>a</p>", "static/style.css": b"p{}", "feed.xml": b"<x/>"}
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    first = fingerprint_folder(out, {})
+    assert set(first) == {"index.html", "a/index.html", "static/style.css"}  # feed.xml reloads no page
+
+    def rewrite(name: str, data: bytes) -> None:
+        (out / "new.tmp").write_bytes(data)
+        (out / "new.tmp").replace(out / name)  # a new inode, as publishing writes changed files
+
+    (out / "feed.xml").write_bytes(b"<y/>")
+    rewrite("index.html", b"<p>home, edited</p>")
+    second = fingerprint_folder(out, first)
+    assert changed_paths(first, second) == {"index.html"}
+    rewrite("index.html", b"<p>home, edited</p>")  # the same bytes again: not a change
+    third = fingerprint_folder(out, second)
+    assert changed_paths(second, third) == set()
+    (out / "static" / "style.css").unlink()
+    assert changed_paths(third, fingerprint_folder(out, third)) == {"static/style.css"}
+
+
+def test_changes_reported_by_the_build_are_used_as_they_are(tmp_path: Path) -> None:
+    state = SiteState(tmp_path / "site", EventHub("t"))
+    try:
+        state.record(Rebuild(1, (), BuildResult(published=True)), tmp_path / "site")
+        stats = SimpleNamespace(changed=("briefings/a/index.html", "briefings/a/briefing.md"))
+        change = state.record(Rebuild(2, ("content/a.md",), BuildResult(published=True, stats=stats)), state.output)
+        assert change.paths == {"briefings/a/index.html"} and not change.everything
+        failed = state.record(Rebuild(3, ("content/a.md",), None, "Traceback"), state.output)
+        assert failed.everything and not failed.paths and not failed.ok  # every page shows the error page
+        assert state.record(Rebuild(4, (), BuildResult(published=True, stats=stats)), state.output).everything
+    finally:
+        state.hub.close()
