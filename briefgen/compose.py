@@ -15,21 +15,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import yaml
-
 from briefgen import __version__
 from briefgen.config import SiteConfig
+from briefgen.frontmatter import dump_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
 from briefgen.text import slugify
-
-# libyaml's emitter when PyYAML has it: the front matter of a long article holds thousands of spans.
-_YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def dump_yaml(data: object) -> str:
-    """Safe YAML, keys in the given order, Unicode kept, long lines unwrapped."""
-    return yaml.dump(data, Dumper=_YamlDumper, allow_unicode=True, sort_keys=False, width=1000)
-
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&!#~])")
 _LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
@@ -489,6 +479,6 @@ def compose_briefing(
         *timeline_lines(article, extraction, links),
         *source_lines(article, extraction),
     ]
-    dumped = dump_yaml(meta)
+    dumped = dump_front_matter(meta)
     markdown = f"---\n{dumped}---\n\n" + "\n".join(body).rstrip() + "\n"
     return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown, front_matter=meta)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ class SiteActor:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: ids_for caches its lookup table on the instance
 class ActorIndex:
     actors: tuple[SiteActor, ...]  # by name
     site_ids: dict[Key, str]  # briefing-level actor -> site id
@@ -97,7 +98,14 @@ class ActorIndex:
 
     def ids_for(self, slug: str) -> dict[str, str]:
         """One briefing's actor ids mapped to site ids (what compose needs for its links)."""
-        return {local: site for (s, local), site in self.site_ids.items() if s == slug}
+        return dict(self._by_briefing.get(slug, ()))
+
+    @functools.cached_property
+    def _by_briefing(self) -> dict[str, list[tuple[str, str]]]:
+        grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (slug, local), site in self.site_ids.items():
+            grouped[slug].append((local, site))
+        return grouped
 
     def redirects(self) -> dict[str, str]:
         """Briefing-level ids that now live under another id: old page -> new id."""
