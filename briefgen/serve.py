@@ -277,11 +277,12 @@ class PreviewServer(HTTPServer):
 
     def __init__(self, address: tuple[str, int], state: SiteState, workers: int = WORKERS, backlog: int = BACKLOG):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        super().__init__(address, PreviewHandler)
         self.state = state
         self._waiting: queue.Queue[tuple[socket.socket, object] | None] = queue.Queue(backlog)
         self._detached: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._workers: list[threading.Thread] = []
+        super().__init__(address, PreviewHandler)  # binds: may raise (port taken)
         self._workers = [threading.Thread(target=self._work, daemon=True) for _ in range(workers)]
         for worker in self._workers:
             worker.start()
@@ -345,8 +346,10 @@ def is_loopback(host: str) -> bool:
 
 
 def server_url(server: PreviewServer) -> str:
+    """The address to open; a server on every interface is opened through loopback."""
     host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else str(host)
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(str(host), str(host))
+    shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 
 
