@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -15,8 +16,18 @@ from briefgen.config import SiteConfig, load_config
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
-from briefgen.render import TemplateProblem, render_site
-from briefgen.write import UnsafePath, WriteStats, publish, site_lock
+from briefgen.render import Rendered, TemplateProblem, render_site_incremental
+from briefgen.state import (
+    BuildState,
+    clear_state,
+    input_fingerprint,
+    load_state,
+    output_intact,
+    save_state,
+    scan_output,
+    unchanged_digests,
+)
+from briefgen.write import StaleOutput, UnsafePath, WriteStats, publish, site_lock
 
 Progress = Callable[[int, int], None]
 
@@ -30,6 +41,7 @@ class BuildResult:
     seconds: float = 0.0
     stats: WriteStats | None = None
     briefings: tuple[Briefing, ...] = field(default=(), repr=False)
+    up_to_date: bool = False  # nothing had changed: nothing was done
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -60,8 +72,11 @@ def discover_articles(content: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def read_all(config: SiteConfig, drafts: bool) -> tuple[list[Article], list[Problem]]:
-    paths, problems = discover_articles(config.content_path)
+def read_all(config: SiteConfig, drafts: bool, paths: list[Path] | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every article (drafts only when asked); problems name the files. ``paths`` defaults to all of them."""
+    problems: list[Problem] = []
+    if paths is None:
+        paths, problems = discover_articles(config.content_path)
     articles: list[Article] = []
     seen: dict[str, Article] = {}
     for path in paths:
@@ -131,45 +146,90 @@ def build_site(
     jobs: int = 0,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    search: bool = True,
 ) -> BuildResult:
-    """Build the site at ``root``; publish it unless the configuration or templates are broken."""
+    """Build the site at ``root``; publish it unless the configuration or templates are broken.
+
+    The build is incremental: with every input as the last build saw it, and the output as it
+    left it, there is nothing to do; otherwise only pages whose inputs changed are rendered
+    and written. The result is always byte-identical to a clean build of the same content.
+    """
     started = time.perf_counter()
-    config, problems_t = load_config(root)
+    config, config_problems = load_config(root)
     if out is not None:
         config = _with_output(config, out)
     registry, registry_problems = load_registry(root / "actors.yml")
-    problems = [*problems_t, *registry_problems]
+    problems = [*config_problems, *registry_problems]
     if any(p.level == "error" for p in problems):
         return BuildResult(problems=tuple(problems), seconds=time.perf_counter() - started)
-    articles, read_problems = read_all(config, drafts)
+    with site_lock(config.root):
+        result = _build_locked(config, registry, problems, drafts, strict, jobs, progress, scheduler, search)
+    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def _build_locked(
+    config: SiteConfig,
+    registry: Registry,
+    problems: list[Problem],
+    drafts: bool,
+    strict: bool,
+    jobs: int,
+    progress: Progress | None,
+    scheduler: str | None,
+    search: bool,
+) -> BuildResult:
+    output = config.output_path.absolute()
+    paths, discover_problems = discover_articles(config.content_path)
+    fingerprint = input_fingerprint(config, paths, f"drafts={drafts};search={search}")
+    state = load_state(config)
+    if not problems and state.inputs == fingerprint and output_intact(state, output):
+        articles, pages = state.counts
+        return BuildResult(articles, pages, state.problems, True, up_to_date=True)
+    problems += discover_problems
+    articles, read_problems = read_all(config, drafts, paths)
     problems += read_problems
-    briefings: list[Briefing] = []
     try:
-        extracted = list(extract_all(articles, registry, config, jobs, progress, scheduler))
+        briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler))
     except (OSError, RuntimeError) as exc:  # a cluster that cannot be reached, workers that died
         problems.append(Problem("error", f"extraction failed: {exc}"))
-        return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
-    for briefing in extracted:
-        briefings.append(briefing)
+        return BuildResult(len(articles), 0, tuple(problems), False)
+    for briefing in briefings:
         for p in briefing.extraction.problems:
             problems.append(Problem(p.level, p.message, f"{config.content_dir}/{briefing.article.source_path}", p.line))
+    if strict and any(p.level == "warning" for p in problems):
+        return BuildResult(len(articles), 0, tuple(problems), False)
     try:
-        files = render_site(briefings, config, registry=registry)
+        rendered, stats = _render_and_publish(briefings, config, registry, unchanged_digests(state, output), search)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
-        return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
-    if strict and any(p.level == "warning" for p in problems):
-        return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
-    try:
-        with site_lock(config.root):
-            stats = publish(files, config.output_path)
+        return BuildResult(len(articles), 0, tuple(problems), False)
     except (UnsafePath, OSError) as exc:
         problems.append(Problem("error", f"cannot write the site: {exc}", str(config.output_path)))
-        return BuildResult(len(articles), 0, tuple(problems), False, time.perf_counter() - started)
-    pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(
-        len(articles), pages, tuple(problems), True, time.perf_counter() - started, stats, tuple(briefings)
+        return BuildResult(len(articles), 0, tuple(problems), False)
+    pages = sum(1 for p in rendered.files if p.endswith(".html"))
+    files = scan_output(output, rendered.files.keys(), rendered.digests)
+    save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), (len(articles), pages)))
+    return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
+
+
+def _render_and_publish(
+    briefings: list[Briefing], config: SiteConfig, registry: Registry, previous: dict[str, str], search: bool
+) -> tuple[Rendered, WriteStats]:
+    output = config.output_path.absolute()
+    clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
+    rendered = render_site_incremental(
+        briefings,
+        config,
+        search=search,
+        registry=registry,
+        previous=previous,
+        read_previous=lambda path: (output / path).read_bytes(),
     )
+    try:
+        return rendered, publish(rendered.files, output)
+    except StaleOutput:  # a kept file vanished under us: render everything
+        rendered = render_site_incremental(briefings, config, search=search, registry=registry)
+        return rendered, publish(rendered.files, output)
 
 
 def _with_output(config: SiteConfig, out: Path) -> SiteConfig:
@@ -222,7 +282,7 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
             print(problem, file=sys.stderr)
     failed = bool(result.errors) or (strict and bool(result.warnings)) or not result.published
     if not quiet or failed:
-        state = "built" if result.published else "NOT published"
+        state = "up to date" if result.up_to_date else "built" if result.published else "NOT published"
         print(
             f"briefgen: {state}: {result.articles} articles, {result.pages} pages, "
             f"{len(result.errors)} errors, {len(result.warnings)} warnings in {result.seconds:.2f} s",

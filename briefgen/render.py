@@ -11,7 +11,9 @@ any sub-path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import jinja2
 from briefgen import __version__
 from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
+from briefgen.digest import Fingerprints, render_fingerprint, template_variables
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Briefing
 from briefgen.registry import Registry
@@ -38,6 +41,7 @@ from briefgen.site.feeds import (
 )
 from briefgen.site.ical import ICS_PATH, deadlines_calendar
 from briefgen.text import slugify
+from briefgen.write import KEEP, Keep
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # All briefings. Not briefings/index.html: briefings/ holds exactly one folder per briefing (tests/test_build.py).
@@ -60,6 +64,7 @@ class Page:
     context: dict[str, object]
     section: str = ""  # the navigation entry it belongs to
     lastmod: dt.date | None = None  # for the sitemap; None keeps it out
+    derived: Callable[[], dict[str, object]] | None = None  # costly context made from ``context``, only if rendered
 
 
 def briefing_href(briefing: Briefing) -> str:
@@ -102,7 +107,8 @@ def root_for(path: str) -> str:
     return "../" * depth
 
 
-def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, shared: dict[str, object]) -> bytes:
+def page_context(page: Page, config: SiteConfig) -> dict[str, object]:
+    """The page's own context and what every page gets (not the shared site-wide values)."""
     root = root_for(page.path)
     if page.path == "404.html":  # served at any depth: only root-anchored links work there
         root = absolute_base(config) or "/"
@@ -113,9 +119,15 @@ def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, shared:
         "page_path": page.path,
         "section": page.section,
         "generator": f"briefgen {__version__}",
-        **shared,
         **page.context,
     }
+    return context
+
+
+def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, shared: dict[str, object]) -> bytes:
+    context = {**shared, **page_context(page, config)}
+    if page.derived is not None:
+        context.update(page.derived())
     try:
         html = env.get_template(page.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -146,14 +158,18 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def briefing_context(briefing: Briefing) -> dict[str, object]:
-    _, body = split_front_matter(briefing.markdown)
     return {
         "briefing": briefing,
         "article": briefing.article,
         "extraction": briefing.extraction,
-        "body_html": render_markdown(body),
         "url": f"briefings/{briefing.article.slug}/",
     }
+
+
+def briefing_body(briefing: Briefing) -> dict[str, object]:
+    """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed."""
+    _, body = split_front_matter(briefing.markdown)
+    return {"body_html": render_markdown(body)}
 
 
 def sort_newest_first(briefings: Sequence[Briefing]) -> list[Briefing]:
@@ -221,6 +237,7 @@ def site_pages(
                 briefing_context(briefing),
                 "briefings",
                 briefing.article.date or as_of,
+                functools.partial(briefing_body, briefing),
             )
         )
     pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(actors.actors)}, "actors", newest))
@@ -263,6 +280,14 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
     return files
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The site's files (``KEEP`` where the previous file stands unchanged) and each page's input digest."""
+
+    files: dict[str, bytes | Keep]
+    digests: dict[str, str]
+
+
 def render_site(
     briefings: Sequence[Briefing],
     config: SiteConfig,
@@ -275,18 +300,56 @@ def render_site(
     ``search`` builds the Pagefind index (unit tests skip it); ``registry`` lets actors
     named by one registry entry share a page even when the briefings gave them other ids.
     """
+    rendered = render_site_incremental(briefings, config, search=search, registry=registry)
+    return {path: data for path, data in rendered.files.items() if isinstance(data, bytes)}
+
+
+def render_site_incremental(
+    briefings: Sequence[Briefing],
+    config: SiteConfig,
+    *,
+    search: bool = True,
+    registry: Registry | None = None,
+    previous: Mapping[str, str] | None = None,
+    read_previous: Callable[[str], bytes] | None = None,
+) -> Rendered:
+    """Like :func:`render_site`, but a page whose input digest is in ``previous`` is not rendered again.
+
+    Such a page is ``KEEP`` in the result: the file the previous build wrote stands. ``read_previous``
+    gives its bytes where they are needed again (the search index).
+    """
+    previous = previous or {}
     env = make_environment(config)
     ordered = sort_newest_first(briefings)
     actors = index_actors(ordered, registry)
     ordered = [relink(b, actors, config) for b in ordered]
     deadlines = collect_deadlines(ordered, actors)
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of_date(ordered), "has_search": search}
-    files = static_files(config)
+    files: dict[str, bytes | Keep] = dict(static_files(config))
+    digests: dict[str, str] = {}
+    prints = Fingerprints()
+    base = render_fingerprint(config)
+    uses = {}
     pages = site_pages(ordered, config, actors, deadlines)
     for briefing in ordered:
-        files[f"briefings/{briefing.article.slug}/briefing.md"] = briefing.markdown.encode("utf-8")
+        path = f"briefings/{briefing.article.slug}/briefing.md"
+        digests[path] = _hash_parts(base, path, prints.briefing(briefing))
+        files[path] = KEEP if previous.get(path) == digests[path] else briefing.markdown.encode("utf-8")
     for page in pages:
-        files[page.path] = render_page(env, page, config, shared)
+        if page.template not in uses:
+            uses[page.template] = sorted(_variables(env, page.template) & shared.keys())
+        shared_used = {name: shared[name] for name in uses[page.template]}
+        digest = _hash_parts(
+            base,
+            page.path,
+            page.template,
+            page.section,
+            repr(page.lastmod),
+            prints.of(page.context),
+            prints.of(shared_used),
+        )
+        digests[page.path] = digest
+        files[page.path] = KEEP if previous.get(page.path) == digest else render_page(env, page, config, shared)
     files[FEED_PATH] = atom_feed(ordered, config)
     files[ICS_PATH] = deadlines_calendar(deadlines, config)
     files[JSON_PATH] = briefings_json(ordered, config)
@@ -294,8 +357,30 @@ def render_site(
     if listed is not None:
         files[SITEMAP_PATH] = listed
     if search:
-        files.update(_search_files(files, config))
-    return files
+        complete = {
+            path: data if isinstance(data, bytes) else _read(read_previous, path) for path, data in files.items()
+        }
+        files.update(_search_files(complete, config))
+    return Rendered(files, digests)
+
+
+def _variables(env: jinja2.Environment, name: str) -> frozenset[str]:
+    try:
+        return template_variables(env, name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(name, None, f"template not found: {exc.name}") from exc
+
+
+def _hash_parts(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=20).hexdigest()
+
+
+def _read(read_previous: Callable[[str], bytes] | None, path: str) -> bytes:
+    if read_previous is None:
+        raise RuntimeError(f"{path}: kept from the previous build, but no way to read it was given")
+    return read_previous(path)
 
 
 def _search_files(files: dict[str, bytes], config: SiteConfig) -> dict[str, bytes]:

@@ -24,6 +24,20 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
+class Keep:
+    """Marks an output file whose inputs did not change: the previous build's file stands."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()
+
+
+class StaleOutput(RuntimeError):
+    """A file marked KEEP is missing from the previous site (edited or deleted by hand)."""
+
+
 @dataclass(frozen=True, slots=True)
 class WriteStats:
     written: int  # files whose bytes changed or are new
@@ -109,8 +123,12 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: Mapping[str, bytes], output: Path) -> WriteStats:
-    """Write ``files`` as the complete new content of ``output``, atomically."""
+def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
+    """Write ``files`` as the complete new content of ``output``, atomically.
+
+    ``KEEP`` entries are hard-linked from the previous site; bytes equal to the previous
+    file's are linked too, so unchanged files keep their inode and modification time.
+    """
     checked = {check_output_path(p): data for p, data in files.items()}
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -119,11 +137,21 @@ def publish(files: Mapping[str, bytes], output: Path) -> WriteStats:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     written = unchanged = 0
+    made: set[Path] = {staging}
     try:
         for relative, data in sorted(checked.items()):
             target = staging.joinpath(*relative.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             previous = output.joinpath(*relative.parts)
+            if isinstance(data, Keep):
+                try:
+                    os.link(previous, target)
+                except OSError as exc:
+                    raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
+                unchanged += 1
+                continue
             if _same_bytes(previous, data):
                 try:
                     os.link(previous, target)
@@ -143,7 +171,7 @@ def publish(files: Mapping[str, bytes], output: Path) -> WriteStats:
     return WriteStats(written=written, unchanged=unchanged, removed=removed)
 
 
-def _count_removed(output: Path, produced: Mapping[PurePosixPath, bytes]) -> int:
+def _count_removed(output: Path, produced: Mapping[PurePosixPath, object]) -> int:
     if not output.is_dir():
         return 0
     existing = {PurePosixPath(p.relative_to(output).as_posix()) for p in output.rglob("*") if p.is_file()}

@@ -70,7 +70,7 @@ def test_bom_and_crlf_read_cleanly(tmp_path: Path) -> None:
     result = build_site(root, jobs=1)
     assert result.problems == () and result.published
     markdown = (root / "site" / "briefings" / "win" / "briefing.md").read_text(encoding="utf-8")
-    assert "title: Windows" in markdown and "\r" not in markdown
+    assert 'title: "Windows"' in markdown and "\r" not in markdown
 
 
 def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:

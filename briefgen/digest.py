@@ -1,0 +1,115 @@
+"""Input digests: what a page was made from, so an unchanged page is neither rendered nor rewritten.
+
+A page's digest covers everything its output can depend on: briefgen's own code and every
+template (``render_fingerprint``), the site's settings, the page's path and template, its
+context, and those shared values its template (with the templates it extends, includes or
+imports) refers to. Equal digests mean equal bytes, because rendering is deterministic; the
+build then keeps the previous file. This is how an incremental build stays byte-identical
+to a clean one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from briefgen import __version__
+from briefgen.config import SiteConfig
+from briefgen.model import Briefing
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """briefgen's own source and packaged templates: a new version re-renders everything."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".xml", ".txt", ".svg"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_fingerprint(config: SiteConfig) -> str:
+    """Code, the site's template overrides and settings."""
+    settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "root"}
+    parts = [code_fingerprint(), repr(sorted(settings.items()))]
+    overrides = config.templates_path
+    if overrides.is_dir():
+        for path in sorted(overrides.rglob("*")):
+            if path.is_file():
+                parts.append(path.relative_to(overrides).as_posix())
+                parts.append(hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest())
+    return _hash(*parts)
+
+
+def template_variables(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """Every variable ``name`` refers to, through the templates it extends, includes and imports."""
+    seen: set[str] = set()
+    names: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        tree = env.parse(source, current, filename)
+        names |= meta.find_undeclared_variables(tree)
+        pending += [t for t in meta.find_referenced_templates(tree) if t]
+    return frozenset(names)
+
+
+class Fingerprints:
+    """Digests of page contexts, each object digested once per build (memoised by identity)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, str] = {}
+        self._keep: list[object] = []  # holds memoised objects so their ids stay unique
+
+    def briefing(self, briefing: Briefing) -> str:
+        key = id(briefing)
+        if key not in self._memo:
+            self._memo[key] = _hash("briefing", briefing.markdown)
+            self._keep.append(briefing)
+        return self._memo[key]
+
+    def of(self, value: object) -> str:
+        if value is None or isinstance(value, str | int | float | bool | dt.date | Path):
+            return repr(value)
+        key = id(value)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if isinstance(value, Briefing):
+            return self.briefing(value)
+        if isinstance(value, Mapping):
+            digest = _hash("map", *(f"{self.of(k)}={self.of(v)}" for k, v in value.items()))
+        elif isinstance(value, list | tuple | set | frozenset):
+            items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+            digest = _hash("seq", *(self.of(v) for v in items))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = (f"{f.name}={self.of(getattr(value, f.name))}" for f in dataclasses.fields(value))
+            digest = _hash(type(value).__name__, *fields)
+        else:
+            digest = _hash(type(value).__name__, repr(value))
+        self._memo[key] = digest
+        self._keep.append(value)
+        return digest
