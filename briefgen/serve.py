@@ -111,7 +111,7 @@ class SiteState:
             changed = self._output_changes(rebuild, output)
             flipped = self.last is not None and self.last.failed != rebuild.failed
             everything = flipped or any(is_shared_asset(p) for p in changed)
-            self.output, self.last = output, rebuild
+            self.output, self.last = output, rebuild.without_briefings()
         change = Change(rebuild.number, not rebuild.failed, everything, changed)
         self.hub.publish(change)
         return change

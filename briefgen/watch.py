@@ -9,6 +9,7 @@ runs is coalesced into exactly one more build.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -182,6 +183,12 @@ class Rebuild:
     crash: str = ""  # the traceback when build_site raised
     seconds: float = 0.0
 
+    def without_briefings(self) -> Rebuild:
+        """This rebuild, not holding on to the site's briefings (a server keeps only what it shows)."""
+        if self.result is None or not self.result.briefings:
+            return self
+        return dataclasses.replace(self, result=dataclasses.replace(self.result, briefings=()))
+
     @property
     def failed(self) -> bool:
         return self.result is None or not self.result.published or bool(self.result.errors)
@@ -285,6 +292,8 @@ def describe_rebuild(rebuild: Rebuild) -> str:
         last = rebuild.crash.strip().splitlines()[-1] if rebuild.crash.strip() else "unknown error"
         return f"{head}build CRASHED: {last} ({rebuild.seconds:.2f} s)"
     state = "NOT published" if not result.published else "built with errors" if result.errors else "built"
+    if getattr(result, "up_to_date", False):
+        state = "up to date"
     files = ""
     if result.stats is not None:
         files = f", {result.stats.written + result.stats.removed} files changed"
