@@ -89,9 +89,13 @@ def timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str
     return timing
 
 
+BUILD_STAMP = re.compile(rb"Build Date UTC : [^\n<]*")  # MkDocs's theme stamps each build into index.html
+
+
 def hash_tree(folder: Path) -> dict[str, str]:
+    """Each file's digest, build time stamps blanked: two builds of the same input must then be equal."""
     return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(folder).as_posix(): hashlib.sha256(BUILD_STAMP.sub(b"", p.read_bytes())).hexdigest()
         for p in folder.rglob("*")
         if p.is_file()
     }
@@ -171,22 +175,33 @@ def seed_cache(ctx: Context) -> None:
 
 
 def fill_cache(ctx: Context) -> None:
-    """One build of the master site (untimed) so every article's extraction is cached; progress every 20 s."""
+    """One build of the master site (untimed) so every article's extraction is cached; progress every 20 s.
+
+    Skipped when the snapshot's own cache keys are all present already: a build renders the whole site too.
+    """
+    keys = st.cache_keys(ctx.master, ctx.code)
+    if keys and not st.missing_keys(ctx.master, keys):
+        log(f"[{ctx.size}] every article's extraction is cached already")
+        return
     if st.cache_rows(ctx.master) < ctx.size:
         seed_cache(ctx)
-    before = st.cache_rows(ctx.master)
-    log(f"[{ctx.size}] filling the extraction cache ({before} rows cached of {ctx.size} articles)")
+    before = ctx.size - len(st.missing_keys(ctx.master, keys)) if keys else st.cache_rows(ctx.master)
+    log(f"[{ctx.size}] filling the extraction cache ({before} of {ctx.size} articles cached)")
     command = [str(ctx.python), "-m", "briefgen", "build", str(ctx.master), "--quiet"]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=ctx.code, env=st.briefgen_env(ctx.code), stdout=output, stderr=output)
         next_report = started + 20
-        while process.poll() is None:
-            time.sleep(1)
-            if time.perf_counter() >= next_report:
-                next_report += 20
-                rows = st.cache_rows(ctx.master)
-                log(f"[{ctx.size}]   {rows}/{ctx.size} cached after {time.perf_counter() - started:.0f} s")
+        try:
+            while process.poll() is None:
+                time.sleep(1)
+                if time.perf_counter() >= next_report:
+                    next_report += 20
+                    rows = st.cache_rows(ctx.master)
+                    log(f"[{ctx.size}]   {rows}/{ctx.size} cached after {time.perf_counter() - started:.0f} s")
+        finally:
+            if process.poll() is None:
+                process.kill()
         output.seek(0)
         if process.returncode != 0:
             raise SystemExit(f"the cache-filling build failed:\n{output.read().decode()[-3000:]}")
@@ -310,7 +325,7 @@ def mkdocs_build(ctx: Context, scenario: str, dirty: bool) -> Row:
     out = ctx.outputs["mkdocs"]
     command = [tool(ctx, "mkdocs"), "build", "-q", "-f", str(ctx.run / "mkdocs-src" / "mkdocs.yml"), "-d", str(out)]
     timing = timed(command + (["--dirty"] if dirty else []))
-    note = failed(timing) or ("" if dirty else "deletes and rewrites its site folder")
+    note = failed(timing) or ("" if dirty or scenario == "clean" else "deletes and rewrites its site folder")
     return make_row(ctx, "mkdocs", scenario, timing, st.count_files(out), note)
 
 
@@ -373,9 +388,9 @@ def append_edit(path: Path, repeat: int) -> None:
 Step = Callable[[Context, int], list[Row]]
 PHASES: dict[str, dict[str, Step]] = {
     "clean": {"briefgen": briefgen_clean, "hugo": hugo_clean, "mkdocs": mkdocs_clean, "pelican": pelican_clean},
-    "no change": {"briefgen": briefgen_no_change, "hugo": hugo_no_change, "mkdocs": mkdocs_no_change,
+    "no-change": {"briefgen": briefgen_no_change, "hugo": hugo_no_change, "mkdocs": mkdocs_no_change,
                   "pelican": pelican_no_change},
-    "one edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
+    "one-edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
 }  # fmt: skip
 # MkDocs's full rebuild deletes its whole site folder; run it last in each round so the others follow it least.
 ORDER = ("briefgen", "hugo", "pelican", "mkdocs")
@@ -389,10 +404,10 @@ def convert_sources(ctx: Context, tools: Sequence[str]) -> None:
             writers[name](articles, ctx.run / f"{name}-src")
 
 
-def run_size(ctx: Context, tools: Sequence[str], repeat: int) -> list[Row]:
+def run_size(ctx: Context, tools: Sequence[str], repeat: int, scenarios: Sequence[str]) -> list[Row]:
     convert_sources(ctx, tools)
     rows: list[Row] = []
-    for steps in PHASES.values():
+    for steps in (PHASES[s] for s in PHASES if s in scenarios):
         for r in range(repeat):
             for name in (t for t in ORDER if t in tools):
                 for row in steps[name](ctx, r):
@@ -526,6 +541,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", help="article counts (default 1000 10000; --quick: 200 1000)")
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--scenarios", nargs="+", choices=tuple(PHASES), default=list(PHASES),
+                        help="builds to time (default: all)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small sizes, a small cold subset: a smoke run")
     parser.add_argument("--keep", action="store_true", help="keep this run's built sites under OUT/runs")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "build_speed")
@@ -580,7 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         contexts.append(ctx)
         if "briefgen" in args.tools and size == min(args.sizes):
             report.append(cold_table(cold_extraction(ctx, min(args.cold_subset, size), current)))
-        rows = run_size(ctx, args.tools, args.repeat)
+        rows = run_size(ctx, args.tools, args.repeat, args.scenarios)
         report += [size_table(size, rows, args.repeat), goals_table(size, rows)]
         print("\n\n".join(report[-2:]) + "\n", flush=True)
     if args.memory_sizes:

@@ -144,6 +144,18 @@ def cache_rows(site: Path) -> int:
             return 0
 
 
+def missing_keys(site: Path, keys: Sequence[str]) -> set[str]:
+    """The keys that ``site``'s cache lacks."""
+    wanted = set(keys)
+    if not cache_file(site).is_file():
+        return wanted
+    with sqlite3.connect(cache_file(site)) as db:
+        try:
+            return wanted - {row[0] for row in db.execute("SELECT key FROM extractions")}
+        except sqlite3.DatabaseError:
+            return wanted
+
+
 def copy_cache(source_site: Path, target_site: Path) -> None:
     """Copy the extraction cache through SQLite's backup API (a WAL file may hold rows the main file lacks)."""
     target = cache_file(target_site)
