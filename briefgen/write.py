@@ -43,6 +43,7 @@ class WriteStats:
     written: int  # files whose bytes changed or are new
     unchanged: int  # files kept from the previous site
     removed: int  # files of the previous site no longer produced
+    changed: tuple[str, ...] = ()  # paths written or removed, for live reload
 
 
 class UnsafePath(ValueError):
@@ -136,7 +137,8 @@ def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    written = unchanged = 0
+    unchanged = 0
+    written: list[str] = []
     made: set[Path] = {staging}
     try:
         for relative, data in sorted(checked.items()):
@@ -160,19 +162,19 @@ def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
                 except OSError:
                     pass
             target.write_bytes(data)
-            written += 1
-        removed = _count_removed(output, checked)
+            written.append(relative.as_posix())
+        removed = _removed(output, checked)
         old = swap_folders(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+    return WriteStats(len(written), unchanged, len(removed), (*written, *removed))
 
 
-def _count_removed(output: Path, produced: Mapping[PurePosixPath, object]) -> int:
+def _removed(output: Path, produced: Mapping[PurePosixPath, object]) -> list[str]:
     if not output.is_dir():
-        return 0
+        return []
     existing = {PurePosixPath(p.relative_to(output).as_posix()) for p in output.rglob("*") if p.is_file()}
-    return len(existing - produced.keys())
+    return sorted(p.as_posix() for p in existing - produced.keys())
