@@ -12,22 +12,17 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import CHROMIUM
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "mkdocs-site"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = REPO / "test-artifacts" / "screenshots" / "mkdocs-material-briefing.png"
 
 pytestmark = [
@@ -58,27 +53,26 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-def test_material_briefing_page(site_url: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_material_briefing_page(site_url: str, chromium: Browser) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(site_url + "briefings/trump-putin-summit/")
-            expect(page.locator("article h1")).to_contain_text("White House official")
-            toc = page.locator("nav.md-nav--secondary")
-            for section in ("Summary", "Key actors", "Quotes", "Timeline", "Source text"):
-                expect(toc.get_by_role("link", name=section, exact=True)).to_have_count(1)
-            expect(page.locator("nav.md-nav--primary").get_by_text("Deadlines", exact=True)).to_have_count(1)
-            assert page.locator("span.sentence").count() > 10 and page.locator("a.evidence").count() > 5
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
-            page.locator("#actors + ul a.actor").first.click()
-            expect(page.locator("article h1")).to_be_visible()
-            assert "/briefings/actors/" in page.url
-            assert dialogs == []
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(site_url + "briefings/trump-putin-summit/")
+        expect(page.locator("article h1")).to_contain_text("White House official")
+        toc = page.locator("nav.md-nav--secondary")
+        for section in ("Summary", "Key actors", "Quotes", "Timeline", "Source text"):
+            expect(toc.get_by_role("link", name=section, exact=True)).to_have_count(1)
+        expect(page.locator("nav.md-nav--primary").get_by_text("Deadlines", exact=True)).to_have_count(1)
+        assert page.locator("span.sentence").count() > 10 and page.locator("a.evidence").count() > 5
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+        page.locator("#actors + ul a.actor").first.click()
+        expect(page.locator("article h1")).to_be_visible()
+        assert "/briefings/actors/" in page.url
+        assert dialogs == []
+    finally:
+        context.close()

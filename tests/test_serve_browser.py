@@ -12,22 +12,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from briefgen.serve import Preview, start_preview
+from tests.conftest import CHROMIUM
 from tests.helpers import make_site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 30_000
 OLDER = "---\ntitle: Older news\ndate: 2025-07-01\n---\nPutin said on Monday that talks went well.\n"
 HARBOUR = "---\ntitle: Harbour strike\ndate: 2025-08-11\n---\nDock workers in Gdansk will strike on Friday.\n"
@@ -51,15 +41,12 @@ def preview(site: Path, nlp: object) -> Iterator[Preview]:
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def listening(page: Page) -> None:

@@ -125,15 +125,8 @@ def hostile_site(demo_root: Path, serve: Callable[[Path], str], tmp_path_factory
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("headless Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
+def browser(chromium: Browser) -> Browser:
+    return chromium
 
 
 @pytest.fixture
