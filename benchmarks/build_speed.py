@@ -279,7 +279,8 @@ def cold_extraction(ctx: Context, count: int, current_code: Path) -> list[dict[s
         timing = briefgen_build(ctx, site, jobs=jobs, code=current_code)
         cold_sites.append(site)
         results.append({"jobs": jobs, "articles": count, "words": words, "seconds": timing.seconds,
-                        "rss_mb": timing.rss_mb, "ok": "yes" if timing.returncode == 0 else "FAILED"})  # fmt: skip
+                        "rss_mb": timing.rss_mb, "tree_mb": timing.tree_rss_mb,
+                        "ok": "yes" if timing.returncode == 0 else "FAILED"})  # fmt: skip
     cached = ctx.run / "cold-cached"
     st.copy_site_sources(ctx.master, cached, names)
     st.copy_cache(cold_sites[0], cached)
@@ -489,13 +490,14 @@ def goals_table(size: int, rows: list[Row]) -> str:
 
 def cold_table(results: list[dict[str, float | int | str]]) -> str:
     lines = ["### Cold extraction (no cache), end to end", "",
-             "| --jobs | articles | words | seconds | words/s | words/s, extraction only | peak RSS MB (one process) |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+             "| --jobs | articles | words | seconds | words/s | words/s, extraction only | peak RSS MB, largest process"
+             " | peak RSS MB, all processes (sampled) |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in results:
         seconds, words, render = float(r["seconds"]), int(r["words"]), float(r["render_s"])
         only = words / (seconds - render) if seconds > render else 0.0
         lines.append(f"| {r['jobs']} | {r['articles']} | {words:,} | {seconds:.1f} | {words / seconds:,.0f} | "
-                     f"{only:,.0f} | {float(r['rss_mb']):.0f} |{'' if r['ok'] == 'yes' else ' FAILED'}")  # fmt: skip
+                     f"{only:,.0f} | {float(r['rss_mb']):.0f} | {float(r['tree_mb']):.0f} |"
+                     f"{'' if r['ok'] == 'yes' else ' FAILED'}")  # fmt: skip
     lines.append(f"\nExtraction only = words / (cold build - cached build of the same articles, {render:.1f} s).")
     return "\n".join(lines)
 
@@ -515,12 +517,14 @@ def memory_table(rows: list[Row]) -> str:
 
 
 def profile_builds(ctx: Context, out: Path) -> str:
-    """cProfile of a clean-with-cache build and of a no-change build (top 25 by cumulative time)."""
+    """cProfile of a clean-with-cache build, a no-change build and a one-edit build (top 25 by cumulative time)."""
     site = ctx.run / "profile"
     st.copy_site_sources(ctx.master, site)
     st.copy_cache(ctx.master, site)
     sections = []
-    for label in ("clean, extraction cached", "no change"):
+    for label in ("clean, extraction cached", "no change", "one edit"):
+        if label == "one edit":
+            append_edit(site / "content" / f"{ctx.edit_stem}.md", 0)
         sync()
         command = [str(ctx.python), "-m", "cProfile", "-s", "cumtime", "-m", "briefgen", "build", str(site)]
         env = st.briefgen_env(ctx.code)
@@ -548,7 +552,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "build_speed")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=2, help="rounds per scenario; the fastest is reported")
-    parser.add_argument("--cold-subset", type=int, help="articles for the cold extraction (default 200; --quick 40)")
+    parser.add_argument(
+        "--cold-subset", type=int, help="articles for the cold extraction (default 200; --quick 40; 0: skip it)"
+    )
     parser.add_argument("--memory-sizes", type=int, nargs="*", help="also clean-build these sizes for RSS growth "
                         "(no value: 1000 10000 50000)")  # fmt: skip
     parser.add_argument("--extractors", choices=("pinned", "current"), default="pinned",
@@ -559,7 +565,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile briefgen's cached builds at the largest size")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
-    args.cold_subset = args.cold_subset or (40 if args.quick else 200)
+    if args.cold_subset is None:
+        args.cold_subset = 40 if args.quick else 200
     if args.memory_sizes == []:
         args.memory_sizes = [1000, 10000, 50000]
     if args.quick and args.repeat == 2:
@@ -595,11 +602,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sorted(args.sizes):
         ctx = prepare(args, size, run)
         contexts.append(ctx)
-        if "briefgen" in args.tools and size == min(args.sizes):
+        if "briefgen" in args.tools and args.cold_subset and size == min(args.sizes):
             report.append(cold_table(cold_extraction(ctx, min(args.cold_subset, size), current)))
         rows = run_size(ctx, args.tools, args.repeat, args.scenarios)
         report += [size_table(size, rows, args.repeat), goals_table(size, rows)]
-        print("\n\n".join(report[-2:]) + "\n", flush=True)
+        print("\n\n".join(report[-2:]) + "\n", file=sys.stderr, flush=True)
     if args.memory_sizes:
         memory_rows = []
         for size in sorted(args.memory_sizes):
@@ -607,7 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory_rows += briefgen_clean(ctx, 99)
         report.append(memory_table(memory_rows))
     if args.profile and contexts:
-        report.append(profile_builds(contexts[-1], run))
+        report.append(profile_builds(contexts[-1], args.out))
     text = "\n\n".join(report) + "\n"
     print(text)
     (args.out / "last-report.md").write_text(text)

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,23 +35,73 @@ class Timing:
     rss_mb: float  # largest single process of the tree (wait4's ru_maxrss), not a sum over processes
     returncode: int
     output: str
+    tree_rss_mb: float = 0.0  # sampled sum over the live process tree
 
 
 # ---------------------------------------------------------------- timed subprocesses
 
 
 def run_timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Timing:
-    """Run ``command`` and return its wall time and the peak RSS that wait4 reports for it and its children."""
+    """Run ``command``: wall time, and CPU time and peak RSS as wait4 reports them for it and its children.
+
+    A thread samples the RSS of the whole process tree too (``tree_rss_mb``): worker pools whose processes
+    are not waited for by the build itself are missing from wait4's figures.
+    """
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.stop.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode("utf-8", "replace")
     cpu = usage.ru_utime + usage.ru_stime
-    return Timing(seconds, cpu, usage.ru_maxrss / 1024, process.returncode, output)
+    return Timing(seconds, cpu, usage.ru_maxrss / 1024, process.returncode, output, sampler.peak_mb)
+
+
+class TreeSampler(threading.Thread):
+    """The largest summed RSS of a process and its descendants, sampled every 100 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.stop = threading.Event()
+        self.peak_mb = 0.0
+
+    def run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self.stop.wait(0.1):
+            total = sum(rss_pages(pid) for pid in descendants(self.pid))
+            self.peak_mb = max(self.peak_mb, total * page / 2**20)
+
+
+def descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue += children.get(pid, [])
+    return found
+
+
+def rss_pages(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 # ---------------------------------------------------------------- code snapshots
