@@ -392,10 +392,12 @@ def start_preview(
     first_built = threading.Event()
 
     def done(rebuild: Rebuild) -> None:
-        state.record(rebuild, Path(plan_watch(root, out).output))
-        if on_rebuild is not None:
-            on_rebuild(rebuild)
-        first_built.set()
+        try:
+            state.record(rebuild, Path(plan_watch(root, out).output))
+            if on_rebuild is not None:
+                on_rebuild(rebuild)
+        finally:
+            first_built.set()  # even if recording failed: serve, rather than wait for ever
 
     try:
         watch = start_watch(root, done, out=out, drafts=drafts, jobs=jobs, debounce=debounce)

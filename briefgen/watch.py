@@ -391,8 +391,10 @@ def start_watch(
         return build_site(root, out=out, drafts=drafts, strict=strict, jobs=jobs)
 
     def done(rebuild: Rebuild) -> None:
-        watch.watcher.update(plan_watch(root, out))
-        on_done(rebuild)
+        try:
+            on_done(rebuild)
+        finally:
+            watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
         if rebuild.number == 1 and warm:
             warm_extraction()
 
