@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.compose import compose_briefing
+from briefgen.compose import outline_briefing
 from briefgen.config import SiteConfig, load_config
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
@@ -134,7 +134,7 @@ def extract_all(
     from briefgen.pipeline import extract_articles
 
     for article, extraction in extract_articles(articles, registry, config, jobs, progress, scheduler=scheduler):
-        yield compose_briefing(article, extraction, config)
+        yield outline_briefing(article, extraction)
 
 
 def build_site(

@@ -36,52 +36,110 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def decode(tp: Any, data: Any) -> Any:
     """Rebuild a value of type ``tp`` from :func:`encode`'s output; raise ValueError when it does not fit."""
+    return _decoder(tp)(data)
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(tp: Any) -> Decoder:
+    """A decoding function for ``tp``, built once per type from its hints (decoding a cache is hot)."""
     origin = typing.get_origin(tp)
-    if tp is Any:
-        return data
+    if tp is Any or tp is object:
+        return lambda data: data
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(tp)
-        if data is None and type(None) in options:
+        return _union_decoder(typing.get_args(tp))
+    if origin is typing.Literal:
+        allowed = frozenset(typing.get_args(tp))
+
+        def literal(data: Any) -> Any:
+            if data not in allowed:
+                raise ValueError(f"{data!r} is not one of {sorted(map(str, allowed))}")
+            return data
+
+        return literal
+    if origin is tuple:
+        return _tuple_decoder(typing.get_args(tp))
+    if origin is dict:
+
+        def mapping(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise ValueError("expected a mapping")
+            return dict(data)
+
+        return mapping
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _dataclass_decoder(tp)
+    return _scalar_decoder(tp)
+
+
+def _union_decoder(options: tuple[Any, ...]) -> Decoder:
+    nullable = type(None) in options
+    decoders = [_decoder(o) for o in options if o is not type(None)]
+
+    def union(data: Any) -> Any:
+        if data is None and nullable:
             return None
-        for option in options:
-            if option is type(None):
-                continue
+        for decoder in decoders:
             try:
-                return decode(option, data)
+                return decoder(data)
             except (ValueError, TypeError, KeyError):
                 continue
-        raise ValueError(f"{data!r} fits none of {tp}")
-    if origin is typing.Literal:
-        if data not in typing.get_args(tp):
-            raise ValueError(f"{data!r} is not one of {typing.get_args(tp)}")
-        return data
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if not isinstance(data, list):
-            raise ValueError("expected a list")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in data)
-        if len(args) != len(data):
+        raise ValueError(f"{data!r} fits none of {options}")
+
+    return union
+
+
+def _tuple_decoder(args: tuple[Any, ...]) -> Decoder:
+    if len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def sequence(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise ValueError("expected a list")
+            return tuple(item(v) for v in data)
+
+        return sequence
+    items = [_decoder(a) for a in args]
+
+    def fixed(data: Any) -> Any:
+        if not isinstance(data, list) or len(data) != len(items):
             raise ValueError("tuple length differs")
-        return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
-    if origin is dict:
+        return tuple(decoder(v) for decoder, v in zip(items, data, strict=True))
+
+    return fixed
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = _hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+
+    def instance(data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError("expected a mapping")
-        return dict(data)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if not isinstance(data, dict):
-            raise ValueError(f"expected a mapping for {tp.__name__}")
-        hints = _hints(tp)
-        kwargs = {f.name: decode(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
+            raise ValueError(f"expected a mapping for {cls.__name__}")
+        return cls(**{name: decoder(data[name]) for name, decoder in fields if name in data})
+
+    return instance
+
+
+def _scalar_decoder(tp: Any) -> Decoder:
     if tp is dt.date:
-        return dt.date.fromisoformat(data)
+        return lambda data: dt.date.fromisoformat(data)
     if tp is Path:
-        return Path(data)
-    if tp is float and isinstance(data, int | float) and not isinstance(data, bool):
-        return float(data)
-    if tp in (str, int, bool) and type(data) is tp:
+        return lambda data: Path(data)
+    if tp is float:
+
+        def number(data: Any) -> Any:
+            if isinstance(data, bool) or not isinstance(data, int | float):
+                raise ValueError(f"{data!r} is not a number")
+            return float(data)
+
+        return number
+
+    def exact(data: Any) -> Any:
+        if type(data) is not tp:
+            raise ValueError(f"{data!r} is not a {tp}")
         return data
-    if tp is object:
-        return data
-    raise ValueError(f"{data!r} is not a {tp}")
+
+    return exact

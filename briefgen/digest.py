@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import pickle
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from jinja2 import meta
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
-from briefgen.model import Briefing
+from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
 
 PACKAGE = Path(__file__).resolve().parent
+MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression)
 
 
 def _hash(*parts: str) -> str:
@@ -78,16 +80,25 @@ def template_variables(env: jinja2.Environment, name: str) -> frozenset[str]:
 
 
 class Fingerprints:
-    """Digests of page contexts, each object digested once per build (memoised by identity)."""
+    """Digests of page contexts, each object digested once per build (memoised by identity).
 
-    def __init__(self) -> None:
+    A briefing is digested by what it is made from: its article and, for its extraction, the
+    extraction settings (extractor code, model, registry) with the article's text and date,
+    which determine the extraction. So the digest is known before the briefing is composed.
+    """
+
+    def __init__(self, extraction_settings: str = "") -> None:
+        self.settings = extraction_settings
         self._memo: dict[int, str] = {}
         self._keep: list[object] = []  # holds memoised objects so their ids stay unique
 
     def briefing(self, briefing: Briefing) -> str:
         key = id(briefing)
         if key not in self._memo:
-            self._memo[key] = _hash("briefing", briefing.markdown)
+            article = briefing.article
+            metadata = {f.name: getattr(article, f.name) for f in dataclasses.fields(article) if f.name != "text"}
+            text = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+            self._memo[key] = _hash("briefing", self.settings, repr(sorted(metadata.items())), text)
             self._keep.append(briefing)
         return self._memo[key]
 
@@ -100,6 +111,11 @@ class Fingerprints:
             return found
         if isinstance(value, Briefing):
             return self.briefing(value)
+        if isinstance(value, MODEL_TYPES):  # plain frozen values: pickled in C, not walked in Python
+            digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).hexdigest()
+            self._memo[key] = digest
+            self._keep.append(value)
+            return digest
         if isinstance(value, Mapping):
             digest = _hash("map", *(f"{self.of(k)}={self.of(v)}" for k, v in value.items()))
         elif isinstance(value, list | tuple | set | frozenset):

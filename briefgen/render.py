@@ -177,9 +177,9 @@ def sort_newest_first(briefings: Sequence[Briefing]) -> list[Briefing]:
 
 
 def relink(briefing: Briefing, actors: ActorIndex, config: SiteConfig) -> Briefing:
-    """Recompose a briefing whose actors were merged under other ids, so its links reach the merged pages."""
+    """Compose a briefing's Markdown (again) with the site-wide actor ids, so its links reach the merged pages."""
     ids = actors.ids_for(briefing.article.slug)
-    if all(slugify(local) == site for local, site in ids.items()):
+    if briefing.markdown and all(slugify(local) == site for local, site in ids.items()):
         return briefing
     return compose_briefing(briefing.article, briefing.extraction, config, actor_ids=ids)
 
@@ -193,7 +193,7 @@ def tag_groups(briefings: Sequence[Briefing]) -> list[tuple[str, str, list[Brief
     for briefing in briefings:
         for tag in dict.fromkeys(briefing.article.tags):
             _, members = groups.setdefault(slugify(tag), (tag, []))
-            if briefing not in members:
+            if not members or members[-1] is not briefing:  # a briefing listing two spellings of one tag
                 members.append(briefing)
     return sorted(((name, slug, members) for slug, (name, members) in groups.items()), key=lambda g: g[1])
 
@@ -320,36 +320,54 @@ def render_site_incremental(
     """
     previous = previous or {}
     env = make_environment(config)
-    ordered = sort_newest_first(briefings)
-    actors = index_actors(ordered, registry)
-    ordered = [relink(b, actors, config) for b in ordered]
-    deadlines = collect_deadlines(ordered, actors)
-    shared = {"actors_by_id": actors.by_id(), "as_of": as_of_date(ordered), "has_search": search}
-    files: dict[str, bytes | Keep] = dict(static_files(config))
-    digests: dict[str, str] = {}
-    prints = Fingerprints()
+    outlines = sort_newest_first(briefings)
+    actors = index_actors(outlines, registry)
+    shared = {"actors_by_id": actors.by_id(), "as_of": as_of_date(outlines), "has_search": search}
+    prints = Fingerprints(_extraction_settings(registry))
     base = render_fingerprint(config)
-    uses = {}
+    uses: dict[str, list[str]] = {}
+
+    def used(template: str) -> dict[str, object]:
+        if template not in uses:
+            uses[template] = sorted(_variables(env, template) & shared.keys())
+        return {name: shared[name] for name in uses[template]}
+
+    # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
+    # known before composing, and an unchanged briefing is neither composed nor rendered again.
+    digests: dict[str, str] = {}
+    kept: set[str] = set()
+    ordered: list[Briefing] = []
+    briefing_shared = prints.of(used("briefing.html"))
+    for outline in outlines:
+        ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
+        markdown_path = f"briefings/{outline.article.slug}/briefing.md"
+        page_path = briefing_href(outline)
+        digests[markdown_path] = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
+        digests[page_path] = _hash_parts(base, page_path, prints.briefing(outline), ids, briefing_shared)
+        if previous.get(markdown_path) == digests[markdown_path] and previous.get(page_path) == digests[page_path]:
+            kept |= {markdown_path, page_path}
+            ordered.append(outline)
+        else:
+            ordered.append(relink(outline, actors, config))
+    deadlines = collect_deadlines(ordered, actors)
+    files: dict[str, bytes | Keep] = dict(static_files(config))
     pages = site_pages(ordered, config, actors, deadlines)
     for briefing in ordered:
         path = f"briefings/{briefing.article.slug}/briefing.md"
-        digests[path] = _hash_parts(base, path, prints.briefing(briefing))
-        files[path] = KEEP if previous.get(path) == digests[path] else briefing.markdown.encode("utf-8")
+        files[path] = KEEP if path in kept else briefing.markdown.encode("utf-8")
     for page in pages:
-        if page.template not in uses:
-            uses[page.template] = sorted(_variables(env, page.template) & shared.keys())
-        shared_used = {name: shared[name] for name in uses[page.template]}
-        digest = _hash_parts(
-            base,
-            page.path,
-            page.template,
-            page.section,
-            repr(page.lastmod),
-            prints.of(page.context),
-            prints.of(shared_used),
-        )
-        digests[page.path] = digest
-        files[page.path] = KEEP if previous.get(page.path) == digest else render_page(env, page, config, shared)
+        if page.path not in digests:
+            digests[page.path] = _hash_parts(
+                base,
+                page.path,
+                page.template,
+                page.section,
+                repr(page.lastmod),
+                prints.of(page.context),
+                prints.of(used(page.template)),
+            )
+        reuse = page.path in kept or previous.get(page.path) == digests[page.path]
+        files[page.path] = KEEP if reuse else render_page(env, page, config, shared)
     files[FEED_PATH] = atom_feed(ordered, config)
     files[ICS_PATH] = deadlines_calendar(deadlines, config)
     files[JSON_PATH] = briefings_json(ordered, config)
@@ -362,6 +380,12 @@ def render_site_incremental(
         }
         files.update(_search_files(complete, config))
     return Rendered(files, digests)
+
+
+def _extraction_settings(registry: Registry | None) -> str:
+    from briefgen.cache import extraction_settings
+
+    return extraction_settings(registry)
 
 
 def _variables(env: jinja2.Environment, name: str) -> frozenset[str]:

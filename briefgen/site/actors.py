@@ -243,7 +243,8 @@ def _attach_facts(actor: SiteActor, local_ids: set[Key]) -> SiteActor:
     """The quotes and deadlines the briefings attribute to this actor."""
     quotes: list[QuoteUse] = []
     deadlines: list[DeadlineUse] = []
-    for briefing in dict.fromkeys(a.briefing for a in actor.appearances):
+    # by slug: hashing a Briefing would hash its whole text and extraction
+    for briefing in {a.briefing.article.slug: a.briefing for a in actor.appearances}.values():
         slug, extraction = briefing.article.slug, briefing.extraction
         for number, quote in enumerate(extraction.quotes, 1):
             if (slug, quote.actor_id) in local_ids:

@@ -91,7 +91,7 @@ def sitemap(pages: Iterable[tuple[str, str]], config: SiteConfig) -> bytes | Non
 
 def safe_json(data: object) -> bytes:
     """JSON that stays inert even if pasted into HTML: ``<``, ``>`` and ``&`` are written as escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, a smaller file
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return (text + "\n").encode("utf-8")
