@@ -107,7 +107,8 @@ def extract_articles(
         items = [(articles[i].text, articles[i].date) for i in missing]
         for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
             found[keys[index]] = extraction
-            fresh.append((keys[index], extraction))
+            if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
+                fresh.append((keys[index], extraction))
             done += 1
             if progress:
                 progress(done, len(articles))

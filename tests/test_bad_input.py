@@ -134,3 +134,36 @@ def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
     assert not result.published
     [error] = result.errors
     assert error.path.endswith("actors.yml") and error.line is not None
+
+
+def test_failing_extractor_is_reported_and_the_briefing_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.extract as extract
+
+    def broken(*args: object, **kwargs: object) -> tuple[()]:
+        raise RuntimeError("quote model exploded")
+
+    monkeypatch.setattr(extract, "extract_quotes", broken)
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    result = build_site(root, jobs=1)
+    assert result.published and not result.errors
+    [warning] = [p for p in result.warnings if "quotes extraction failed" in p.message]
+    assert warning.path == "content/good.md" and "quote model exploded" in warning.message
+    markdown = (root / "site" / "briefings" / "good" / "briefing.md").read_text(encoding="utf-8")
+    assert "failed" in markdown.split("## Summary")[0], "the briefing says which part is missing"
+    assert "Putin" in markdown, "the rest of the extraction is there"
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = make_site(tmp_path / "s", {f"content/2025-08-0{i}-a{i}.md": GOOD for i in range(1, 6)})
+    command = [sys.executable, "-m", "briefgen", "build", str(root), "--jobs", "1", "--quiet"]
+    runs = [subprocess.Popen(command) for _ in range(3)]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0, 0]
+    clean = make_site(tmp_path / "clean", {f"content/2025-08-0{i}-a{i}.md": GOOD for i in range(1, 6)})
+    assert build_site(clean, jobs=1).published
+    assert tree_bytes(root / "site") == tree_bytes(clean / "site")
+    assert not list(root.glob(".site.*"))
