@@ -200,7 +200,8 @@ def summary_lines(article: Article, extraction: Extraction, links: Links | None 
         lines.append("- **Key people:** " + ", ".join(_label(a, links) for a in people) + ".")
     others = [a for a in extraction.actors if a.kind != "person"][:4]
     if others:
-        lines.append("- **Also involved:** " + ", ".join(actor_link(a, links) for a in others) + ".")
+        stop = "" if others[-1].name.endswith(".") else "."  # "U.S." ends the sentence itself
+        lines.append("- **Also involved:** " + ", ".join(actor_link(a, links) for a in others) + stop)
     numbers = {id(t): n for n, t in timeline_points(extraction)}
     for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
         what = f" — {escape_md(timex.event)}" if timex.event else ""
