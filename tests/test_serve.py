@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
-from briefgen.watch import Builder, Rebuild, is_editor_junk, plan_watch
+from briefgen.watch import Builder, Reaper, Rebuild, is_editor_junk, plan_watch
 from tests.helpers import make_site
 
 T = TypeVar("T")
@@ -462,3 +463,14 @@ def test_changes_reported_by_the_build_are_used_as_they_are(tmp_path: Path) -> N
         assert state.record(Rebuild(4, (), BuildResult(published=True, stats=stats)), state.output).everything
     finally:
         state.hub.close()
+
+
+def test_reaper_frees_a_finished_builds_objects_in_the_background() -> None:
+    class Item:
+        pass
+
+    items = [Item() for _ in range(1000)]
+    refs = [weakref.ref(item) for item in items]
+    Reaper().drop(items)
+    del items
+    poll(lambda: all(ref() is None for ref in refs), what="every item freed")
