@@ -131,7 +131,7 @@ def test_briefing_facts_link_to_evidence_and_back(files: dict[str, bytes]) -> No
 
 def test_briefing_markdown_is_written_beside_the_page(files: dict[str, bytes]) -> None:
     markdown = files["briefings/budget-talks/briefing.md"].decode()
-    assert markdown.startswith("---\ntitle: \"Budget must pass by Friday")
+    assert markdown.startswith('---\ntitle: "Budget must pass by Friday')
     assert "[Kowalska](#a-anna-kowalska){.actor data-actor=anna-kowalska}" in markdown
 
 
