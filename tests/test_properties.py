@@ -63,3 +63,40 @@ def test_escaped_article_text_renders_as_text(text: str) -> None:
     html = render_markdown(escape_md(text))
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert 'href="javascript' not in html and "<a " not in html and "<h" not in html.replace("<hr", "")
+
+
+NEWS = st.sampled_from(
+    ["Trump", "said", "told reporters", "“", "”", '"', "'", "``", "''", "‘", "’", "on Friday", "Putin", ",", ".",
+     "\n", "\n\n", "the Kremlin", "he", "she", "by August 8", "“We will go,”", "according to", "Ms. Leavitt",
+     "2025", "—", ":", "last week", "the deadline", "Zelensky", "in Kyiv", "Reuters", "(jh)", "Press secretary"]
+)  # fmt: skip
+OPENING = ("“", '"', "‘", "'", "``", "''")
+CLOSING = ("”", '"', "’", "'", "''")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(NEWS, max_size=60), dated=st.booleans())
+def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: bool) -> None:
+    import datetime as dt
+
+    from briefgen.extract import extract_text
+
+    text = " ".join(words)
+    extraction = extract_text(text, dt.date(2025, 8, 6) if dated else None)
+    assert extraction.failed == ()
+    for actor in extraction.actors:
+        for mention in actor.mentions:
+            assert 0 <= mention.span.start < mention.span.end <= len(text)
+            assert mention.span.slice(text) == mention.text
+    for timex in extraction.timeline:
+        assert timex.span.slice(text) == timex.text and timex.sentence.contains(timex.span)
+        assert dated or timex.date is None or timex.text[:1].isdigit() or any(c.isdigit() for c in timex.text)
+    for quote in extraction.quotes:
+        quoted = quote.span.slice(text)
+        assert 0 <= quote.span.start < quote.span.end <= len(text)
+        assert quoted.startswith(OPENING), quoted
+        after = text[quote.span.end : quote.span.end + 1]
+        assert quoted.endswith(CLOSING) or after in ("", "\n"), quoted  # closed, or cut at its paragraph's end
+        assert quote.text in quoted
+        if quote.speaker is not None:
+            assert quote.speaker.span.slice(text) == quote.speaker.text
