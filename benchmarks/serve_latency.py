@@ -320,6 +320,14 @@ def stage_timers(totals: dict[str, list[float]]) -> Iterator[None]:
             setattr(module, name, original)
 
 
+def build_site_seconds(site: Path) -> float:
+    from briefgen.build import build_site
+
+    started = time.perf_counter()
+    build_site(site, jobs=1)
+    return time.perf_counter() - started
+
+
 def one_rebuild(site: Path, note: str) -> tuple[float, Path]:
     from briefgen.build import build_site
 
@@ -360,6 +368,10 @@ def profile_rebuild(site: Path) -> str:
     from briefgen.nlp import load_nlp
 
     load_nlp()  # as in the server, the model is loaded already
+    # Settle first: briefgen's code is part of every page's input digest, so if any of it changed since the
+    # server's builds (other engineers' commits), this first in-process build re-renders everything.
+    settle = build_site_seconds(site)
+    log(f"  in-process settling build (not an edit): {settle:.2f} s")
     before = fingerprint_folder(site / "site", {})
     totals: dict[str, list[float]] = {}
     with stage_timers(totals):
