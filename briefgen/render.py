@@ -172,6 +172,18 @@ def briefing_body(briefing: Briefing) -> dict[str, object]:
     return {"body_html": render_markdown(body)}
 
 
+def briefing_page(briefing: Briefing, as_of: dt.date | None) -> Page:
+    """A briefing's page: it depends on the briefing (composed with its site-wide actor ids) alone."""
+    return Page(
+        briefing_href(briefing),
+        "briefing.html",
+        briefing_context(briefing),
+        "briefings",
+        briefing.article.date or as_of,
+        functools.partial(briefing_body, briefing),
+    )
+
+
 def sort_newest_first(briefings: Sequence[Briefing]) -> list[Briefing]:
     return sorted(briefings, key=lambda b: (b.article.date or dt.date.min, b.article.slug), reverse=True)
 
@@ -229,17 +241,7 @@ def site_pages(
         ),
         Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
     ]
-    for briefing in briefings:
-        pages.append(
-            Page(
-                briefing_href(briefing),
-                "briefing.html",
-                briefing_context(briefing),
-                "briefings",
-                briefing.article.date or as_of,
-                functools.partial(briefing_body, briefing),
-            )
-        )
+    pages.extend(briefing_page(briefing, as_of) for briefing in briefings)
     pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(actors.actors)}, "actors", newest))
     for actor in actors.actors:
         latest = (actor.appearances[0].briefing.article.date if actor.appearances else None) or as_of
