@@ -13,6 +13,7 @@ from pathlib import Path
 
 from briefgen.compose import outline_briefing
 from briefgen.config import SiteConfig, load_config
+from briefgen.links import SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
@@ -207,6 +208,7 @@ def _build_locked(
         problems.append(Problem("error", f"cannot write the site: {exc}", str(config.output_path)))
         return BuildResult(len(articles), 0, tuple(problems), False)
     pages = sum(1 for p in rendered.files if p.endswith(".html"))
+    save_links(config, SiteLinks(str(output), rendered.as_of, search, rendered.links))
     files = scan_output(output, rendered.files.keys(), rendered.digests)
     save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), (len(articles), pages)))
     return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
@@ -217,6 +219,7 @@ def _render_and_publish(
 ) -> tuple[Rendered, WriteStats]:
     output = config.output_path.absolute()
     clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
+    clear_links(config)
     rendered = render_site_incremental(
         briefings,
         config,

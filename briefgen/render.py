@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -23,6 +23,7 @@ from briefgen import __version__
 from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, render_fingerprint, template_variables
+from briefgen.links import BriefingLinks
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Briefing
 from briefgen.registry import Registry
@@ -288,6 +289,8 @@ class Rendered:
 
     files: dict[str, bytes | Keep]
     digests: dict[str, str]
+    links: dict[str, BriefingLinks] = field(default_factory=dict)  # per briefing slug: what its page linked to
+    as_of: dt.date | None = None
 
 
 def render_site(
@@ -381,7 +384,11 @@ def render_site_incremental(
             path: data if isinstance(data, bytes) else _read(read_previous, path) for path, data in files.items()
         }
         files.update(_search_files(complete, config))
-    return Rendered(files, digests)
+    links = {
+        b.article.slug: BriefingLinks(b.article.source_path.as_posix(), actors.ids_for(b.article.slug))
+        for b in outlines
+    }
+    return Rendered(files, digests, links, shared["as_of"])  # type: ignore[arg-type]
 
 
 def _extraction_settings(registry: Registry | None) -> str:

@@ -382,6 +382,7 @@ def start_preview(
     debounce: float = DEBOUNCE,
     workers: int = WORKERS,
     on_rebuild: Callable[[Rebuild], None] | None = None,
+    isolate: bool = True,
 ) -> Preview:
     """Bind, build once, then serve and rebuild on every change; returns when the first build is served."""
     from briefgen.watch import plan_watch
@@ -400,7 +401,7 @@ def start_preview(
             first_built.set()  # even if recording failed: serve, rather than wait for ever
 
     try:
-        watch = start_watch(root, done, out=out, drafts=drafts, jobs=jobs, debounce=debounce)
+        watch = start_watch(root, done, out=out, drafts=drafts, jobs=jobs, debounce=debounce, isolate=isolate)
     except BaseException:
         server.server_close()
         raise

@@ -9,6 +9,7 @@ runs is coalesced into exactly one more build.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -184,6 +185,7 @@ class Rebuild:
     result: BuildResult | None  # None when build_site raised
     crash: str = ""  # the traceback when build_site raised
     seconds: float = 0.0
+    preview: bool = False  # only the saved articles' own pages, ahead of the full build
 
     def without_briefings(self) -> Rebuild:
         """This rebuild, not holding on to the site's briefings (a server keeps only what it shows)."""
@@ -228,8 +230,96 @@ class Reaper:
                 time.sleep(0)  # let request threads run between chunks
 
 
+class BuildCancelled(Exception):
+    """A full build stopped because a newer change made it stale."""
+
+
+class ChildBuild:
+    """One full build in a child process of its own session, so that a newer save can stop it at once.
+
+    Killing a build is safe at any point (the publish is atomic), and while it runs the builder is free to
+    preview the next save on the other core. The result comes back pickled through a pipe; what the build
+    prints goes where this process prints.
+    """
+
+    def __init__(self, options: dict[str, object]) -> None:
+        import pickle
+        import subprocess
+
+        read_end, write_end = os.pipe()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p),
+        }
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", "from briefgen.watch import child_build; child_build()", str(write_end)],
+                stdin=subprocess.PIPE,
+                pass_fds=(write_end,),
+                start_new_session=True,
+                env=env,
+            )
+        finally:
+            os.close(write_end)
+        self._results = os.fdopen(read_end, "rb")
+        self.cancelled = False
+        assert self._process.stdin is not None
+        with self._process.stdin:
+            self._process.stdin.write(pickle.dumps(options))
+
+    def result(self) -> BuildResult:
+        """Wait for the build; raises BuildCancelled if it was stopped, RuntimeError with its traceback if it died."""
+        import pickle
+
+        with self._results:
+            data = self._results.read()
+        code = self._process.wait()
+        if self.cancelled and not data:
+            raise BuildCancelled
+        try:
+            kind, value = pickle.loads(data)
+        except Exception:
+            if self.cancelled:
+                raise BuildCancelled from None
+            raise RuntimeError(f"the build process died (exit status {code})") from None
+        if kind == "crash":
+            raise ChildCrash(value)
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+
+
+class ChildCrash(Exception):
+    """build_site raised in the child: the traceback, as text."""
+
+
+def child_build() -> None:
+    """The child's side of :class:`ChildBuild`: options from stdin, the result to the pipe named on the command line."""
+    import pickle
+
+    options = pickle.loads(sys.stdin.buffer.read())
+    with os.fdopen(int(sys.argv[1]), "wb") as results:
+        try:
+            result = build_site(**options)
+            outcome: tuple[str, object] = ("ok", dataclasses.replace(result, briefings=()))
+        except BaseException:
+            outcome = ("crash", traceback.format_exc())
+        results.write(pickle.dumps(outcome))
+
+
 class Builder:
-    """Runs builds on one thread: debounced, and coalesced while a build runs."""
+    """Runs builds on one thread: debounced, and coalesced while a build runs.
+
+    With ``preview``, each save first renders the saved articles' own pages (see ``briefgen.preview``), then the
+    full build runs. With ``spawn``, full builds run in child processes (:class:`ChildBuild`): a save that arrives
+    during one stops it, is previewed at once, and starts a new one covering every change since the last full
+    build. Without it, ``build`` runs on the builder thread and saves during a build wait for it.
+    """
 
     def __init__(
         self,
@@ -238,8 +328,11 @@ class Builder:
         *,
         debounce: float = DEBOUNCE,
         show: Callable[[str], str] = str,
+        preview: Callable[[tuple[str, ...]], BuildResult | None] | None = None,
+        spawn: Callable[[], ChildBuild] | None = None,
     ) -> None:
         self._build, self._on_done, self._debounce, self._show = build, on_done, debounce, show
+        self._preview, self._spawn = preview, spawn
         self._pending: dict[str, None] = {}
         self._first_change = self._last_change = 0.0
         self._wanted = False
@@ -247,6 +340,11 @@ class Builder:
         self._condition = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="briefgen-builder", daemon=True)
         self._reaper = Reaper()
+        self._report_lock = threading.Lock()
+        self._child: tuple[ChildBuild, threading.Thread] | None = None
+        self._child_lock = threading.Lock()
+        self._unbuilt: dict[str, None] = {}  # changes no finished full build has seen yet
+        self._last_full_ok = False
         self.number = 0
 
     def start(self) -> None:
@@ -268,6 +366,7 @@ class Builder:
         with self._condition:
             self._stopping = True
             self._condition.notify()
+        self._stop_child()
         if timeout:
             self._thread.join(timeout)
 
@@ -290,19 +389,88 @@ class Builder:
             return batch
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._stop_child()
+
+    def _loop(self) -> None:
         while (batch := self._next_batch()) is not None:
-            self.number += 1
-            started = time.perf_counter()
+            self._stop_child()  # stale now; a build that already published has been reported
+            self._unbuilt.update(dict.fromkeys(batch))
+            if batch and self._preview is not None and self._last_full_ok:
+                self._run_preview(batch)
+            if self._spawn is not None:
+                self._start_child(tuple(self._unbuilt))
+            else:
+                self._run_in_process(tuple(self._unbuilt))
+
+    def _run_preview(self, batch: tuple[str, ...]) -> None:
+        assert self._preview is not None
+        started = time.perf_counter()
+        try:
+            result = self._preview(batch)
+        except Exception:  # the full build that follows reports whatever this was
+            traceback.print_exc()
+            return
+        if result is not None:
+            self._deliver(Rebuild(0, batch, result, seconds=time.perf_counter() - started, preview=True))
+
+    def _run_in_process(self, changed: tuple[str, ...]) -> None:
+        started = time.perf_counter()
+        try:
+            rebuild = Rebuild(0, changed, self._build(), seconds=time.perf_counter() - started)
+        except Exception:
+            rebuild = Rebuild(0, changed, None, traceback.format_exc(), time.perf_counter() - started)
+        self._deliver(rebuild)
+        self._reaper.drop(rebuild.result.briefings if rebuild.result else ())
+        del rebuild
+
+    def _start_child(self, changed: tuple[str, ...]) -> None:
+        assert self._spawn is not None
+        started = time.perf_counter()
+
+        def wait(child: ChildBuild) -> None:
             try:
-                rebuild = Rebuild(self.number, batch, self._build(), seconds=time.perf_counter() - started)
+                rebuild = Rebuild(0, changed, child.result(), seconds=time.perf_counter() - started)
+            except BuildCancelled:
+                return
+            except ChildCrash as exc:
+                rebuild = Rebuild(0, changed, None, str(exc), time.perf_counter() - started)
             except Exception:
-                rebuild = Rebuild(self.number, batch, None, traceback.format_exc(), time.perf_counter() - started)
+                rebuild = Rebuild(0, changed, None, traceback.format_exc(), time.perf_counter() - started)
+            self._deliver(rebuild)
+
+        with self._child_lock:
+            if self._stopping:
+                return
+            child = self._spawn()
+            waiter = threading.Thread(target=wait, args=(child,), name="briefgen-build-waiter", daemon=True)
+            waiter.start()
+            self._child = (child, waiter)
+
+    def _stop_child(self) -> None:
+        with self._child_lock:
+            current, self._child = self._child, None
+        if current is not None:
+            child, waiter = current
+            child.cancel()
+            if waiter.ident is not None and waiter is not threading.current_thread():
+                waiter.join()
+
+    def _deliver(self, rebuild: Rebuild) -> None:
+        """Number the rebuild and report it; reports never interleave."""
+        with self._report_lock:
+            self.number += 1
+            rebuild = dataclasses.replace(rebuild, number=self.number)
+            if not rebuild.preview:
+                self._last_full_ok = not rebuild.failed
+                if rebuild.result is not None and rebuild.result.published:
+                    self._unbuilt.clear()
             try:
                 self._on_done(rebuild)
             except Exception:
                 traceback.print_exc()
-            self._reaper.drop(rebuild.result.briefings if rebuild.result else ())
-            del rebuild
 
 
 def describe_changes(changed: tuple[str, ...]) -> str:
@@ -323,6 +491,12 @@ def describe_rebuild(rebuild: Rebuild) -> str:
     state = "NOT published" if not result.published else "built with errors" if result.errors else "built"
     if getattr(result, "up_to_date", False):
         state = "up to date"
+    if rebuild.preview:
+        if not result.published:
+            state = "NOT previewed"
+        else:
+            pages = f"{result.stats.written} files changed" if result.stats is not None else "previewed"
+            return f"{head}preview: {pages} in {rebuild.seconds:.2f} s; the full build follows"
     files = ""
     if result.stats is not None:
         files = f", {result.stats.written + result.stats.removed} files changed"
@@ -418,12 +592,24 @@ def start_watch(
     jobs: int = 0,
     debounce: float = DEBOUNCE,
     warm: bool = True,
+    isolate: bool = True,
 ) -> Watch:
-    """Watch the site at ``root``; build once now, then after every change. ``on_done`` runs on the builder thread."""
+    """Watch the site at ``root``; build once now, then after every change.
+
+    Each save of an existing article is first previewed (its own pages, in a fraction of a second), then the
+    full incremental build runs — in a child process that a newer save stops (``isolate``), or on the builder
+    thread. ``on_done`` runs on a thread of the builder's, one call at a time.
+    """
+    from briefgen.preview import QuickPreview
+
     plan = plan_watch(root, out)
+    options: dict[str, object] = {"out": out, "drafts": drafts, "strict": strict, "jobs": jobs}
 
     def build() -> BuildResult:
-        return build_site(root, out=out, drafts=drafts, strict=strict, jobs=jobs)
+        return build_site(root, **options)  # type: ignore[arg-type]
+
+    def spawn() -> ChildBuild:
+        return ChildBuild({"root": root, **options})
 
     def done(rebuild: Rebuild) -> None:
         try:
@@ -433,7 +619,8 @@ def start_watch(
         if rebuild.number == 1 and warm:
             warm_extraction()
 
-    builder = Builder(build, done, debounce=debounce, show=plan.show)
+    preview = QuickPreview(root, out=out, drafts=drafts)
+    builder = Builder(build, done, debounce=debounce, show=plan.show, preview=preview, spawn=spawn if isolate else None)
     watcher = SourceWatcher(plan, builder.request)
     watch = Watch(plan, watcher, builder)
     watcher.start()  # before the first build, so a save during it is not missed

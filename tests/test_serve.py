@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,8 +24,8 @@ import pytest
 from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
-from briefgen.watch import Builder, Reaper, Rebuild, is_editor_junk, plan_watch
-from tests.helpers import make_site
+from briefgen.watch import BuildCancelled, Builder, Reaper, Rebuild, is_editor_junk, plan_watch
+from tests.helpers import make_site, tree_bytes
 
 T = TypeVar("T")
 TIMEOUT = 30.0
@@ -201,19 +202,21 @@ def test_error_messages_are_escaped(preview: Preview, site: Path) -> None:
     assert "&lt;img src=x&gt;.md" in html and "<img src=x>" not in html
 
 
-def test_exception_in_build_site_is_an_error_page(
-    preview: Preview, site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_exception_in_build_site_is_an_error_page(site: Path, nlp: object, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> BuildResult:
         raise RuntimeError("the <renderer> fell over")
 
-    monkeypatch.setattr("briefgen.watch.build_site", boom)
-    append(site / "content" / "older.md", "More.\n")
-    html = wait_for_error_page(preview.url, "the crash page")
-    assert "RuntimeError: the &lt;renderer&gt; fell over" in html
-    monkeypatch.setattr("briefgen.watch.build_site", build_site)
-    append(site / "content" / "older.md", "Even more.\n")
-    poll(lambda: get_text(preview.url, "/")[0] == 200, what="the site back")
+    preview = start_preview(site, port=0, jobs=1, isolate=False)  # build_site on the builder thread, patchable
+    try:
+        monkeypatch.setattr("briefgen.watch.build_site", boom)
+        append(site / "content" / "older.md", "More.\n")
+        html = wait_for_error_page(preview.url, "the crash page")
+        assert "RuntimeError: the &lt;renderer&gt; fell over" in html
+        monkeypatch.setattr("briefgen.watch.build_site", build_site)
+        append(site / "content" / "older.md", "Even more.\n")
+        poll(lambda: get_text(preview.url, "/")[0] == 200, what="the site back")
+    finally:
+        preview.close()
 
 
 # ---------------------------------------------------------------- what is served
@@ -474,3 +477,118 @@ def test_reaper_frees_a_finished_builds_objects_in_the_background() -> None:
     Reaper().drop(items)
     del items
     poll(lambda: all(ref() is None for ref in refs), what="every item freed")
+
+
+# ---------------------------------------------------------------- the preview, then the full build
+
+
+def clean_build_of(site: Path, where: Path) -> dict[str, bytes]:
+    """The site a clean build of ``site``'s sources produces (cache copied: no extraction needed)."""
+    shutil.copytree(site, where, ignore=shutil.ignore_patterns("site", "state.json", "links.json", "build.lock"))
+    assert build_site(where, jobs=1).published
+    return tree_bytes(where / "site")
+
+
+@pytest.fixture
+def recorded(site: Path, nlp: object) -> Iterator[tuple[Preview, list[Rebuild]]]:
+    """A preview (full builds in child processes, as ``briefgen serve`` runs) that records every rebuild."""
+    rebuilds: list[Rebuild] = []
+    running = start_preview(site, port=0, jobs=1, on_rebuild=rebuilds.append)
+    yield running, rebuilds
+    running.close(wait=10)
+
+
+def settled(rebuilds: list[Rebuild], after: int) -> list[Rebuild]:
+    """The rebuilds since ``after``, once a full one has been reported."""
+    return poll(lambda: (new := rebuilds[after:]) and not new[-1].preview and new, what="the full build after the save")
+
+
+def test_save_is_previewed_then_fully_built_and_the_site_equals_a_clean_build(
+    recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
+) -> None:
+    preview, rebuilds = recorded
+    before = len(rebuilds)
+    append(site / "content" / "older.md", "Officials said the talks would resume on Friday.\n")
+    first, *rest = settled(rebuilds, before)
+    assert first.preview and first.changed == ("content/older.md",) and not first.failed
+    assert first.result is not None and first.result.stats is not None
+    assert set(first.result.stats.changed) == {"briefings/older/index.html", "briefings/older/briefing.md"}
+    assert [r.preview for r in rest] == [False]
+    assert "briefings/older/index.html" not in rest[0].result.stats.changed  # type: ignore[union-attr]  # same bytes
+    assert "talks would resume on Friday" in get_text(preview.url, "/briefings/older/")[1]
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_preview_corrected_by_the_full_build_when_actors_merge_differently(
+    recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
+) -> None:
+    """The preview links a new mention by its own id; the full build merges it site-wide and fixes the page."""
+    _, rebuilds = recorded
+    before = len(rebuilds)
+    append(site / "content" / "2025-08-11-harbour.md", "Steve Witkoff said the strike was a local matter.\n")
+    settled(rebuilds, before)
+    before = len(rebuilds)
+    append(site / "content" / "older.md", "Witkoff said the talks went well.\n")  # merged with Steve Witkoff
+    first, *rest = settled(rebuilds, before)
+    assert first.preview
+    assert "briefings/older/index.html" in rest[-1].result.stats.changed  # type: ignore[union-attr]  # corrected
+    page = get_text(recorded[0].url, "/briefings/older/")[1]
+    assert "actors/steve-witkoff/index.html" in page and "actors/witkoff/" not in page
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_new_article_and_template_changes_go_straight_to_the_full_build(
+    recorded: tuple[Preview, list[Rebuild]], site: Path
+) -> None:
+    preview, rebuilds = recorded
+    before = len(rebuilds)
+    (site / "content" / "2025-08-12-new.md").write_text(HARBOUR.replace("Harbour strike", "New one"), "utf-8")
+    assert [r.preview for r in settled(rebuilds, before)] == [False]
+    assert get_text(preview.url, "/briefings/new/")[0] == 200
+    before = len(rebuilds)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "404.html").write_text("<!doctype html><title>gone</title><p>Nothing here.\n", "utf-8")
+    assert [r.preview for r in settled(rebuilds, before)] == [False]
+
+
+class FakeChild:
+    """Stands for a ChildBuild: finishes when released, or raises BuildCancelled when stopped."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.cancelled = False
+
+    def result(self) -> BuildResult:
+        self.released.wait(TIMEOUT)
+        if self.cancelled:
+            raise BuildCancelled
+        return BuildResult(published=True)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.released.set()
+
+
+def test_a_save_during_a_full_build_stops_it_and_the_next_covers_both() -> None:
+    children: list[FakeChild] = []
+    done: list[Rebuild] = []
+
+    def spawn() -> FakeChild:
+        children.append(FakeChild())
+        return children[-1]
+
+    builder = Builder(lambda: BuildResult(), done.append, debounce=0.02, spawn=spawn)  # type: ignore[arg-type]
+    builder.start()
+    builder.request()
+    poll(lambda: children, what="the first build")
+    children[0].released.set()
+    poll(lambda: done, what="its report")
+    builder.request("a.md")
+    poll(lambda: len(children) == 2, what="the build for a.md")
+    builder.request("b.md")  # while it runs: it is stopped, and not reported
+    poll(lambda: len(children) == 3, what="the build for both")
+    assert children[1].cancelled
+    children[2].released.set()
+    poll(lambda: len(done) == 2, what="the report")
+    builder.stop(timeout=5)
+    assert done[1].changed == ("a.md", "b.md") and [r.number for r in done] == [1, 2]
