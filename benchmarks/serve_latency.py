@@ -21,6 +21,7 @@ import functools
 import http.client
 import importlib
 import json
+import math
 import os
 import pstats
 import queue
@@ -230,7 +231,9 @@ def fetch(url: str, path: str) -> str:
         connection.close()
 
 
-def measure_edit(server: Server, events: Events, article: Path, page: str, marker: str, timeout: float) -> Edit:
+def measure_edit(
+    server: Server, events: Events, article: Path, page: str, marker: str, timeout: float, wait_full: bool = True
+) -> Edit:
     """Append a sentence holding ``marker`` and wait until the page served over HTTP shows it."""
     events.drain()
     server.drain()
@@ -245,11 +248,11 @@ def measure_edit(server: Server, events: Events, article: Path, page: str, marke
         if (change.get("all") or page in changed) and marker in fetch(server.url, page):
             latency = time.perf_counter() - started
             build = server.build_seconds(timeout)
-            complete = server.full_build(timeout) - started  # wait for it: the next save would stop it
+            complete = server.full_build(timeout) - started if wait_full else math.nan  # a next save stops it
             return Edit(latency, build, complete, arrived - started, seen)
 
 
-def run_edits(site: Path, edits: int, jobs: int, budget: float) -> tuple[Edit, ...]:
+def run_edits(site: Path, edits: int, jobs: int, budget: float, full_waits: int) -> tuple[Edit, ...]:
     article = edited_article(site)
     page = page_of(article)
     run = f"{int(time.time()) % 100000:05d}"  # new text every run: the edited article is really extracted
@@ -265,12 +268,14 @@ def run_edits(site: Path, edits: int, jobs: int, budget: float) -> tuple[Edit, .
             if len(results) >= MIN_EDITS and time.monotonic() - started > budget:
                 log(f"  stopping after {len(results)} edits: the --budget of {budget:.0f} s is spent")
                 break
-            results.append(measure_edit(server, events, article, page, f"note{run}x{index:02d}", 3600))
+            marker = f"note{run}x{index:02d}"
+            results.append(measure_edit(server, events, article, page, marker, 3600, index < full_waits))
             edit = results[-1]
             log(
                 f"  edit {index + 1:2d}: {edit.latency * 1000:7.0f} ms (build_site {edit.build * 1000:.0f} ms, "
-                f"event at {edit.event * 1000:.0f} ms, everything else {edit.overhead * 1000:.0f} ms; "
-                f"whole site published after {edit.complete:.2f} s)"
+                f"event at {edit.event * 1000:.0f} ms, everything else {edit.overhead * 1000:.0f} ms"
+                + (f"; whole site published after {edit.complete:.2f} s" if not math.isnan(edit.complete) else "")
+                + ")"
             )
         return tuple(results)
     finally:
@@ -424,7 +429,7 @@ def run_size(args: argparse.Namespace, size: int) -> SizeResult:
     shutil.rmtree(site / "site")
     full = timed_build(site, jobs)
     log(f"[{size}] full build: {full:.2f} s; starting briefgen serve")
-    results = run_edits(site, args.edits, jobs, args.budget)
+    results = run_edits(site, args.edits, jobs, args.budget, args.full_waits)
     report = profile_rebuild(site) if size <= args.profile_up_to else ""
     return SizeResult(size, fill, full, results, report)
 
@@ -452,9 +457,14 @@ def table(results: Sequence[SizeResult]) -> str:
             f"| {build * 1000:.0f} ms | {other * 1000:.0f} ms "
             f"| {result.full / median:.1f}x | {verdict}"
             + (f" (< {goal * 1000:.0f} ms, >= {RATIO_GOAL:.0f}x)" if goal else "")
-            + f" | {statistics.median(e.complete for e in result.edits):.2f} s |"
+            + f" | {_complete(result.edits)} |"
         )
     return "\n".join(lines)
+
+
+def _complete(edits: Sequence[Edit]) -> str:
+    waited = [e.complete for e in edits if not math.isnan(e.complete)]
+    return f"{statistics.median(waited):.2f} s (of {len(waited)})" if waited else "—"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -465,6 +475,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=HERE / "out" / "serve_latency", help="where the sites live")
     parser.add_argument("--cache-from", type=Path, help="an extraction cache.sqlite of the same articles to start from")
     parser.add_argument("--budget", type=float, default=1800, help="seconds of edits per size (at least 3 edits)")
+    parser.add_argument(
+        "--full-waits", type=int, default=20, help="edits after which the full build is awaited (others: stopped)"
+    )
     parser.add_argument("--profile-up-to", type=int, default=10000, help="profile one rebuild at sizes up to this")
     return parser.parse_args(argv)
 

@@ -80,6 +80,15 @@ class QuickPreview:
                 return None
             return self._publish(config, links, articles, registry, env, list(read_problems), started)
 
+    def warm(self) -> None:
+        """Read what the last build recorded now (a few MB at 10,000 articles), not when the next save waits."""
+        config, problems = load_config(self.root)
+        if not problems:
+            if self.out is not None:
+                config = replace(config, output_dir=os.path.relpath(self.out.absolute(), config.root.absolute()))
+            self._load_links(config)
+            _variables(self._env(config), "briefing.html")
+
     def _publish(self, config, links, articles, registry, env, problems, started) -> BuildResult:  # type: ignore[no-untyped-def]
         from briefgen.pipeline import extract_articles
 

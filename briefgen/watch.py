@@ -618,6 +618,9 @@ def start_watch(
             watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
         if rebuild.number == 1 and warm:
             warm_extraction()
+        if warm and not rebuild.preview and not rebuild.failed:
+            with contextlib.suppress(Exception):  # only an optimisation
+                preview.warm()
 
     preview = QuickPreview(root, out=out, drafts=drafts)
     builder = Builder(build, done, debounce=debounce, show=plan.show, preview=preview, spawn=spawn if isolate else None)
