@@ -10,6 +10,7 @@ that is not a readable database is set aside and rebuilt — never trusted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -17,7 +18,9 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from briefgen.codec import decode, encode
+import msgspec
+
+from briefgen.codec import encode
 from briefgen.model import Extraction
 from briefgen.registry import Registry
 
@@ -59,6 +62,12 @@ def cache_key(text: str, date: dt.date | None, settings: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+@functools.cache
+def _decoder() -> msgspec.json.Decoder[Extraction]:
+    """JSON straight into the typed dataclasses, checked against their hints: nothing else can be built."""
+    return msgspec.json.Decoder(Extraction)
 
 
 class ExtractionCache:
@@ -114,8 +123,8 @@ class ExtractionCache:
                     bad.append(key)
                     continue
                 try:
-                    found[key] = decode(Extraction, json.loads(data))
-                except (ValueError, TypeError, KeyError):
+                    found[key] = _decoder().decode(data)
+                except (msgspec.DecodeError, ValueError, TypeError, KeyError):
                     bad.append(key)
         if bad:
             self.db.executemany("DELETE FROM extractions WHERE key=?", [(k,) for k in bad])
