@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen.compose import escape_md
@@ -15,7 +16,13 @@ from briefgen.readers import ReadError, read_article
 WIRE_ALPHABET = st.sampled_from([*list("abc XYZ.,;:!?\"'“”‘’()-—\n\t#*_[]<>&0123456789"), "Source: ", "(jh)", "---\n"])
 wire_text = st.lists(WIRE_ALPHABET, max_size=400).map("".join)
 
-PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised in CI (the same examples every run: a red build is reproducible); random, and so exploring, elsewhere.
+PROFILE = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
 
 
 def check_article(path: Path, folder: Path) -> None:
@@ -74,8 +81,10 @@ OPENING = ("“", '"', "‘", "'", "``", "''")
 CLOSING = ("”", '"', "’", "'", "''")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@PROFILE
 @given(words=st.lists(NEWS, max_size=60), dated=st.booleans())
+@example(words=["“", "on Friday", "Trump", "\n"], dated=False)  # cut before the space ending its paragraph
+@example(words=["“", "Trump", "Trump", "Trump", "“"], dated=False)  # cut where the next quotation opens
 def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: bool) -> None:
     import datetime as dt
 
@@ -95,8 +104,9 @@ def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: 
         quoted = quote.span.slice(text)
         assert 0 <= quote.span.start < quote.span.end <= len(text)
         assert quoted.startswith(OPENING), quoted
-        after = text[quote.span.end : quote.span.end + 1]
-        assert quoted.endswith(CLOSING) or after in ("", "\n"), quoted  # closed, or cut at its paragraph's end
+        rest = text[quote.span.end :].split("\n", 1)[0].strip()  # of the paragraph
+        assert quoted.endswith(CLOSING) or not rest or rest.startswith(OPENING), quoted  # closed, or cut at the
+        # paragraph's end or where the next quotation opens
         assert quote.text in quoted
         if quote.speaker is not None:
             assert quote.speaker.span.slice(text) == quote.speaker.text
