@@ -172,10 +172,18 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
     for key, full in people.items():
         for cut in range(1, len(full)):
             longer[full[cut:]].append(key)
+    # The roots of one suffix's fuller names, kept between the short names that share it: unions only join groups,
+    # so the roots now are the finds of the roots before. Without this, "Trump" in 10,000 briefings is quadratic.
+    roots_of: dict[tuple[str, ...], set[object]] = {}
     for short_key, short in people.items():
-        roots = {groups.find(key) for key in longer.get(short, ())}
+        fuller = longer.get(short)
+        if not fuller:
+            continue
+        before = roots_of.get(short)
+        roots = {groups.find(root) for root in before} if before is not None else {groups.find(k) for k in fuller}
+        roots_of[short] = roots
         if len(roots) == 1:
-            groups.union(short_key, roots.pop())
+            groups.union(short_key, next(iter(roots)))
 
 
 # ---------------------------------------------------------------- aggregation
