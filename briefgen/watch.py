@@ -623,7 +623,14 @@ def start_watch(
                 preview.warm()
 
     preview = QuickPreview(root, out=out, drafts=drafts)
-    builder = Builder(build, done, debounce=debounce, show=plan.show, preview=preview, spawn=spawn if isolate else None)
+    builder = Builder(
+        build,
+        done,
+        debounce=debounce,
+        show=plan.show,
+        preview=None if strict else preview,  # --strict publishes nothing with warnings: the full build decides
+        spawn=spawn if isolate else None,
+    )
     watcher = SourceWatcher(plan, builder.request)
     watch = Watch(plan, watcher, builder)
     watcher.start()  # before the first build, so a save during it is not missed
