@@ -131,6 +131,7 @@ class EventHub:
         self._changed_in: dict[str, int] = {}  # output path -> the last build that changed it
         self._everything_in = 0  # the last build that changed every page
         self._clients: list[socket.socket] = []
+        self._pages: dict[socket.socket, str] = {}  # the page each stream was opened from, when it said
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._pinger = threading.Thread(target=self._ping_loop, name="briefgen-sse-ping", daemon=True)
@@ -155,13 +156,20 @@ class EventHub:
                 return build < self.build
             return max(self._everything_in, self._changed_in.get(path, 0)) > build
 
-    def adopt(self, sock: socket.socket, first: bytes = b"") -> bool:
+    def open_pages(self) -> frozenset[str]:
+        """The output paths of the pages open now (as their streams named them)."""
+        with self._lock:
+            return frozenset(self._pages.values())
+
+    def adopt(self, sock: socket.socket, first: bytes = b"", page: str | None = None) -> bool:
         """Take over an event-stream socket whose headers are sent; False (and closed) when full or gone."""
         sock.setblocking(False)
         with self._lock:
             accepted = len(self._clients) < self.max_clients and self._send(sock, first or b": hello\n\n")
             if accepted:
                 self._clients.append(sock)
+                if page:
+                    self._pages[sock] = page
         if not accepted:
             _close(sock)
         return accepted
@@ -184,6 +192,7 @@ class EventHub:
             for sock in self._clients:
                 _close(sock)
             self._clients.clear()
+            self._pages.clear()
 
     def _broadcast(self, message: bytes) -> None:
         kept = []
@@ -191,6 +200,7 @@ class EventHub:
             if self._send(sock, message):
                 kept.append(sock)
             else:
+                self._pages.pop(sock, None)
                 _close(sock)
         self._clients = kept
 

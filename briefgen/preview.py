@@ -19,7 +19,7 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,10 +29,17 @@ from briefgen.build import BuildResult, read_all
 from briefgen.compose import compose_briefing
 from briefgen.config import SiteConfig, load_config
 from briefgen.links import SiteLinks, load_links
-from briefgen.model import Problem
+from briefgen.model import Article, Problem
 from briefgen.readers import is_article_path
-from briefgen.registry import load_registry
-from briefgen.render import _variables, briefing_href, briefing_page, make_environment, render_page
+from briefgen.registry import Registry, load_registry
+from briefgen.render import (
+    TemplateProblem,
+    _variables,
+    briefing_href,
+    briefing_page,
+    make_environment,
+    render_page,
+)
 from briefgen.write import WriteStats, check_output_path
 
 SITE_WIDE = frozenset({"actors_by_id", "as_of", "has_search"})  # shared values a briefing page may not use here
@@ -43,22 +50,41 @@ class QuickPreview:
 
     def __init__(self, root: Path, *, out: Path | None = None, drafts: bool = False) -> None:
         self.root, self.out, self.drafts = root, out, drafts
-        self._environment: tuple[SiteConfig, jinja2.Environment] | None = None
+        self._environment: tuple[tuple[SiteConfig, bool], jinja2.Environment] | None = None
         self._links: tuple[tuple[int, int], SiteLinks] | None = None
 
-    def __call__(self, changed: Sequence[str]) -> BuildResult | None:
-        """Preview the saved articles ``changed`` (paths relative to the site root); None when it cannot."""
+    def __call__(self, changed: Sequence[str], open_pages: Collection[str] = ()) -> BuildResult | None:
+        """Preview a save: ``changed`` are paths relative to the site root; None when it cannot.
+
+        Saved articles get their own pages rendered. Saved templates get the briefing pages open in a browser
+        (``open_pages``, output paths) rendered again, and saved static files are copied: what the author looks at
+        first, as Hugo's fast render mode does; every other page waits for the full build.
+        """
         started = time.perf_counter()
         config, problems = load_config(self.root)
         if problems or not changed:
             return None
         if self.out is not None:
             config = replace(config, output_dir=os.path.relpath(self.out.absolute(), config.root.absolute()))
-        paths = [self.root / p for p in changed]
-        if not all(_is_existing_article(p, config) for p in paths):
-            return None
+        templates = config.templates_path.absolute()
+        paths, statics, template_saved = [], [], False
+        for path in (self.root / p for p in changed):
+            if path.absolute().is_relative_to(templates / "static"):
+                if not path.is_file():
+                    return None  # a removed asset: the full build removes it
+                statics.append(path)
+            elif path.absolute().is_relative_to(templates):
+                template_saved = True
+            elif _is_existing_article(path, config):
+                paths.append(path)
+            else:
+                return None
         links = self._load_links(config)
         if links is None or Path(links.output) != config.output_path.absolute():
+            return None
+        if template_saved:
+            paths += _open_briefings(open_pages, links, config, set(paths))
+        if not paths and not statics:
             return None
         registry, registry_problems = load_registry(self.root / "actors.yml")
         if registry_problems:
@@ -73,12 +99,26 @@ class QuickPreview:
             if known is None or known.source != article.source_path.as_posix():
                 return None
         env = self._env(config)
-        if _variables(env, "briefing.html") & SITE_WIDE:
-            return None
-        with _try_lock(config.root) as locked:
-            if not locked:  # a build of this site is running elsewhere
+        try:
+            if _variables(env, "briefing.html") & SITE_WIDE:
                 return None
-            return self._publish(config, links, articles, registry, env, list(read_problems), started)
+            with _try_lock(config.root) as locked:
+                if not locked:  # a build of this site is running elsewhere
+                    return None
+                problems = list(read_problems)
+                files = self._render(config, links, articles, registry, env, problems)
+                for static in statics:
+                    files[f"static/{static.absolute().relative_to(templates / 'static').as_posix()}"] = (
+                        static.read_bytes()
+                    )
+                output = config.output_path.absolute()
+                written = [path for path, data in sorted(files.items()) if _replace_file(output, path, data)]
+        except TemplateProblem as exc:  # shown at once, with its file and line; the full build reports the same
+            problem = Problem("error", f"template error: {exc.message}", exc.name, exc.line)
+            return BuildResult(len(links.briefings), 0, (problem,), False, time.perf_counter() - started)
+        stats = WriteStats(len(written), len(files) - len(written), 0, tuple(written))
+        seconds = time.perf_counter() - started
+        return BuildResult(len(links.briefings), len(written), tuple(problems), True, seconds, stats)
 
     def warm(self) -> None:
         """Read what the last build recorded now (a few MB at 10,000 articles), not when the next save waits."""
@@ -89,28 +129,33 @@ class QuickPreview:
             self._load_links(config)
             _variables(self._env(config), "briefing.html")
 
-    def _publish(self, config, links, articles, registry, env, problems, started) -> BuildResult:  # type: ignore[no-untyped-def]
+    def _render(
+        self,
+        config: SiteConfig,
+        links: SiteLinks,
+        articles: Sequence[Article],
+        registry: Registry,
+        env: jinja2.Environment,
+        problems: list[Problem],
+    ) -> dict[str, bytes]:
         from briefgen.pipeline import extract_articles
 
-        output = config.output_path.absolute()
         files: dict[str, bytes] = {}
         for article, extraction in extract_articles(articles, registry, config, jobs=1):
             for p in extraction.problems:
                 problems.append(Problem(p.level, p.message, f"{config.content_dir}/{article.source_path}", p.line))
             ids = links.briefings[article.slug].actor_ids
             briefing = compose_briefing(article, extraction, config, actor_ids=ids)
-            page = briefing_page(briefing, links.as_of)
             files[f"briefings/{article.slug}/briefing.md"] = briefing.markdown.encode("utf-8")
-            files[briefing_href(briefing)] = render_page(env, page, config, {})
-        written = [path for path, data in sorted(files.items()) if _replace_file(output, path, data)]
-        stats = WriteStats(len(written), len(files) - len(written), 0, tuple(written))
-        return BuildResult(
-            len(links.briefings), len(written), tuple(problems), True, time.perf_counter() - started, stats
-        )
+            files[briefing_href(briefing)] = render_page(env, briefing_page(briefing, links.as_of), config, {})
+        return files
 
     def _env(self, config: SiteConfig) -> jinja2.Environment:
-        if self._environment is None or self._environment[0] != config:
-            self._environment = (config, make_environment(config))
+        """The Jinja environment, made again when the configuration or the set of template folders changed
+        (templates themselves are reloaded by Jinja when their files change)."""
+        key = (config, config.templates_path.is_dir())
+        if self._environment is None or self._environment[0] != key:
+            self._environment = (key, make_environment(config))
         return self._environment[1]
 
     def _load_links(self, config: SiteConfig) -> SiteLinks | None:
@@ -127,6 +172,18 @@ class QuickPreview:
                 return None
             self._links = (stamp, links)
         return self._links[1]
+
+
+def _open_briefings(open_pages: Collection[str], links: SiteLinks, config: SiteConfig, known: set[Path]) -> list[Path]:
+    """The article files of the briefing pages open in a browser."""
+    found = []
+    for page in sorted(open_pages):
+        parts = page.split("/")
+        if len(parts) == 3 and parts[0] == "briefings" and parts[2] == "index.html" and parts[1] in links.briefings:
+            path = config.content_path / links.briefings[parts[1]].source
+            if path not in known and path.is_file():
+                found.append(path)
+    return found
 
 
 def _is_existing_article(path: Path, config: SiteConfig) -> bool:

@@ -267,7 +267,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         first = b"retry: 1000\n\n" + (hub.reload_message() if missed else b": hello\n\n")
         self.close_connection = True
         self.server.detach(self.request)
-        hub.adopt(self.request, first)
+        hub.adopt(self.request, first, params.get("path"))
 
 
 class PreviewServer(HTTPServer):
@@ -401,7 +401,16 @@ def start_preview(
             first_built.set()  # even if recording failed: serve, rather than wait for ever
 
     try:
-        watch = start_watch(root, done, out=out, drafts=drafts, jobs=jobs, debounce=debounce, isolate=isolate)
+        watch = start_watch(
+            root,
+            done,
+            out=out,
+            drafts=drafts,
+            jobs=jobs,
+            debounce=debounce,
+            isolate=isolate,
+            open_pages=state.hub.open_pages,
+        )
     except BaseException:
         server.server_close()
         raise

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -593,12 +593,14 @@ def start_watch(
     debounce: float = DEBOUNCE,
     warm: bool = True,
     isolate: bool = True,
+    open_pages: Callable[[], Collection[str]] = frozenset,
 ) -> Watch:
     """Watch the site at ``root``; build once now, then after every change.
 
     Each save of an existing article is first previewed (its own pages, in a fraction of a second), then the
     full incremental build runs — in a child process that a newer save stops (``isolate``), or on the builder
-    thread. ``on_done`` runs on a thread of the builder's, one call at a time.
+    thread. ``open_pages`` tells which output pages are open in a browser: a template save re-renders those
+    first. ``on_done`` runs on a thread of the builder's, one call at a time.
     """
     from briefgen.preview import QuickPreview
 
@@ -628,7 +630,8 @@ def start_watch(
         done,
         debounce=debounce,
         show=plan.show,
-        preview=None if strict else preview,  # --strict publishes nothing with warnings: the full build decides
+        # --strict publishes nothing with warnings: the full build decides
+        preview=None if strict else lambda batch: preview(batch, open_pages()),
         spawn=spawn if isolate else None,
     )
     watcher = SourceWatcher(plan, builder.request)

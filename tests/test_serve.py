@@ -25,7 +25,7 @@ from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
 from briefgen.watch import BuildCancelled, Builder, Reaper, Rebuild, is_editor_junk, plan_watch
-from tests.helpers import make_site, tree_bytes
+from tests.helpers import REPO, make_site, tree_bytes
 
 T = TypeVar("T")
 TIMEOUT = 30.0
@@ -592,3 +592,31 @@ def test_a_save_during_a_full_build_stops_it_and_the_next_covers_both() -> None:
     poll(lambda: len(done) == 2, what="the report")
     builder.stop(timeout=5)
     assert done[1].changed == ("a.md", "b.md") and [r.number for r in done] == [1, 2]
+
+
+def test_template_save_renders_the_open_briefing_first(
+    recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
+) -> None:
+    preview, rebuilds = recorded
+    stream = EventStream(preview.url, "?path=briefings/older/index.html")  # the author has this page open
+    try:
+        poll(lambda: "briefings/older/index.html" in preview.state.hub.open_pages(), what="the open page known")
+        packaged = (REPO / "briefgen" / "templates" / "briefing.html").read_text(encoding="utf-8")
+        (site / "templates").mkdir(exist_ok=True)
+        before = len(rebuilds)
+        template = site / "templates" / "briefing.html"
+        template.write_text(packaged.replace("<article class", "<p>Edited template</p>\n<article class"), "utf-8")
+        first, *rest = settled(rebuilds, before)
+        assert first.preview and first.result is not None and first.result.stats is not None
+        assert first.result.stats.changed == ("briefings/older/index.html",)  # the open page; the rest follow
+        assert rest and "briefings/harbour/index.html" in rest[-1].result.stats.changed  # type: ignore[union-attr]
+        assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+        before = len(rebuilds)
+        template.write_text(packaged.replace("{% block main %}", "{% block main %}{{ broken( }}"), "utf-8")
+        html = wait_for_error_page(preview.url)
+        assert "templates/briefing.html:4" in html
+        assert rebuilds[before].preview and rebuilds[before].failed  # the preview showed it, before the full build
+        template.unlink()
+        poll(lambda: get_text(preview.url, "/briefings/older/")[0] == 200, what="the page back")
+    finally:
+        stream.close()
