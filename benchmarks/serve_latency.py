@@ -5,8 +5,8 @@ seed's sentences), fill the extraction cache with one untimed build, time a full
 empty output folder (the baseline), then start ``briefgen serve`` on a free port, and 20 times append a sentence to
 one article and measure from the save to the moment the page, fetched over HTTP after the reload event (an SSE
 client), shows the sentence. The server previews the saved article's own page first and then runs the full
-incremental build in a child process; each edit also waits for that full build, and its time from the save is the
-"whole site published" column (the next save would otherwise stop it). Finally it profiles one full rebuild
+incremental build in a child process; the first --full-waits edits also wait for that full build, and its time from
+the save is the "whole site published" column (later edits come while it runs, as an author's saves do). Finally it profiles one full rebuild
 in-process, to show where the time goes.
 
     .venv/bin/python benchmarks/serve_latency.py [--sizes 1000 10000] [--edits 20] [--work DIR]
@@ -248,7 +248,7 @@ def measure_edit(
         if (change.get("all") or page in changed) and marker in fetch(server.url, page):
             latency = time.perf_counter() - started
             build = server.build_seconds(timeout)
-            complete = server.full_build(timeout) - started if wait_full else math.nan  # a next save stops it
+            complete = server.full_build(timeout) - started if wait_full else math.nan
             return Edit(latency, build, complete, arrived - started, seen)
 
 

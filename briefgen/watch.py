@@ -235,11 +235,12 @@ class BuildCancelled(Exception):
 
 
 class ChildBuild:
-    """One full build in a child process of its own session, so that a newer save can stop it at once.
+    """One full build in a child process of its own session.
 
-    Killing a build is safe at any point (the publish is atomic), and while it runs the builder is free to
-    preview the next save on the other core. The result comes back pickled through a pipe; what the build
-    prints goes where this process prints.
+    While it runs, the builder is free to preview the next save on another core; its memory goes back to the
+    system when it ends; and stopping the server kills it and its workers at once, which is safe at any point
+    (the publish is atomic). The result comes back pickled through a pipe; what the build prints goes where
+    this process prints.
     """
 
     def __init__(self, options: dict[str, object]) -> None:
@@ -316,9 +317,11 @@ class Builder:
     """Runs builds on one thread: debounced, and coalesced while a build runs.
 
     With ``preview``, each save first renders the saved articles' own pages (see ``briefgen.preview``), then the
-    full build runs. With ``spawn``, full builds run in child processes (:class:`ChildBuild`): a save that arrives
-    during one stops it, is previewed at once, and starts a new one covering every change since the last full
-    build. Without it, ``build`` runs on the builder thread and saves during a build wait for it.
+    full build runs. With ``spawn``, full builds run in child processes (:class:`ChildBuild`), so the builder stays
+    free: a save that arrives during one is previewed at once; the running build finishes (a steady stream of saves
+    still publishes), its pages for those saves are previewed again before anything reloads (it built them from
+    the older text), and one more build covers every change since. Without ``spawn``, ``build`` runs on the builder
+    thread and saves during a build wait for it.
     """
 
     def __init__(
@@ -344,6 +347,9 @@ class Builder:
         self._child: tuple[ChildBuild, threading.Thread] | None = None
         self._child_lock = threading.Lock()
         self._unbuilt: dict[str, None] = {}  # changes no finished full build has seen yet
+        self._during: dict[str, None] = {}  # changes saved while the running child build ran
+        self._again = False  # build again when the running child finishes
+        self._finished: Rebuild | None = None  # a child build's outcome, for the builder thread
         self._last_full_ok = False
         self.number = 0
 
@@ -370,23 +376,26 @@ class Builder:
         if timeout:
             self._thread.join(timeout)
 
-    def _next_batch(self) -> tuple[str, ...] | None:
-        """Wait for a change, then for quiet; None when stopping."""
+    def _next_event(self) -> tuple[str, ...] | Rebuild | None:
+        """A batch of changes once quiet, or a finished child build; None when stopping."""
         with self._condition:
-            while not self._wanted and not self._stopping:
-                self._condition.wait()
             while not self._stopping:
+                if self._finished is not None:
+                    finished, self._finished = self._finished, None
+                    return finished
+                if not self._wanted:
+                    self._condition.wait()
+                    continue
                 now = time.monotonic()
                 due = min(self._last_change + self._debounce, self._first_change + MAX_DELAY)
-                if now >= due:
-                    break
-                self._condition.wait(due - now)
-            if self._stopping:
-                return None
-            batch = tuple(self._pending)
-            self._pending.clear()
-            self._wanted = False
-            return batch
+                if now < due:
+                    self._condition.wait(due - now)
+                    continue
+                batch = tuple(self._pending)
+                self._pending.clear()
+                self._wanted = False
+                return batch
+            return None
 
     def _run(self) -> None:
         try:
@@ -395,26 +404,55 @@ class Builder:
             self._stop_child()
 
     def _loop(self) -> None:
-        while (batch := self._next_batch()) is not None:
-            self._stop_child()  # stale now; a build that already published has been reported
-            self._unbuilt.update(dict.fromkeys(batch))
-            if batch and self._preview is not None and self._last_full_ok:
-                self._run_preview(batch)
-            if self._spawn is not None:
-                self._start_child(tuple(self._unbuilt))
-            else:
+        while (event := self._next_event()) is not None:
+            if isinstance(event, Rebuild):
+                self._child_finished(event)
+                continue
+            self._unbuilt.update(dict.fromkeys(event))
+            if event and self._preview is not None and self._last_full_ok:
+                self._deliver_preview(event)
+            if self._spawn is None:
                 self._run_in_process(tuple(self._unbuilt))
+            elif self._child is None:
+                self._start_child(tuple(self._unbuilt))
+            else:  # let it finish (so a steady stream of saves still publishes), then build again
+                self._during.update(dict.fromkeys(event))
+                self._again = True
 
-    def _run_preview(self, batch: tuple[str, ...]) -> None:
+    def _child_finished(self, rebuild: Rebuild) -> None:
+        """Report a finished full build, then start the next one if saves came in while it ran."""
+        with self._child_lock:
+            self._child = None
+        during, again = tuple(self._during), self._again
+        self._during.clear()
+        self._again = False
+        # The build published those saves' pages as they were before; preview them again before the pages reload.
+        catch_up = (
+            self._preview_rebuild(during) if during and self._preview is not None and not rebuild.failed else None
+        )
+        if rebuild.result is not None and rebuild.result.published:
+            self._unbuilt = dict.fromkeys(during)
+        self._deliver(rebuild)
+        if catch_up is not None:
+            self._deliver(catch_up)
+        if again:
+            self._start_child(tuple(self._unbuilt))
+
+    def _preview_rebuild(self, batch: tuple[str, ...]) -> Rebuild | None:
         assert self._preview is not None
         started = time.perf_counter()
         try:
             result = self._preview(batch)
         except Exception:  # the full build that follows reports whatever this was
             traceback.print_exc()
-            return
-        if result is not None:
-            self._deliver(Rebuild(0, batch, result, seconds=time.perf_counter() - started, preview=True))
+            return None
+        return (
+            None if result is None else Rebuild(0, batch, result, seconds=time.perf_counter() - started, preview=True)
+        )
+
+    def _deliver_preview(self, batch: tuple[str, ...]) -> None:
+        if (rebuild := self._preview_rebuild(batch)) is not None:
+            self._deliver(rebuild)
 
     def _run_in_process(self, changed: tuple[str, ...]) -> None:
         started = time.perf_counter()
@@ -422,6 +460,7 @@ class Builder:
             rebuild = Rebuild(0, changed, self._build(), seconds=time.perf_counter() - started)
         except Exception:
             rebuild = Rebuild(0, changed, None, traceback.format_exc(), time.perf_counter() - started)
+        self._unbuilt.clear()
         self._deliver(rebuild)
         self._reaper.drop(rebuild.result.briefings if rebuild.result else ())
         del rebuild
@@ -439,7 +478,9 @@ class Builder:
                 rebuild = Rebuild(0, changed, None, str(exc), time.perf_counter() - started)
             except Exception:
                 rebuild = Rebuild(0, changed, None, traceback.format_exc(), time.perf_counter() - started)
-            self._deliver(rebuild)
+            with self._condition:
+                self._finished = rebuild
+                self._condition.notify()
 
         with self._child_lock:
             if self._stopping:
@@ -465,8 +506,6 @@ class Builder:
             rebuild = dataclasses.replace(rebuild, number=self.number)
             if not rebuild.preview:
                 self._last_full_ok = not rebuild.failed
-                if rebuild.result is not None and rebuild.result.published:
-                    self._unbuilt.clear()
             try:
                 self._on_done(rebuild)
             except Exception:
@@ -593,14 +632,15 @@ def start_watch(
     debounce: float = DEBOUNCE,
     warm: bool = True,
     isolate: bool = True,
+    preview: bool = True,
     open_pages: Callable[[], Collection[str]] = frozenset,
 ) -> Watch:
     """Watch the site at ``root``; build once now, then after every change.
 
-    Each save of an existing article is first previewed (its own pages, in a fraction of a second), then the
-    full incremental build runs — in a child process that a newer save stops (``isolate``), or on the builder
-    thread. ``open_pages`` tells which output pages are open in a browser: a template save re-renders those
-    first. ``on_done`` runs on a thread of the builder's, one call at a time.
+    With ``preview``, each save of an existing article is first previewed (its own pages, in a fraction of a
+    second); the full incremental build follows — in a child process (``isolate``), or on the builder thread.
+    ``open_pages`` tells which output pages are open in a browser: a template save re-renders those first.
+    ``on_done`` runs on a thread of the builder's, one call at a time.
     """
     from briefgen.preview import QuickPreview
 
@@ -620,18 +660,18 @@ def start_watch(
             watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
         if rebuild.number == 1 and warm:
             warm_extraction()
-        if warm and not rebuild.preview and not rebuild.failed:
+        if warm and preview and not rebuild.preview and not rebuild.failed:
             with contextlib.suppress(Exception):  # only an optimisation
-                preview.warm()
+                quick.warm()
 
-    preview = QuickPreview(root, out=out, drafts=drafts)
+    quick = QuickPreview(root, out=out, drafts=drafts)
     builder = Builder(
         build,
         done,
         debounce=debounce,
         show=plan.show,
         # --strict publishes nothing with warnings: the full build decides
-        preview=None if strict else lambda batch: preview(batch, open_pages()),
+        preview=(lambda batch: quick(batch, open_pages())) if preview and not strict else None,
         spawn=spawn if isolate else None,
     )
     watcher = SourceWatcher(plan, builder.request)
@@ -649,8 +689,14 @@ def run_watch(args: argparse.Namespace) -> int:
     print(f"briefgen: watching {shown} (Ctrl-C to stop)", flush=True)
     reporter = Reporter(quiet=args.quiet, strict=args.strict)
     with sigterm_as_interrupt():
-        watch = start_watch(
-            args.site, reporter, out=args.out, drafts=args.drafts, strict=args.strict, jobs=args.jobs or 0
+        watch = start_watch(  # no preview: the site is published for readers, each build whole and atomic
+            args.site,
+            reporter,
+            out=args.out,
+            drafts=args.drafts,
+            strict=args.strict,
+            jobs=args.jobs or 0,
+            preview=False,
         )
         try:
             wait_forever()

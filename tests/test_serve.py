@@ -569,15 +569,21 @@ class FakeChild:
         self.released.set()
 
 
-def test_a_save_during_a_full_build_stops_it_and_the_next_covers_both() -> None:
+def test_a_save_during_a_full_build_is_previewed_and_built_next() -> None:
+    """The running build finishes (saves must not starve it); the saves it missed are previewed again, then built."""
     children: list[FakeChild] = []
     done: list[Rebuild] = []
+    previews: list[tuple[str, ...]] = []
 
     def spawn() -> FakeChild:
         children.append(FakeChild())
         return children[-1]
 
-    builder = Builder(lambda: BuildResult(), done.append, debounce=0.02, spawn=spawn)  # type: ignore[arg-type]
+    def preview(batch: tuple[str, ...]) -> BuildResult:
+        previews.append(batch)
+        return BuildResult(published=True)
+
+    builder = Builder(lambda: BuildResult(), done.append, debounce=0.02, spawn=spawn, preview=preview)  # type: ignore[arg-type]
     builder.start()
     builder.request()
     poll(lambda: children, what="the first build")
@@ -585,13 +591,24 @@ def test_a_save_during_a_full_build_stops_it_and_the_next_covers_both() -> None:
     poll(lambda: done, what="its report")
     builder.request("a.md")
     poll(lambda: len(children) == 2, what="the build for a.md")
-    builder.request("b.md")  # while it runs: it is stopped, and not reported
-    poll(lambda: len(children) == 3, what="the build for both")
-    assert children[1].cancelled
+    builder.request("b.md")  # while it runs
+    poll(lambda: len(previews) == 2, what="b.md previewed")
+    assert not children[1].cancelled and len(children) == 2
+    children[1].released.set()
+    poll(lambda: len(children) == 3, what="the build for b.md")
     children[2].released.set()
-    poll(lambda: len(done) == 2, what="the report")
+    poll(lambda: len(done) == 6, what="every report")
     builder.stop(timeout=5)
-    assert done[1].changed == ("a.md", "b.md") and [r.number for r in done] == [1, 2]
+    assert previews == [("a.md",), ("b.md",), ("b.md",)]  # b.md again: the a.md build published its older page
+    assert [(r.preview, r.changed) for r in done] == [
+        (False, ()),
+        (True, ("a.md",)),
+        (True, ("b.md",)),
+        (False, ("a.md",)),  # reported after b.md's page was previewed again, so it reloads fresh
+        (True, ("b.md",)),
+        (False, ("b.md",)),
+    ]
+    assert [r.number for r in done] == list(range(1, 7))
 
 
 def test_template_save_renders_the_open_briefing_first(
