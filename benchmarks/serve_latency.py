@@ -6,8 +6,8 @@ empty output folder (the baseline), then start ``briefgen serve`` on a free port
 one article and measure from the save to the moment the page, fetched over HTTP after the reload event (an SSE
 client), shows the sentence. The server previews the saved article's own page first and then runs the full
 incremental build in a child process; the first --full-waits edits also wait for that full build, and its time from
-the save is the "whole site published" column (later edits come while it runs, as an author's saves do). Finally it profiles one full rebuild
-in-process, to show where the time goes.
+the save is the "whole site published" column (later edits come while it runs, as an author's saves do). Finally
+it profiles one full rebuild in-process, to show where the time goes.
 
     .venv/bin/python benchmarks/serve_latency.py [--sizes 1000 10000] [--edits 20] [--work DIR]
 """
@@ -476,7 +476,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache-from", type=Path, help="an extraction cache.sqlite of the same articles to start from")
     parser.add_argument("--budget", type=float, default=1800, help="seconds of edits per size (at least 3 edits)")
     parser.add_argument(
-        "--full-waits", type=int, default=20, help="edits after which the full build is awaited (others: stopped)"
+        "--full-waits", type=int, default=20, help="edits after which the full build is awaited (others: the next save comes while it runs)"
     )
     parser.add_argument("--profile-up-to", type=int, default=10000, help="profile one rebuild at sizes up to this")
     return parser.parse_args(argv)
