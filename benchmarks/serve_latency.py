@@ -476,7 +476,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache-from", type=Path, help="an extraction cache.sqlite of the same articles to start from")
     parser.add_argument("--budget", type=float, default=1800, help="seconds of edits per size (at least 3 edits)")
     parser.add_argument(
-        "--full-waits", type=int, default=20, help="edits after which the full build is awaited (others: the next save comes while it runs)"
+        "--full-waits", type=int, default=20, help="edits that wait for the full build (later saves come while it runs)"
     )
     parser.add_argument("--profile-up-to", type=int, default=10000, help="profile one rebuild at sizes up to this")
     return parser.parse_args(argv)
