@@ -13,11 +13,12 @@ from pathlib import Path
 
 from briefgen.compose import outline_briefing
 from briefgen.config import SiteConfig, load_config
-from briefgen.links import SiteLinks, clear_links, save_links
+from briefgen.links import BriefingLinks, SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
-from briefgen.render import Rendered, TemplateProblem, render_site_incremental
+from briefgen.render import TemplateProblem, render_site_files, search_files
+from briefgen.site.dates import as_of_date
 from briefgen.state import (
     BuildState,
     clear_state,
@@ -28,7 +29,7 @@ from briefgen.state import (
     scan_output,
     unchanged_digests,
 )
-from briefgen.write import StaleOutput, UnsafePath, WriteStats, publish, site_lock
+from briefgen.write import Staging, StaleOutput, UnsafePath, WriteStats, site_lock
 
 Progress = Callable[[int, int], None]
 
@@ -200,39 +201,58 @@ def _build_locked(
     if strict and any(p.level == "warning" for p in problems):
         return BuildResult(len(articles), 0, tuple(problems), False)
     try:
-        rendered, stats = _render_and_publish(briefings, config, registry, unchanged_digests(state, output), search)
+        links: dict[str, BriefingLinks] = {}
+        previous = unchanged_digests(state, output)
+        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False)
     except (UnsafePath, OSError) as exc:
         problems.append(Problem("error", f"cannot write the site: {exc}", str(config.output_path)))
         return BuildResult(len(articles), 0, tuple(problems), False)
-    pages = sum(1 for p in rendered.files if p.endswith(".html"))
-    save_links(config, SiteLinks(str(output), rendered.as_of, search, rendered.links))
-    files = scan_output(output, rendered.files.keys(), rendered.digests)
+    pages = sum(1 for p in digests if p.endswith(".html"))
+    save_links(config, SiteLinks(str(output), as_of_date(briefings), search, links))
+    files = scan_output(output, digests.keys(), digests)
     save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), (len(articles), pages)))
     return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
 
 
 def _render_and_publish(
-    briefings: list[Briefing], config: SiteConfig, registry: Registry, previous: dict[str, str], search: bool
-) -> tuple[Rendered, WriteStats]:
-    output = config.output_path.absolute()
+    briefings: list[Briefing],
+    config: SiteConfig,
+    registry: Registry,
+    previous: dict[str, str],
+    search: bool,
+    links: dict[str, BriefingLinks],
+) -> tuple[dict[str, str | None], WriteStats]:
+    """Render the site into a staging folder, file by file, index it for search there, and swap it in."""
     clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
     clear_links(config)
-    rendered = render_site_incremental(
-        briefings,
-        config,
-        search=search,
-        registry=registry,
-        previous=previous,
-        read_previous=lambda path: (output / path).read_bytes(),
-    )
     try:
-        return rendered, publish(rendered.files, output)
+        return _publish_site(briefings, config, registry, previous, search, links)
     except StaleOutput:  # a kept file vanished under us: render everything
-        rendered = render_site_incremental(briefings, config, search=search, registry=registry)
-        return rendered, publish(rendered.files, output)
+        return _publish_site(briefings, config, registry, {}, search, links)
+
+
+def _publish_site(
+    briefings: list[Briefing],
+    config: SiteConfig,
+    registry: Registry,
+    previous: dict[str, str],
+    search: bool,
+    links: dict[str, BriefingLinks],
+) -> tuple[dict[str, str | None], WriteStats]:
+    digests: dict[str, str | None] = {}
+    with Staging(config.output_path.absolute()) as staging:
+        files = render_site_files(briefings, config, search=search, registry=registry, previous=previous, links=links)
+        for path, data, digest in files:
+            staging.put(path, data)
+            digests[path] = digest
+        if search:
+            for path, data in search_files(staging.folder, config):
+                staging.put(path, data)
+                digests[path] = None
+        return digests, staging.publish()
 
 
 def _with_output(config: SiteConfig, out: Path) -> SiteConfig:

@@ -1,11 +1,11 @@
 """Render: briefings become the site's files, through one Jinja environment.
 
-``render_site`` is a plain function from the composed briefings and the config to a
-mapping of output paths (POSIX, relative to the output folder) to bytes; nothing is
-written here. Templates in the site's ``templates/`` override the packaged defaults
-file by file. Every page is at a pretty URL (``briefings/<slug>/index.html``) and
-links relatively, naming ``index.html``, so the site works from ``file://`` and under
-any sub-path.
+``render_site_files`` is a plain function from the briefings and the config to the site's
+files, one at a time (output paths are POSIX, relative to the output folder); nothing is
+written here: the build streams them into its staging folder. Templates in the site's
+``templates/`` override the packaged defaults file by file. Every page is at a pretty URL
+(``briefings/<slug>/index.html``) and links relatively, naming ``index.html``, so the site
+works from ``file://`` and under any sub-path.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -222,7 +222,7 @@ def top_actors(actors: Sequence[SiteActor], count: int = 10) -> list[SiteActor]:
 def site_pages(
     briefings: Sequence[Briefing], config: SiteConfig, actors: ActorIndex, deadlines: Sequence[Deadline]
 ) -> list[Page]:
-    """Every HTML page of the site; ``briefings`` newest first."""
+    """Every HTML page of the site but the briefings' own (:func:`briefing_page`); ``briefings`` newest first."""
     as_of = as_of_date(briefings)
     newest = (briefings[0].article.date if briefings else None) or as_of
     upcoming, past, undated = split_deadlines(deadlines, as_of)
@@ -242,7 +242,6 @@ def site_pages(
         ),
         Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
     ]
-    pages.extend(briefing_page(briefing, as_of) for briefing in briefings)
     pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(actors.actors)}, "actors", newest))
     for actor in actors.actors:
         latest = (actor.appearances[0].briefing.article.date if actor.appearances else None) or as_of
@@ -283,14 +282,7 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
     return files
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """The site's files (``KEEP`` where the previous file stands unchanged) and each page's input digest."""
-
-    files: dict[str, bytes | Keep]
-    digests: dict[str, str]
-    links: dict[str, BriefingLinks] = field(default_factory=dict)  # per briefing slug: what its page linked to
-    as_of: dt.date | None = None
+Output = tuple[str, "bytes | Keep", "str | None"]  # path, bytes (or KEEP), the input digest of a page
 
 
 def render_site(
@@ -300,34 +292,48 @@ def render_site(
     search: bool = True,
     registry: Registry | None = None,
 ) -> dict[str, bytes]:
-    """Every output file of the site, keyed by its path in the output folder.
+    """Every output file of the site, keyed by its path in the output folder, in memory (for tests and tools).
 
     ``search`` builds the Pagefind index (unit tests skip it); ``registry`` lets actors
     named by one registry entry share a page even when the briefings gave them other ids.
+    The build streams :func:`render_site_files` to disk instead.
     """
-    rendered = render_site_incremental(briefings, config, search=search, registry=registry)
-    return {path: data for path, data in rendered.files.items() if isinstance(data, bytes)}
+    files: dict[str, bytes] = {}
+    for path, data, _ in render_site_files(briefings, config, search=search, registry=registry):
+        assert isinstance(data, bytes)  # nothing is kept without ``previous``
+        files[path] = data
+    if search:
+        files.update(_search_files(files, config))
+    return files
 
 
-def render_site_incremental(
+def render_site_files(
     briefings: Sequence[Briefing],
     config: SiteConfig,
     *,
     search: bool = True,
     registry: Registry | None = None,
     previous: Mapping[str, str] | None = None,
-    read_previous: Callable[[str], bytes] | None = None,
-) -> Rendered:
-    """Like :func:`render_site`, but a page whose input digest is in ``previous`` is not rendered again.
+    links: dict[str, BriefingLinks] | None = None,
+) -> Iterator[Output]:
+    """Every output file of the site but the search index, one at a time, with each page's input digest.
 
-    Such a page is ``KEEP`` in the result: the file the previous build wrote stands. ``read_previous``
-    gives its bytes where they are needed again (the search index).
+    A page whose input digest is in ``previous`` is not rendered again: it comes as ``KEEP``, the
+    file the previous build wrote stands. Nothing is held once yielded: a briefing's Markdown and
+    page are composed, rendered and handed on one briefing at a time. ``search`` only tells the
+    templates that a search index will be there (:func:`search_files` makes it). ``links``, when
+    given, is filled with what each briefing's page links to (``briefgen.links``, for the preview).
     """
     previous = previous or {}
     env = make_environment(config)
     outlines = sort_newest_first(briefings)
     actors = index_actors(outlines, registry)
-    shared = {"actors_by_id": actors.by_id(), "as_of": as_of_date(outlines), "has_search": search}
+    as_of = as_of_date(outlines)
+    if links is not None:
+        for outline in outlines:
+            slug = outline.article.slug
+            links[slug] = BriefingLinks(outline.article.source_path.as_posix(), actors.ids_for(slug))
+    shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
     prints = Fingerprints(_extraction_settings(registry))
     base = render_fingerprint(config)
     uses: dict[str, list[str]] = {}
@@ -337,58 +343,59 @@ def render_site_incremental(
             uses[template] = sorted(_variables(env, template) & shared.keys())
         return {name: shared[name] for name in uses[template]}
 
+    for path, data in static_files(config).items():
+        yield path, data, None
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
     # known before composing, and an unchanged briefing is neither composed nor rendered again.
-    digests: dict[str, str] = {}
-    kept: set[str] = set()
-    ordered: list[Briefing] = []
+    lastmods: list[tuple[str, str]] = []
     briefing_shared = prints.of(used("briefing.html"))
     for outline in outlines:
         ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
         markdown_path = f"briefings/{outline.article.slug}/briefing.md"
         page_path = briefing_href(outline)
-        digests[markdown_path] = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
-        digests[page_path] = _hash_parts(base, page_path, prints.briefing(outline), ids, briefing_shared)
-        if previous.get(markdown_path) == digests[markdown_path] and previous.get(page_path) == digests[page_path]:
-            kept |= {markdown_path, page_path}
-            ordered.append(outline)
-        else:
-            ordered.append(relink(outline, actors, config))
-    deadlines = collect_deadlines(ordered, actors)
-    files: dict[str, bytes | Keep] = dict(static_files(config))
-    pages = site_pages(ordered, config, actors, deadlines)
-    for briefing in ordered:
-        path = f"briefings/{briefing.article.slug}/briefing.md"
-        files[path] = KEEP if path in kept else briefing.markdown.encode("utf-8")
+        markdown_digest = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
+        page_digest = _hash_parts(base, page_path, prints.briefing(outline), ids, briefing_shared)
+        lastmod = outline.article.date or as_of
+        lastmods.append((page_path, lastmod.isoformat()))
+        if previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest:
+            yield markdown_path, KEEP, markdown_digest
+            yield page_path, KEEP, page_digest
+            continue
+        composed = relink(outline, actors, config)
+        yield markdown_path, composed.markdown.encode("utf-8"), markdown_digest
+        yield page_path, render_page(env, briefing_page(composed, as_of), config, shared), page_digest
+    deadlines = collect_deadlines(outlines, actors)
+    pages = site_pages(outlines, config, actors, deadlines)
     for page in pages:
-        if page.path not in digests:
-            digests[page.path] = _hash_parts(
-                base,
-                page.path,
-                page.template,
-                page.section,
-                repr(page.lastmod),
-                prints.of(page.context),
-                prints.of(used(page.template)),
-            )
-        reuse = page.path in kept or previous.get(page.path) == digests[page.path]
-        files[page.path] = KEEP if reuse else render_page(env, page, config, shared)
-    files[FEED_PATH] = atom_feed(ordered, config)
-    files[ICS_PATH] = deadlines_calendar(deadlines, config)
-    files[JSON_PATH] = briefings_json(ordered, config)
-    listed = sitemap(((p.path, p.lastmod.isoformat()) for p in pages if p.lastmod), config)
+        digest = _hash_parts(
+            base,
+            page.path,
+            page.template,
+            page.section,
+            repr(page.lastmod),
+            prints.of(page.context),
+            prints.of(used(page.template)),
+        )
+        if page.lastmod:
+            lastmods.append((page.path, page.lastmod.isoformat()))
+        keep = previous.get(page.path) == digest
+        yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
+    yield FEED_PATH, atom_feed(outlines, config), None
+    yield ICS_PATH, deadlines_calendar(deadlines, config), None
+    yield JSON_PATH, briefings_json(outlines, config), None
+    listed = sitemap(lastmods, config)
     if listed is not None:
-        files[SITEMAP_PATH] = listed
-    if search:
-        complete = {
-            path: data if isinstance(data, bytes) else _read(read_previous, path) for path, data in files.items()
-        }
-        files.update(_search_files(complete, config))
-    links = {
-        b.article.slug: BriefingLinks(b.article.source_path.as_posix(), actors.ids_for(b.article.slug))
-        for b in outlines
-    }
-    return Rendered(files, digests, links, shared["as_of"])  # type: ignore[arg-type]
+        yield SITEMAP_PATH, listed, None
+
+
+def search_files(site: Path, config: SiteConfig) -> Iterator[tuple[str, bytes]]:
+    """The Pagefind bundle for the pages written to ``site`` (the build's staging folder), file by file."""
+    from briefgen.site.search import SearchIndexError, index_folder
+
+    try:
+        yield from index_folder(site, config)
+    except SearchIndexError as exc:
+        raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc
 
 
 def _extraction_settings(registry: Registry | None) -> str:
@@ -408,12 +415,6 @@ def _variables(env: jinja2.Environment, name: str) -> frozenset[str]:
 
 def _hash_parts(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=20).hexdigest()
-
-
-def _read(read_previous: Callable[[str], bytes] | None, path: str) -> bytes:
-    if read_previous is None:
-        raise RuntimeError(f"{path}: kept from the previous build, but no way to read it was given")
-    return read_previous(path)
 
 
 def _search_files(files: dict[str, bytes], config: SiteConfig) -> dict[str, bytes]:

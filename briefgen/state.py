@@ -76,7 +76,7 @@ def clear_state(config: SiteConfig) -> None:
     state_path(config).unlink(missing_ok=True)
 
 
-def scan_output(output: Path, paths: Iterable[str], digests: Mapping[str, str]) -> dict[str, OutputFile]:
+def scan_output(output: Path, paths: Iterable[str], digests: Mapping[str, str | None]) -> dict[str, OutputFile]:
     """The published files as they are on disk now, with the digests they were made from."""
     found: dict[str, OutputFile] = {}
     for path in paths:

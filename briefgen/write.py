@@ -1,7 +1,7 @@
 """Write: publish the rendered files atomically.
 
-The new site is written to a temporary folder beside the output folder and swapped in
-only when complete, with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, so a build
+The new site is written, file by file as it is rendered, to a temporary folder beside the
+output folder and swapped in only when complete, with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, so a build
 killed at any point leaves the previous site as it was. Files whose bytes did not change
 are hard-linked from the previous site: they keep their inode and modification time.
 A lock file keeps two builds of one site from interleaving.
@@ -16,7 +16,7 @@ import errno
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -124,57 +124,94 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
-    """Write ``files`` as the complete new content of ``output``, atomically.
+class Staging:
+    """The new site, written file by file into a folder beside ``output`` and swapped in whole by ``publish``.
 
-    ``KEEP`` entries are hard-linked from the previous site; bytes equal to the previous
-    file's are linked too, so unchanged files keep their inode and modification time.
+    Files go to disk as they are produced, so no build holds the whole site in memory. ``KEEP``
+    files, and files whose bytes equal the previous file's, are hard-linked from the previous
+    site: they keep their inode and modification time. Leaving the ``with`` block without
+    ``publish`` (an error, a full disk) removes the staging folder; a killed build's folder is
+    removed by the next one. The previous site stands until the one atomic exchange.
     """
-    checked = {check_output_path(p): data for p, data in files.items()}
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted(output)
-    staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    unchanged = 0
-    written: list[str] = []
-    made: set[Path] = {staging}
-    try:
-        for relative, data in sorted(checked.items()):
-            target = staging.joinpath(*relative.parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            previous = output.joinpath(*relative.parts)
-            if isinstance(data, Keep):
-                try:
-                    os.link(previous, target)
-                except OSError as exc:
-                    raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
-                unchanged += 1
-                continue
-            if _same_bytes(previous, data):
-                try:
-                    os.link(previous, target)
-                    unchanged += 1
-                    continue
-                except OSError:
-                    pass
-            target.write_bytes(data)
-            written.append(relative.as_posix())
-        removed = _removed(output, checked)
-        old = swap_folders(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return WriteStats(len(written), unchanged, len(removed), (*written, *removed))
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.absolute()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        recover_interrupted(self.output)
+        self.folder = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        self.paths: set[PurePosixPath] = set()
+        self.written: list[str] = []
+        self.unchanged = 0
+        self._made: set[Path] = {self.folder}
+        self._done = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._done:
+            self.discard()
+
+    def put(self, path: str, data: bytes | Keep) -> None:
+        """Write one file of the new site (``KEEP``: the previous site's file, linked)."""
+        relative = check_output_path(path)
+        if relative in self.paths:
+            raise ValueError(f"{path}: written twice")
+        self.paths.add(relative)
+        target = self.folder.joinpath(*relative.parts)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        previous = self.output.joinpath(*relative.parts)
+        if isinstance(data, Keep):
+            try:
+                os.link(previous, target)
+            except OSError as exc:
+                raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
+            self.unchanged += 1
+            return
+        if _same_bytes(previous, data):
+            try:
+                os.link(previous, target)
+                self.unchanged += 1
+                return
+            except OSError:
+                pass
+        target.write_bytes(data)
+        self.written.append(relative.as_posix())
+
+    def publish(self) -> WriteStats:
+        """Swap the staging folder in for the output folder, atomically; remove the previous site."""
+        try:
+            removed = _removed(self.output, self.paths)
+            old = swap_folders(self.folder, self.output)
+        except BaseException:
+            self.discard()
+            raise
+        self._done = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        written = sorted(self.written)
+        return WriteStats(len(written), self.unchanged, len(removed), (*written, *removed))
+
+    def discard(self) -> None:
+        self._done = True
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _removed(output: Path, produced: Mapping[PurePosixPath, object]) -> list[str]:
+def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
+    """Write ``files`` as the complete new content of ``output``, atomically (see :class:`Staging`)."""
+    checked = sorted((check_output_path(p).as_posix(), data) for p, data in files.items())
+    with Staging(output) as staging:
+        for path, data in checked:
+            staging.put(path, data)
+        return staging.publish()
+
+
+def _removed(output: Path, produced: Collection[PurePosixPath]) -> list[str]:
     if not output.is_dir():
         return []
     existing = {PurePosixPath(p.relative_to(output).as_posix()) for p in output.rglob("*") if p.is_file()}
-    return sorted(p.as_posix() for p in existing - produced.keys())
+    return sorted(p.as_posix() for p in existing - set(produced))

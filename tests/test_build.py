@@ -247,3 +247,26 @@ def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> Non
     assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 0
     assert len(list((root / "site" / "briefings").iterdir())) == 28
     assert not list(root.glob(".site.*"))
+
+
+def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page is on disk in the staging folder before the search index is made, and published only after."""
+    import briefgen.build
+
+    build_site(site, jobs=1)
+    (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Witkoff met Putin."), encoding="utf-8")
+    real = briefgen.build.search_files
+    seen: dict[str, object] = {}
+
+    def spying(folder: Path, config: object) -> object:
+        seen["staged"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        seen["published"] = (site / "site" / "briefings" / "new").exists()
+        seen["kept"] = (folder / "briefings" / "summit" / "index.html").stat().st_nlink
+        return real(folder, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.build, "search_files", spying)
+    assert build_site(site, jobs=1).published
+    assert "briefings/new/index.html" in seen["staged"] and "index.html" in seen["staged"]
+    assert seen["published"] is False, "the new site is swapped in only after the search index is made"
+    assert seen["kept"] == 2, "an unchanged page is hard-linked from the previous site, not rewritten"
+    assert (site / "site" / "pagefind" / "pagefind.js").is_file()

@@ -1,8 +1,8 @@
 """Search without a server: a Pagefind index of the rendered pages.
 
-The build publishes an in-memory mapping of files, so the pages are written to a
-temporary folder, Pagefind indexes them there, and its bundle comes back as files
-under ``pagefind/``. Only elements marked ``data-pagefind-body`` (briefings, actor
+The build indexes its staging folder (the new site, before it is published), and the
+bundle comes back file by file to be published under ``pagefind/``; an in-memory site
+(``render_site``) is written to a temporary folder first. Only elements marked ``data-pagefind-body`` (briefings, actor
 pages) are indexed; result URLs keep ``index.html`` so they work on any static host.
 """
 
@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from briefgen.config import SiteConfig
@@ -42,14 +42,14 @@ def _write_pages(files: Mapping[str, bytes], folder: Path) -> int:
     return count
 
 
-def _run_pagefind(site: Path, config: SiteConfig) -> None:
+def _run_pagefind(site: Path, bundle: Path, config: SiteConfig) -> None:
     language = (config.language or "en").split("-")[0].lower()
     command = [
         *pagefind_command(),
         "--site",
         str(site),
-        "--output-subdir",
-        BUNDLE,
+        "--output-path",
+        str(bundle),
         "--keep-index-url",
         "--force-language",
         language,
@@ -73,12 +73,24 @@ def search_index_files(files: Mapping[str, bytes], config: SiteConfig) -> dict[s
             site.mkdir()
             if _write_pages(files, site) == 0:
                 return {}
-            _run_pagefind(site, config)
-            bundle = site / BUNDLE
-            return {
-                f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-                for p in sorted(bundle.rglob("*"))
-                if p.is_file()
-            }
+            return dict(index_folder(site, config))
+    except OSError as exc:  # a full or unwritable temporary folder fails the build, it does not crash it
+        raise SearchIndexError(f"cannot index the pages: {exc}") from exc
+
+
+def index_folder(site: Path, config: SiteConfig) -> Iterator[tuple[str, bytes]]:
+    """The Pagefind bundle for the pages in ``site``, file by file, keyed ``pagefind/...``.
+
+    The bundle is made in a temporary folder outside ``site``; nothing is written into ``site``.
+    """
+    try:
+        if not any(site.rglob("*.html")):
+            return
+        with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
+            bundle = Path(tmp) / BUNDLE
+            _run_pagefind(site, bundle, config)
+            for path in sorted(bundle.rglob("*")):
+                if path.is_file():
+                    yield f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes()
     except OSError as exc:  # a full or unwritable temporary folder fails the build, it does not crash it
         raise SearchIndexError(f"cannot index the pages: {exc}") from exc
