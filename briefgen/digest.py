@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import io
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,9 +25,10 @@ from jinja2 import meta
 from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
+from briefgen.site.views import VIEW_TYPES
 
 PACKAGE = Path(__file__).resolve().parent
-MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression)
+MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression, *VIEW_TYPES)
 
 
 def _hash(*parts: str) -> str:
@@ -35,6 +37,19 @@ def _hash(*parts: str) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x1f")
     return digest.hexdigest()
+
+
+def _pickled(value: object) -> bytes:
+    """The value pickled without pickle's memo, so equal values give equal bytes however their parts are shared.
+
+    (With the memo, a string that two fields share is written once and referred to, so a value decoded from
+    the cache and the same value freshly extracted would pickle differently.)
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo; the values are trees (frozen dataclasses and tuples), never cycles
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 @functools.cache
@@ -95,10 +110,8 @@ class Fingerprints:
     def briefing(self, briefing: Briefing) -> str:
         key = id(briefing)
         if key not in self._memo:
-            article = briefing.article
-            metadata = {f.name: getattr(article, f.name) for f in dataclasses.fields(article) if f.name != "text"}
-            text = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-            self._memo[key] = _hash("briefing", self.settings, repr(sorted(metadata.items())), text)
+            article = hashlib.blake2b(_pickled(briefing.article), digest_size=20).hexdigest()
+            self._memo[key] = _hash("briefing", self.settings, article)
             self._keep.append(briefing)
         return self._memo[key]
 
@@ -111,8 +124,8 @@ class Fingerprints:
             return found
         if isinstance(value, Briefing):
             return self.briefing(value)
-        if isinstance(value, MODEL_TYPES):  # plain frozen values: pickled in C, not walked in Python
-            digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).hexdigest()
+        if isinstance(value, MODEL_TYPES):  # plain frozen values (and page views): pickled in C, not walked
+            digest = hashlib.blake2b(_pickled(value), digest_size=20).hexdigest()
             self._memo[key] = digest
             self._keep.append(value)
             return digest

@@ -27,7 +27,7 @@ from briefgen.links import BriefingLinks
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Briefing
 from briefgen.registry import Registry
-from briefgen.site.actors import ActorIndex, SiteActor, index_actors
+from briefgen.site.actors import ActorIndex, index_actors
 from briefgen.site.dates import as_of_date
 from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_date, split_deadlines
 from briefgen.site.feeds import (
@@ -41,6 +41,17 @@ from briefgen.site.feeds import (
     sitemap,
 )
 from briefgen.site.ical import ICS_PATH, deadlines_calendar
+from briefgen.site.views import (
+    ActorSummary,
+    ArticleRef,
+    BriefingCard,
+    Refs,
+    actor_chip,
+    actor_page,
+    actor_summary,
+    briefing_card,
+    deadline_items,
+)
 from briefgen.text import slugify
 from briefgen.write import KEEP, Keep
 
@@ -68,8 +79,10 @@ class Page:
     derived: Callable[[], dict[str, object]] | None = None  # costly context made from ``context``, only if rendered
 
 
-def briefing_href(briefing: Briefing) -> str:
-    return f"briefings/{briefing.article.slug}/index.html"
+def briefing_href(briefing: Briefing | BriefingCard | ArticleRef) -> str:
+    """A briefing's page, from the briefing, its card or its ``ArticleRef``."""
+    article = briefing if isinstance(briefing, ArticleRef) else briefing.article
+    return f"briefings/{article.slug}/index.html"
 
 
 def actor_href(actor_id: str) -> str:
@@ -211,41 +224,49 @@ def tag_groups(briefings: Sequence[Briefing]) -> list[tuple[str, str, list[Brief
     return sorted(((name, slug, members) for slug, (name, members) in groups.items()), key=lambda g: g[1])
 
 
-def actor_groups(actors: Sequence[SiteActor]) -> list[tuple[str, str, list[SiteActor]]]:
+def actor_groups(actors: Sequence[ActorSummary]) -> list[tuple[str, str, list[ActorSummary]]]:
     return [(kind, label, [a for a in actors if a.kind == kind]) for kind, label in KIND_GROUPS]
 
 
-def top_actors(actors: Sequence[SiteActor], count: int = 10) -> list[SiteActor]:
+def top_actors(actors: Sequence[ActorSummary], count: int = 10) -> list[ActorSummary]:
     return sorted(actors, key=lambda a: (-a.briefing_count, -a.mention_count, a.name.casefold()))[:count]
 
 
 def site_pages(
     briefings: Sequence[Briefing], config: SiteConfig, actors: ActorIndex, deadlines: Sequence[Deadline]
 ) -> list[Page]:
-    """Every HTML page of the site but the briefings' own (:func:`briefing_page`); ``briefings`` newest first."""
+    """Every HTML page of the site but the briefings' own (:func:`briefing_page`); ``briefings`` newest first.
+
+    Their contexts hold views (``briefgen.site.views``): what each page shows, not whole briefings.
+    """
     as_of = as_of_date(briefings)
     newest = (briefings[0].article.date if briefings else None) or as_of
-    upcoming, past, undated = split_deadlines(deadlines, as_of)
+    refs = Refs()
+    cards = {b.article.slug: briefing_card(b, refs) for b in briefings}
+    chips = {a.id: actor_chip(a) for a in actors.actors}
+    summaries = [actor_summary(a) for a in actors.actors]
+    upcoming, past, undated = (deadline_items(d, refs, chips) for d in split_deadlines(deadlines, as_of))
     pages = [
         Page(
             "index.html",
             "index.html",
             {
-                "briefings": list(briefings[: config.recent_count]),
+                "briefings": [cards[b.article.slug] for b in briefings[: config.recent_count]],
                 "all_count": len(briefings),
                 "upcoming": upcoming[:8],
                 "upcoming_count": len(upcoming),
-                "top_actors": top_actors(actors.actors),
+                "top_actors": top_actors(summaries),
             },
             "home",
             newest,
         ),
-        Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(briefings)}, "briefings", newest),
+        Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(cards.values())}, "briefings", newest),
     ]
-    pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(actors.actors)}, "actors", newest))
+    pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(summaries)}, "actors", newest))
     for actor in actors.actors:
         latest = (actor.appearances[0].briefing.article.date if actor.appearances else None) or as_of
-        pages.append(Page(actor_href(actor.id), "actor.html", {"actor": actor}, "actors", latest))
+        context = {"actor": actor_page(actor, refs, chips)}
+        pages.append(Page(actor_href(actor.id), "actor.html", context, "actors", latest))
     for old, new in sorted(actors.redirects().items()):
         pages.append(Page(actor_href(old), "redirect.html", {"target": f"../{new}/index.html"}, "actors"))
     pages.append(
@@ -262,8 +283,9 @@ def site_pages(
             newest,
         )
     )
-    tags = tag_groups(briefings)
-    pages.append(Page("tags/index.html", "tags.html", {"tags": tags}, "tags", newest))
+    tags = [(name, slug, [cards[b.article.slug] for b in members]) for name, slug, members in tag_groups(briefings)]
+    listed = [(name, slug, len(members)) for name, slug, members in tags]
+    pages.append(Page("tags/index.html", "tags.html", {"tags": listed}, "tags", newest))
     for name, slug, members in tags:
         pages.append(Page(f"tags/{slug}/index.html", "tag.html", {"tag": name, "briefings": members}, "tags", newest))
     pages.append(Page("search/index.html", "search.html", {}, "search", newest))

@@ -270,3 +270,41 @@ def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch
     assert seen["published"] is False, "the new site is swapped in only after the search index is made"
     assert seen["kept"] == 2, "an unchanged page is hard-linked from the previous site, not rewritten"
     assert (site / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+def html_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*.html")}
+
+
+def test_an_edit_naming_no_new_actor_renders_only_its_briefings_page(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Actor, tag and list pages depend on what they show, not on whole briefings: not rendered, not touched."""
+    import briefgen.render
+
+    lead = (
+        "Putin met Witkoff in Moscow on Monday, and the two men spoke for three hours about the war, the sanctions, "
+        "the oil price cap, the prisoners, the grain corridor and the summit that both sides have said could follow "
+        "within weeks if the talks on a ceasefire go as well as officials on both sides now hope they will."
+    )
+    (site / "content" / "talks.md").write_text(article("Talks", "2025-08-04", lead), encoding="utf-8")
+    build_site(site, jobs=1)
+    before = html_stats(site / "site")
+    assert {"actors/putin/index.html", "actors/witkoff/index.html"} <= before.keys()
+    with (site / "content" / "talks.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nNothing more was said.\n")
+    rendered: list[str] = []
+    real = briefgen.render.render_page
+
+    def spying(env: object, page: briefgen.render.Page, *args: object) -> bytes:
+        rendered.append(page.path)
+        return real(env, page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "render_page", spying)
+    result = build_site(site, jobs=1)
+    assert rendered == ["briefings/talks/index.html"]
+    assert result.published and not result.up_to_date
+    after = html_stats(site / "site")
+    assert after.keys() == before.keys()
+    assert sorted(p for p in after if after[p] != before[p]) == ["briefings/talks/index.html"]
+    assert "Nothing more was said" in (site / "site" / "briefings" / "talks" / "index.html").read_text("utf-8")

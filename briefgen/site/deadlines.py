@@ -7,6 +7,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from briefgen.compose import sentence_index, timeline_points
 from briefgen.model import Briefing, TimeExpression
@@ -77,9 +78,17 @@ def split_deadlines(
     return upcoming, past, undated
 
 
-def group_by_date(deadlines: Sequence[Deadline]) -> list[tuple[dt.date | None, list[Deadline]]]:
+class Dated(Protocol):
+    @property
+    def date(self) -> dt.date | None: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def group_by_date(deadlines: Sequence[D]) -> list[tuple[dt.date | None, list[D]]]:
     """Consecutive deadlines on one day, as (day, deadlines) in the given order."""
-    groups: list[tuple[dt.date | None, list[Deadline]]] = []
+    groups: list[tuple[dt.date | None, list[D]]] = []
     for deadline in deadlines:
         if groups and groups[-1][0] == deadline.date:
             groups[-1][1].append(deadline)
