@@ -36,7 +36,9 @@ from briefgen.site.feeds import (
     SITEMAP_PATH,
     absolute_base,
     atom_feed,
+    briefing_details_json,
     briefings_json,
+    details_path,
     site_url,
     sitemap,
 )
@@ -379,6 +381,9 @@ def render_site_files(
         page_digest = _hash_parts(base, page_path, prints.briefing(outline), ids, briefing_shared)
         lastmod = outline.article.date or as_of
         lastmods.append((page_path, lastmod.isoformat()))
+        details_digest = _hash_parts(base, details_path(outline), prints.briefing(outline))
+        keep_details = previous.get(details_path(outline)) == details_digest
+        yield details_path(outline), KEEP if keep_details else briefing_details_json(outline), details_digest
         if previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest:
             yield markdown_path, KEEP, markdown_digest
             yield page_path, KEEP, page_digest
@@ -404,7 +409,7 @@ def render_site_files(
         yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
     yield FEED_PATH, atom_feed(outlines, config), None
     yield ICS_PATH, deadlines_calendar(deadlines, config), None
-    yield JSON_PATH, briefings_json(outlines, config), None
+    yield JSON_PATH, briefings_json(outlines, config, actors.ids_for), None
     listed = sitemap(lastmods, config)
     if listed is not None:
         yield SITEMAP_PATH, listed, None

@@ -301,8 +301,12 @@ def test_an_edit_naming_no_new_actor_renders_only_its_briefings_page(
         return real(env, page, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.render, "render_page", spying)
+    details = briefgen.render.briefing_details_json
+    monkeypatch.setattr(
+        briefgen.render, "briefing_details_json", lambda b: rendered.append(b.article.slug) or details(b)
+    )
     result = build_site(site, jobs=1)
-    assert rendered == ["briefings/talks/index.html"]
+    assert rendered == ["talks", "briefings/talks/index.html"], "only the edited briefing's JSON and page are made"
     assert result.published and not result.up_to_date
     after = html_stats(site / "site")
     assert after.keys() == before.keys()

@@ -92,10 +92,19 @@ def test_no_sitemap_without_an_absolute_base_url(tmp_path: object) -> None:
     assert feed.findtext(f"{ATOM}id", "").startswith("urn:briefgen:")
 
 
-def test_json_holds_every_briefings_structured_extraction(files: dict[str, bytes]) -> None:
+def test_json_index_lists_every_briefing_and_where_its_details_are(files: dict[str, bytes]) -> None:
     data = json.loads(files["briefings.json"])
     assert data["as_of"] == "2025-08-06"
     first = data["briefings"][0]
+    assert first["slug"] == "budget-talks" and first["url"] == "briefings/budget-talks/index.html"
+    assert first["details"] == "briefings/budget-talks/briefing.json" and first["details"] in files
+    assert "anna-kowalska" in first["actors"] and "2025-08-08" in first["deadlines"]
+    assert first["counts"]["quotes"] >= 3 and first["counts"]["deadlines"] >= 1
+    assert "quotes" not in first and "sentences" not in first, "the index holds no extraction"
+
+
+def test_each_briefing_json_holds_its_structured_extraction(files: dict[str, bytes]) -> None:
+    first = json.loads(files["briefings/budget-talks/briefing.json"])
     assert first["slug"] == "budget-talks" and first["url"] == "briefings/budget-talks/index.html"
     kowalska = first["actors"][0]
     assert kowalska["roles"] == [{"text": "Finance Minister", "start": 0, "end": 16}]
@@ -127,5 +136,5 @@ def test_source_date_epoch_moves_deadlines_to_past(config: SiteConfig, monkeypat
 
 def test_feeds_do_not_depend_on_the_clock(config: SiteConfig, files: dict[str, bytes]) -> None:
     again = render_site(sample_briefings(config, hostile=False), config, search=False)
-    for path in ("feed.xml", "deadlines.ics", "sitemap.xml", "briefings.json"):
+    for path in ("feed.xml", "deadlines.ics", "sitemap.xml", "briefings.json", "briefings/budget-talks/briefing.json"):
         assert again[path] == files[path], path

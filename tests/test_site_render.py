@@ -67,6 +67,7 @@ def parse_links(html: bytes) -> Links:
         "deadlines.ics",
         "sitemap.xml",
         "briefings.json",
+        "briefings/budget-talks/briefing.json",
         "static/style.css",
         "static/search.js",
     ],

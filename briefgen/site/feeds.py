@@ -1,4 +1,4 @@
-"""Machine-readable views: the Atom feed, the sitemap and the JSON of every extraction.
+"""Machine-readable views: the Atom feed, the sitemap, the JSON index and each briefing's JSON.
 
 feedgen stamps the current time by default; here every date is set from the articles
 (or ``SOURCE_DATE_EPOCH``), so the same content gives byte-identical files.
@@ -7,7 +7,7 @@ feedgen stamps the current time by default; here every date is set from the arti
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -97,17 +97,53 @@ def safe_json(data: object) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def briefings_json(briefings: Sequence[Briefing], config: SiteConfig) -> bytes:
-    """Every briefing's structured extraction (the front matter of each briefing.md), newest first."""
-    records = []
-    for briefing in briefings:
-        record: dict[str, object] = {
-            "url": briefing_path(briefing),
-            "markdown": f"briefings/{briefing.article.slug}/briefing.md",
-        }
-        record.update(extraction_to_data(briefing.article, briefing.extraction))
-        record["summary"] = briefing.summary
-        records.append(record)
+def details_path(briefing: Briefing) -> str:
+    return f"briefings/{briefing.article.slug}/briefing.json"
+
+
+def briefing_details_json(briefing: Briefing) -> bytes:
+    """One briefing's whole structured extraction (the front matter of its briefing.md), beside its page."""
+    record: dict[str, object] = {
+        "url": briefing_path(briefing),
+        "markdown": f"briefings/{briefing.article.slug}/briefing.md",
+    }
+    record.update(extraction_to_data(briefing.article, briefing.extraction))
+    record["summary"] = briefing.summary
+    record["generator"] = f"briefgen {__version__}"
+    return safe_json(record)
+
+
+def index_record(briefing: Briefing, actor_ids: Mapping[str, str]) -> dict[str, object]:
+    """What the site index says of one briefing; its details are in its own briefing.json."""
+    article, extraction = briefing.article, briefing.extraction
+    deadlines = [t for t in extraction.timeline if t.is_deadline]
+    return {
+        "slug": article.slug,
+        "url": briefing_path(briefing),
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "tags": list(article.tags),
+        "actors": list(dict.fromkeys(actor_ids.get(a.id, a.id) for a in extraction.actors)),
+        "deadlines": sorted({t.date.isoformat() for t in deadlines if t.date}),
+        "counts": {
+            "actors": len(extraction.actors),
+            "quotes": len(extraction.quotes),
+            "timeline": len(extraction.timeline),
+            "deadlines": len(deadlines),
+            "sentences": len(extraction.sentences),
+        },
+        "details": details_path(briefing),
+        "markdown": f"briefings/{briefing.article.slug}/briefing.md",
+    }
+
+
+def briefings_json(
+    briefings: Sequence[Briefing], config: SiteConfig, actor_ids: Callable[[str], Mapping[str, str]]
+) -> bytes:
+    """The index of every briefing, newest first: what it is and where its details are (``details``).
+
+    ``actor_ids`` gives a briefing's actor ids (by slug) mapped to the site-wide ones the actor pages use.
+    """
     data = {
         "site": {
             "title": config.title,
@@ -117,6 +153,6 @@ def briefings_json(briefings: Sequence[Briefing], config: SiteConfig) -> bytes:
         },
         "generator": f"briefgen {__version__}",
         "as_of": as_of_date(briefings).isoformat(),
-        "briefings": records,
+        "briefings": [index_record(b, actor_ids(b.article.slug)) for b in briefings],
     }
     return safe_json(data)
