@@ -207,11 +207,12 @@ def missing_keys(site: Path, keys: Sequence[str]) -> set[str]:
             return wanted
 
 
-def copy_cache(source_site: Path, target_site: Path) -> None:
-    """Copy the extraction cache through SQLite's backup API (a WAL file may hold rows the main file lacks)."""
-    target = cache_file(target_site)
+def copy_cache(source_site: Path, target_site: Path, name: str = "cache.sqlite") -> None:
+    """Copy a cache (by default the extraction cache) through SQLite's backup API (a WAL file may hold rows the
+    main file lacks)."""
+    target = target_site / ".briefgen" / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(cache_file(source_site)) as src, sqlite3.connect(target) as dst:
+    with sqlite3.connect(source_site / ".briefgen" / name) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
 
 

@@ -18,6 +18,7 @@ from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
 from briefgen.render import TemplateProblem, render_site_files, search_files
+from briefgen.render_cache import RenderCache, render_cache_path
 from briefgen.site.dates import as_of_date
 from briefgen.state import (
     BuildState,
@@ -243,8 +244,17 @@ def _publish_site(
     links: dict[str, BriefingLinks],
 ) -> tuple[dict[str, str | None], WriteStats]:
     digests: dict[str, str | None] = {}
-    with Staging(config.output_path.absolute()) as staging:
-        files = render_site_files(briefings, config, search=search, registry=registry, previous=previous, links=links)
+    bodies = RenderCache(render_cache_path(config), (b.article.slug for b in briefings))
+    with Staging(config.output_path.absolute()) as staging, bodies:
+        files = render_site_files(
+            briefings,
+            config,
+            search=search,
+            registry=registry,
+            previous=previous,
+            links=links,
+            render_body=bodies.html,
+        )
         for path, data, digest in files:
             staging.put(path, data)
             digests[path] = digest

@@ -182,13 +182,20 @@ def briefing_context(briefing: Briefing) -> dict[str, object]:
     }
 
 
-def briefing_body(briefing: Briefing) -> dict[str, object]:
+BodyRenderer = Callable[[str, str], str]  # (slug, Markdown body) -> HTML; ``RenderCache.html`` keeps them
+
+
+def render_body_afresh(slug: str, body: str) -> str:
+    return render_markdown(body)
+
+
+def briefing_body(briefing: Briefing, render_body: BodyRenderer = render_body_afresh) -> dict[str, object]:
     """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed."""
     _, body = split_front_matter(briefing.markdown)
-    return {"body_html": render_markdown(body)}
+    return {"body_html": render_body(briefing.article.slug, body)}
 
 
-def briefing_page(briefing: Briefing, as_of: dt.date | None) -> Page:
+def briefing_page(briefing: Briefing, as_of: dt.date | None, render_body: BodyRenderer = render_body_afresh) -> Page:
     """A briefing's page: it depends on the briefing (composed with its site-wide actor ids) alone."""
     return Page(
         briefing_href(briefing),
@@ -196,7 +203,7 @@ def briefing_page(briefing: Briefing, as_of: dt.date | None) -> Page:
         briefing_context(briefing),
         "briefings",
         briefing.article.date or as_of,
-        functools.partial(briefing_body, briefing),
+        functools.partial(briefing_body, briefing, render_body),
     )
 
 
@@ -339,6 +346,7 @@ def render_site_files(
     registry: Registry | None = None,
     previous: Mapping[str, str] | None = None,
     links: dict[str, BriefingLinks] | None = None,
+    render_body: BodyRenderer = render_body_afresh,
 ) -> Iterator[Output]:
     """Every output file of the site but the search index, one at a time, with each page's input digest.
 
@@ -347,6 +355,7 @@ def render_site_files(
     page are composed, rendered and handed on one briefing at a time. ``search`` only tells the
     templates that a search index will be there (:func:`search_files` makes it). ``links``, when
     given, is filled with what each briefing's page links to (``briefgen.links``, for the preview).
+    ``render_body`` turns a briefing's Markdown body into HTML (the build passes its render cache's).
     """
     previous = previous or {}
     env = make_environment(config)
@@ -390,7 +399,8 @@ def render_site_files(
             continue
         composed = relink(outline, actors, config)
         yield markdown_path, composed.markdown.encode("utf-8"), markdown_digest
-        yield page_path, render_page(env, briefing_page(composed, as_of), config, shared), page_digest
+        page = briefing_page(composed, as_of, render_body)
+        yield page_path, render_page(env, page, config, shared), page_digest
     deadlines = collect_deadlines(outlines, actors)
     pages = site_pages(outlines, config, actors, deadlines)
     for page in pages:
