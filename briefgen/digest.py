@@ -25,10 +25,9 @@ from jinja2 import meta
 from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
-from briefgen.site.views import VIEW_TYPES
 
 PACKAGE = Path(__file__).resolve().parent
-MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression, *VIEW_TYPES)
+MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression)
 
 
 def _hash(*parts: str) -> str:
@@ -124,7 +123,8 @@ class Fingerprints:
             return found
         if isinstance(value, Briefing):
             return self.briefing(value)
-        if isinstance(value, MODEL_TYPES):  # plain frozen values (and page views): pickled in C, not walked
+        if isinstance(value, MODEL_TYPES) or getattr(type(value), "__view__", False):  # plain frozen values
+            # (and the pages' views, see briefgen.site.views.view): pickled in C, not walked in Python
             digest = hashlib.blake2b(_pickled(value), digest_size=20).hexdigest()
             self._memo[key] = digest
             self._keep.append(value)

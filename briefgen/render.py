@@ -42,7 +42,7 @@ from briefgen.site.feeds import (
     site_url,
     sitemap,
 )
-from briefgen.site.ical import ICS_PATH, deadlines_calendar
+from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar
 from briefgen.site.views import (
     ActorSummary,
     ArticleRef,
@@ -418,7 +418,10 @@ def render_site_files(
         keep = previous.get(page.path) == digest
         yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
     yield FEED_PATH, atom_feed(outlines, config), None
-    yield ICS_PATH, deadlines_calendar(deadlines, config), None
+    entries = calendar_entries(deadlines)
+    calendar_digest = _hash_parts(base, ICS_PATH, prints.of(entries))
+    keep = previous.get(ICS_PATH) == calendar_digest
+    yield ICS_PATH, KEEP if keep else deadlines_calendar(entries, config), calendar_digest
     yield JSON_PATH, briefings_json(outlines, config, actors.ids_for), None
     listed = sitemap(lastmods, config)
     if listed is not None:

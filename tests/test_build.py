@@ -305,6 +305,7 @@ def test_an_edit_naming_no_new_actor_renders_only_its_briefings_page(
     monkeypatch.setattr(
         briefgen.render, "briefing_details_json", lambda b: rendered.append(b.article.slug) or details(b)
     )
+    monkeypatch.setattr(briefgen.render, "deadlines_calendar", lambda *args: rendered.append("deadlines.ics"))
     result = build_site(site, jobs=1)
     assert rendered == ["talks", "briefings/talks/index.html"], "only the edited briefing's JSON and page are made"
     assert result.published and not result.up_to_date

@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 def view(cls: type[T]) -> type[T]:
-    """Pickle (and so digest) a view by its field values through one C ``attrgetter``.
+    """Mark a frozen dataclass of plain values as a view: digested as a pickle, made by one C ``attrgetter``.
 
     A slots dataclass's own ``__getstate__`` calls ``dataclasses.fields`` for every object: most
     of the time spent digesting a site's pages went there.
@@ -36,6 +36,7 @@ def view(cls: type[T]) -> type[T]:
         return cls, getter(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    cls.__view__ = True  # type: ignore[attr-defined]  # digested as a plain value (briefgen.digest)
     return cls
 
 
@@ -154,20 +155,6 @@ class ActorPage:
     deadlines: tuple[DeadlineLine, ...]
     appearances: tuple[AppearanceLine, ...]
     co_actors: tuple[tuple[ActorChip, int], ...]  # the first CO_ACTORS_SHOWN, with the briefings shared
-
-
-VIEW_TYPES = (
-    ArticleRef,
-    BriefingCard,
-    ActorChip,
-    ActorSummary,
-    DeadlineItem,
-    RoleLine,
-    QuoteLine,
-    DeadlineLine,
-    AppearanceLine,
-    ActorPage,
-)
 
 
 class Refs:
