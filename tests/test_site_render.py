@@ -201,6 +201,31 @@ def test_actor_merging(names: list[tuple[str, ...]], registry: Registry | None, 
         assert len(index.actors) == len(names)
 
 
+def test_surname_merging_grows_linearly_with_the_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A surname in every briefing is checked against the groups of fuller names, not against each of them."""
+    from briefgen.site import actors as actors_module
+
+    def finds(count: int) -> int:
+        calls = [0]
+        real = actors_module._UnionFind.find
+
+        def counting(self: object, item: object) -> object:
+            calls[0] += 1
+            return real(self, item)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(actors_module._UnionFind, "find", counting)
+        briefings = [
+            briefing_with(f"b{n}", person("donald-trump", "Donald Trump"), person("trump", "Trump"))
+            for n in range(count)
+        ]
+        index = index_actors(briefings)
+        monkeypatch.undo()
+        assert [a.id for a in index.actors] == ["donald-trump"]
+        return calls[0]
+
+    assert finds(400) < 2.5 * finds(200)
+
+
 def test_site_ids_never_collide() -> None:
     briefings = [briefing_with("a", person("x", "Alpha")), briefing_with("b", person("x-2", "Beta"))]
     index = index_actors(briefings)
