@@ -226,6 +226,23 @@ def test_surname_merging_grows_linearly_with_the_site(monkeypatch: pytest.Monkey
     assert finds(400) < 2.5 * finds(200)
 
 
+def test_registry_table_finds_what_registry_lookup_finds() -> None:
+    """Indexing the actors looks names up in a dict; it must pick the entry Registry.lookup picks."""
+    from briefgen.site.actors import RegistryTable
+
+    registry = Registry(
+        (
+            RegistryEntry("Vladimir Putin", "person", ("Putin", "PUTIN ")),
+            RegistryEntry("putin", "person", ("Vladimir Putin",)),  # shadowed: the first entry wins
+            RegistryEntry("Straße", "place", ("Kim",)),
+            RegistryEntry("Kim Jong Un", "person", ("kim",)),
+        )
+    )
+    table = RegistryTable(registry)
+    for surface in ("Putin", " putin ", "PUTIN", "Vladimir Putin", "strasse", "STRASSE", "Kim", "kim ", "Trump", ""):
+        assert table.lookup(surface) is registry.lookup(surface), surface
+
+
 def test_site_ids_never_collide() -> None:
     briefings = [briefing_with("a", person("x", "Alpha")), briefing_with("b", person("x-2", "Beta"))]
     index = index_actors(briefings)

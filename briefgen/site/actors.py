@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from briefgen.compose import anchor_id, sentence_index
 from briefgen.model import Actor, ActorKind, Briefing, Quote, TimeExpression
-from briefgen.registry import Registry
+from briefgen.registry import Registry, RegistryEntry
 from briefgen.text import slugify
 
 Key = tuple[str, str]  # (briefing slug, actor id in that briefing)
@@ -139,7 +139,27 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(name.casefold().replace("’", "'").split())
 
 
-def _registry_name(actor: Actor, registry: Registry | None) -> str | None:
+class RegistryTable:
+    """The registry's names and aliases, casefolded, in one dict: ``Registry.lookup`` scans every entry,
+    and indexing the actors looks up each name of each actor of every briefing."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.by_surface: dict[str, RegistryEntry] = {}
+        for entry in registry.entries:  # the first entry naming a surface wins, as in Registry.lookup
+            for surface in (entry.name, *entry.aliases):
+                self.by_surface.setdefault(surface.casefold(), entry)
+
+    def lookup(self, surface: str) -> RegistryEntry | None:
+        return self.by_surface.get(surface.casefold().strip())
+
+
+def _table(registry: Registry | RegistryTable | None) -> RegistryTable | None:
+    if registry is None or isinstance(registry, RegistryTable):
+        return registry
+    return RegistryTable(registry) if registry.entries else None
+
+
+def _registry_name(actor: Actor, registry: RegistryTable | None) -> str | None:
     if registry is None:
         return None
     for surface in (actor.name, *(m.text for m in actor.mentions if m.kind == "name")):
@@ -149,8 +169,11 @@ def _registry_name(actor: Actor, registry: Registry | None) -> str | None:
     return None
 
 
-def merge_groups(briefings: Sequence[Briefing], registry: Registry | None = None) -> list[list[Appearance]]:
+def merge_groups(
+    briefings: Sequence[Briefing], registry: Registry | RegistryTable | None = None
+) -> list[list[Appearance]]:
     """Group the briefings' actors into site actors (same id, registry entry, or unambiguous surname)."""
+    registry = _table(registry)
     found = {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
     groups = _UnionFind()
     for key, appearance in found.items():
@@ -197,7 +220,7 @@ def _newest_first(appearances: Iterable[Appearance]) -> list[Appearance]:
     )
 
 
-def _canonical(group: Sequence[Appearance], registry: Registry | None) -> tuple[str, str, Actor]:
+def _canonical(group: Sequence[Appearance], registry: RegistryTable | None) -> tuple[str, str, Actor]:
     """The name and id that stand for the group, and its most representative actor.
 
     The registry's name when an entry covers the group; else the fullest, most mentioned name.
@@ -218,8 +241,10 @@ def _kind(group: Sequence[Appearance], canonical: Actor) -> ActorKind:
     return canonical.kind if counts[canonical.kind] == best else sorted(k for k, c in counts.items() if c == best)[0]
 
 
-def _site_actor(site_id: str, group: Sequence[Appearance], registry: Registry | None) -> SiteActor:
-    name, _, canonical = _canonical(group, registry)
+def _site_actor(
+    site_id: str, group: Sequence[Appearance], registry: RegistryTable | None, canonical: tuple[str, str, Actor]
+) -> SiteActor:
+    name, _, best = canonical
     ordered = _newest_first(group)
     entry = registry.lookup(name) if registry is not None else None
     names = [name, *sorted({a.actor.name for a in group} - {name})]
@@ -236,7 +261,7 @@ def _site_actor(site_id: str, group: Sequence[Appearance], registry: Registry | 
     return SiteActor(
         id=site_id,
         name=name,
-        kind=_kind(group, canonical),
+        kind=_kind(group, best),
         description=description,
         names=tuple(names),
         former_ids=tuple(sorted({anchor_id(a.actor.id) for a in group})),
@@ -287,19 +312,21 @@ def _co_actors(actors: Sequence[SiteActor]) -> dict[str, tuple[tuple[str, int], 
 
 def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None) -> ActorIndex:
     """Every actor of the site, merged across briefings, with their roles, quotes, deadlines and company."""
-    groups = merge_groups(briefings, registry)
+    table = _table(registry)
+    groups = merge_groups(briefings, table)
     groups.sort(key=lambda g: min(repr((a.briefing.article.slug, a.actor.id)) for a in g))
     actors: list[SiteActor] = []
     site_ids: dict[Key, str] = {}
     taken: set[str] = set()
     for group in groups:
-        base = _canonical(group, registry)[1]
+        canonical = _canonical(group, table)
+        base = canonical[1]
         site_id, n = base, 2
         while site_id in taken:
             site_id, n = f"{base}-{n}", n + 1
         taken.add(site_id)
         local = {(a.briefing.article.slug, a.actor.id) for a in group}
-        actors.append(_attach_facts(_site_actor(site_id, group, registry), local))
+        actors.append(_attach_facts(_site_actor(site_id, group, table, canonical), local))
         site_ids.update(dict.fromkeys(local, site_id))
     company = _co_actors(actors)
     actors = [_replace(a, co_actors=company[a.id]) for a in actors]
