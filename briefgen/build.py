@@ -244,6 +244,7 @@ def _publish_site(
     links: dict[str, BriefingLinks],
 ) -> tuple[dict[str, str | None], WriteStats]:
     digests: dict[str, str | None] = {}
+    plan: dict[str, list[str]] = {}
     bodies = RenderCache(render_cache_path(config), (b.article.slug for b in briefings))
     with Staging(config.output_path.absolute()) as staging, bodies:
         files = render_site_files(
@@ -254,14 +255,15 @@ def _publish_site(
             previous=previous,
             links=links,
             render_body=bodies.html,
+            search_plan=plan,
         )
         for path, data, digest in files:
             staging.put(path, data)
             digests[path] = digest
         if search:
-            for path, data in search_files(staging.folder, config):
+            for path, data, digest in search_files(staging.folder, config, plan, dict(digests), previous):
                 staging.put(path, data)
-                digests[path] = None
+                digests[path] = digest
         return digests, staging.publish()
 
 

@@ -43,6 +43,7 @@ from briefgen.site.feeds import (
     sitemap,
 )
 from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar
+from briefgen.site.search import search_shards
 from briefgen.site.views import (
     ActorSummary,
     ArticleRef,
@@ -242,7 +243,11 @@ def top_actors(actors: Sequence[ActorSummary], count: int = 10) -> list[ActorSum
 
 
 def site_pages(
-    briefings: Sequence[Briefing], config: SiteConfig, actors: ActorIndex, deadlines: Sequence[Deadline]
+    briefings: Sequence[Briefing],
+    config: SiteConfig,
+    actors: ActorIndex,
+    deadlines: Sequence[Deadline],
+    shards: Sequence[str] = (),
 ) -> list[Page]:
     """Every HTML page of the site but the briefings' own (:func:`briefing_page`); ``briefings`` newest first.
 
@@ -297,7 +302,7 @@ def site_pages(
     pages.append(Page("tags/index.html", "tags.html", {"tags": listed}, "tags", newest))
     for name, slug, members in tags:
         pages.append(Page(f"tags/{slug}/index.html", "tag.html", {"tag": name, "briefings": members}, "tags", newest))
-    pages.append(Page("search/index.html", "search.html", {}, "search", newest))
+    pages.append(Page("search/index.html", "search.html", {"shards": list(shards)}, "search", newest))
     pages.append(Page("404.html", "404.html", {}, ""))
     return pages
 
@@ -330,11 +335,12 @@ def render_site(
     The build streams :func:`render_site_files` to disk instead.
     """
     files: dict[str, bytes] = {}
-    for path, data, _ in render_site_files(briefings, config, search=search, registry=registry):
+    plan: dict[str, list[str]] = {}
+    for path, data, _ in render_site_files(briefings, config, search=search, registry=registry, search_plan=plan):
         assert isinstance(data, bytes)  # nothing is kept without ``previous``
         files[path] = data
     if search:
-        files.update(_search_files(files, config))
+        files.update(_search_files(files, config, plan))
     return files
 
 
@@ -347,6 +353,7 @@ def render_site_files(
     previous: Mapping[str, str] | None = None,
     links: dict[str, BriefingLinks] | None = None,
     render_body: BodyRenderer = render_body_afresh,
+    search_plan: dict[str, list[str]] | None = None,
 ) -> Iterator[Output]:
     """Every output file of the site but the search index, one at a time, with each page's input digest.
 
@@ -356,6 +363,7 @@ def render_site_files(
     templates that a search index will be there (:func:`search_files` makes it). ``links``, when
     given, is filled with what each briefing's page links to (``briefgen.links``, for the preview).
     ``render_body`` turns a briefing's Markdown body into HTML (the build passes its render cache's).
+    ``search_plan``, when given, is filled with the search index's shards and their pages (``site.search``).
     """
     previous = previous or {}
     env = make_environment(config)
@@ -402,7 +410,10 @@ def render_site_files(
         page = briefing_page(composed, as_of, render_body)
         yield page_path, render_page(env, page, config, shared), page_digest
     deadlines = collect_deadlines(outlines, actors)
-    pages = site_pages(outlines, config, actors, deadlines)
+    shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
+    if search_plan is not None:
+        search_plan.update(shards)
+    pages = site_pages(outlines, config, actors, deadlines, list(shards))
     for page in pages:
         digest = _hash_parts(
             base,
@@ -428,12 +439,33 @@ def render_site_files(
         yield SITEMAP_PATH, listed, None
 
 
-def search_files(site: Path, config: SiteConfig) -> Iterator[tuple[str, bytes]]:
-    """The Pagefind bundle for the pages written to ``site`` (the build's staging folder), file by file."""
-    from briefgen.site.search import SearchIndexError, index_folder
+def search_files(
+    site: Path,
+    config: SiteConfig,
+    plan: Mapping[str, Sequence[str]],
+    digests: Mapping[str, str | None],
+    previous: Mapping[str, str],
+) -> Iterator[Output]:
+    """The search index for the pages written to ``site`` (the build's staging folder), file by file.
+
+    A shard whose pages' input digests are all as they were, and whose every file the previous build left
+    intact, is kept (``KEEP``); the others are indexed again. Each file's digest names its shard's inputs and
+    the number of files the shard had, so a missing or edited file is noticed.
+    """
+    from briefgen.site.search import BUNDLE, SearchIndexError, index_shard, shard_digest
 
     try:
-        yield from index_folder(site, config)
+        for name, pages in plan.items():
+            inputs = shard_digest(name, pages, digests, config)
+            prefix = f"{BUNDLE}/{name}/"
+            before = [path for path in previous if path.startswith(prefix)]
+            if inputs is not None and before and all(previous[p] == f"{inputs}/{len(before)}" for p in before):
+                for path in sorted(before):
+                    yield path, KEEP, previous[path]
+                continue
+            made = list(index_shard(site, name, pages, config))
+            for path, data in made:
+                yield path, data, f"{inputs}/{len(made)}" if inputs is not None else None
     except SearchIndexError as exc:
         raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc
 
@@ -457,10 +489,10 @@ def _hash_parts(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=20).hexdigest()
 
 
-def _search_files(files: dict[str, bytes], config: SiteConfig) -> dict[str, bytes]:
+def _search_files(files: dict[str, bytes], config: SiteConfig, plan: Mapping[str, Sequence[str]]) -> dict[str, bytes]:
     from briefgen.site.search import SearchIndexError, search_index_files
 
     try:
-        return search_index_files(files, config)
+        return search_index_files(files, config, plan)
     except SearchIndexError as exc:
         raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc

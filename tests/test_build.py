@@ -258,18 +258,18 @@ def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch
     real = briefgen.build.search_files
     seen: dict[str, object] = {}
 
-    def spying(folder: Path, config: object) -> object:
+    def spying(folder: Path, config: object, *args: object) -> object:
         seen["staged"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
         seen["published"] = (site / "site" / "briefings" / "new").exists()
         seen["kept"] = (folder / "briefings" / "summit" / "index.html").stat().st_nlink
-        return real(folder, config)  # type: ignore[arg-type]
+        return real(folder, config, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.build, "search_files", spying)
     assert build_site(site, jobs=1).published
     assert "briefings/new/index.html" in seen["staged"] and "index.html" in seen["staged"]
     assert seen["published"] is False, "the new site is swapped in only after the search index is made"
     assert seen["kept"] == 2, "an unchanged page is hard-linked from the previous site, not rewritten"
-    assert (site / "site" / "pagefind" / "pagefind.js").is_file()
+    assert (site / "site" / "pagefind" / "2025-09" / "pagefind.js").is_file()
 
 
 def html_stats(folder: Path) -> dict[str, tuple[int, int]]:
@@ -313,3 +313,21 @@ def test_an_edit_naming_no_new_actor_renders_only_its_briefings_page(
     assert after.keys() == before.keys()
     assert sorted(p for p in after if after[p] != before[p]) == ["briefings/talks/index.html"]
     assert "Nothing more was said" in (site / "site" / "briefings" / "talks" / "index.html").read_text("utf-8")
+
+
+def test_an_edit_reindexes_only_its_months_search_shard(site: Path) -> None:
+    build_site(site, jobs=1)
+    pagefind = site / "site" / "pagefind"
+    assert {p.name for p in pagefind.iterdir()} == {"2025-08", "2025-07", "actors"}
+
+    def inodes(shard: str) -> dict[str, int]:
+        return {
+            p.relative_to(pagefind).as_posix(): p.stat().st_ino for p in (pagefind / shard).rglob("*") if p.is_file()
+        }
+
+    before = {shard: inodes(shard) for shard in ("2025-08", "2025-07")}
+    (site / "content" / "older.md").write_text(article("Older news", "2025-07-01", "Talks resumed in Gdansk."), "utf-8")
+    build_site(site, jobs=1)
+    assert inodes("2025-08") == before["2025-08"]  # not indexed again: the very files
+    assert inodes("2025-07") != before["2025-07"]
+    assert not (site / "site" / "search" / "index.html").read_text(encoding="utf-8").count("pagefind/pagefind-ui.js")

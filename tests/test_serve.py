@@ -307,7 +307,8 @@ def test_many_clients_do_not_exhaust_threads(served: tuple[Preview, Path]) -> No
         assert over.status == 503
         over.close()
         idle = [socket.create_connection(preview.server.server_address[:2]) for _ in range(40)]
-        assert threading.active_count() <= threads_before, "no thread per client"
+        # No thread per client (104 of them here); a build's waiter or the model warm-up may come and go meanwhile.
+        assert threading.active_count() <= threads_before + 2, "no thread per client"
         for sock in idle:
             sock.close()
         assert poll(lambda: request(preview.url, "/").status == 200, what="a normal request")

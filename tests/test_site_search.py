@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 
@@ -23,23 +24,30 @@ def files(config: SiteConfig) -> dict[str, bytes]:
     return render_site(sample_briefings(config, hostile=False), config)
 
 
-def indexed_urls(files: dict[str, bytes]) -> set[str]:
+def indexed_urls(files: dict[str, bytes], prefix: str = "pagefind/") -> set[str]:
     urls = set()
     for path, data in files.items():
-        if path.startswith("pagefind/fragment/"):
+        if path.startswith(prefix) and "/fragment/" in path:
             urls.add(json.loads(gzip.decompress(data).decode().removeprefix("pagefind_dcd"))["url"])
     return urls
 
 
-def test_bundle_is_published_under_pagefind(files: dict[str, bytes]) -> None:
-    for path in (
-        "pagefind/pagefind-ui.js",
-        "pagefind/pagefind-ui.css",
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
-    ):
-        assert path in files
-    assert b'src="../pagefind/pagefind-ui.js"' in files["search/index.html"]
+def shards_of(files: dict[str, bytes]) -> list[str]:
+    return re.findall(rb'data-shards="([^"]*)"', files["search/index.html"])[0].decode().split()
+
+
+def test_a_bundle_per_month_and_one_for_actors_merged_by_the_search_page(files: dict[str, bytes]) -> None:
+    shards = shards_of(files)
+    months = sorted({p.split("/")[1] for p in files if p.startswith("pagefind/")} - {"actors"}, reverse=True)
+    assert shards == [*months, "actors"] and all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+    for shard in shards:
+        for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
+            assert f"pagefind/{shard}/{name}" in files
+    assert f'src="../pagefind/{shards[0]}/pagefind-ui.js"'.encode() in files["search/index.html"]
+    actors = indexed_urls(files, "pagefind/actors/")
+    assert actors and all(u.startswith("/actors/") for u in actors)
+    for month in months:
+        assert all(u.startswith("/briefings/") for u in indexed_urls(files, f"pagefind/{month}/"))
 
 
 def test_only_briefings_and_actor_pages_are_indexed_with_their_index_html(files: dict[str, bytes]) -> None:
@@ -57,4 +65,4 @@ def test_index_is_byte_identical_across_builds(config: SiteConfig, files: dict[s
 
 
 def test_no_pages_no_index(config: SiteConfig) -> None:
-    assert search_index_files({"static/style.css": b""}, config) == {}
+    assert search_index_files({"static/style.css": b""}, config, {"2025-08": ["briefings/x/index.html"]}) == {}
