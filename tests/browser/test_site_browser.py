@@ -116,6 +116,7 @@ def test_search_finds_witkoff(demo_site: str, open_page: OpenPage) -> None:
     results = page.locator(".pagefind-ui__result-link")
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     assert any(h.endswith("/site/briefings/trump-putin-summit/index.html") for h in hrefs), hrefs
+    assert any("/site/actors/" in h for h in hrefs), hrefs  # from the actors' bundle, merged into the month's
     briefing = next(i for i, h in enumerate(hrefs) if "briefings/" in h)
     results.nth(briefing).click()
     assert page.url.endswith("/site/briefings/trump-putin-summit/index.html")
