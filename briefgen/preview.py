@@ -53,7 +53,9 @@ class QuickPreview:
         self._environment: tuple[tuple[SiteConfig, bool], jinja2.Environment] | None = None
         self._links: tuple[tuple[int, int], SiteLinks] | None = None
 
-    def __call__(self, changed: Sequence[str], open_pages: Collection[str] = ()) -> BuildResult | None:
+    def __call__(
+        self, changed: Sequence[str], open_pages: Collection[str] = (), building: bool = False
+    ) -> BuildResult | None:
         """Preview a save: ``changed`` are paths relative to the site root; None when it cannot.
 
         Saved articles get their own pages rendered. Saved templates get the briefing pages open in a browser
@@ -102,8 +104,11 @@ class QuickPreview:
         try:
             if _variables(env, "briefing.html") & SITE_WIDE:
                 return None
+            # The site's lock keeps out builds run elsewhere. While the server's own full build holds it
+            # (``building``), the preview writes anyway: that build's publish may put these pages back as they
+            # were, and the server previews them again before telling any page to reload.
             with _try_lock(config.root) as locked:
-                if not locked:  # a build of this site is running elsewhere
+                if not locked and not building:
                     return None
                 problems = list(read_problems)
                 files = self._render(config, links, articles, registry, env, problems)

@@ -331,7 +331,7 @@ class Builder:
         *,
         debounce: float = DEBOUNCE,
         show: Callable[[str], str] = str,
-        preview: Callable[[tuple[str, ...]], BuildResult | None] | None = None,
+        preview: Callable[[tuple[str, ...], bool], BuildResult | None] | None = None,
         spawn: Callable[[], ChildBuild] | None = None,
     ) -> None:
         self._build, self._on_done, self._debounce, self._show = build, on_done, debounce, show
@@ -442,7 +442,7 @@ class Builder:
         assert self._preview is not None
         started = time.perf_counter()
         try:
-            result = self._preview(batch)
+            result = self._preview(batch, self._child is not None)  # our own build holds the site's lock
         except Exception:  # the full build that follows reports whatever this was
             traceback.print_exc()
             return None
@@ -671,7 +671,7 @@ def start_watch(
         debounce=debounce,
         show=plan.show,
         # --strict publishes nothing with warnings: the full build decides
-        preview=(lambda batch: quick(batch, open_pages())) if preview and not strict else None,
+        preview=(lambda batch, building: quick(batch, open_pages(), building)) if preview and not strict else None,
         spawn=spawn if isolate else None,
     )
     watcher = SourceWatcher(plan, builder.request)

@@ -538,6 +538,24 @@ def test_preview_corrected_by_the_full_build_when_actors_merge_differently(
     assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
 
 
+def test_a_save_during_the_full_build_is_previewed_at_once(
+    recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
+) -> None:
+    preview, rebuilds = recorded
+    before = len(rebuilds)
+    append(site / "content" / "older.md", "Officials said the talks would resume on Friday.\n")
+    poll(lambda: len(rebuilds) > before and rebuilds[before].preview, what="the first preview")
+    append(site / "content" / "older.md", "A second save came at once.\n")  # the full build runs now
+    poll(lambda: any(r.preview for r in rebuilds[before + 1 :]), what="the second preview")
+    second = next(i for i, r in enumerate(rebuilds) if i > before and r.preview)
+    assert all(r.preview for r in rebuilds[before : second + 1]), "previewed before the running build ended"
+    assert "A second save came at once" in get_text(preview.url, "/briefings/older/")[1]
+    # The running build finishes, the second save is previewed again over what it published, one more build follows.
+    poll(lambda: sum(not r.preview for r in rebuilds[second:]) >= 2 and not rebuilds[-1].preview, what="both builds")
+    assert "A second save came at once" in get_text(preview.url, "/briefings/older/")[1]
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+
+
 def test_new_article_and_template_changes_go_straight_to_the_full_build(
     recorded: tuple[Preview, list[Rebuild]], site: Path
 ) -> None:
@@ -575,13 +593,15 @@ def test_a_save_during_a_full_build_is_previewed_and_built_next() -> None:
     children: list[FakeChild] = []
     done: list[Rebuild] = []
     previews: list[tuple[str, ...]] = []
+    building_flags: list[bool] = []
 
     def spawn() -> FakeChild:
         children.append(FakeChild())
         return children[-1]
 
-    def preview(batch: tuple[str, ...]) -> BuildResult:
+    def preview(batch: tuple[str, ...], building: bool) -> BuildResult:
         previews.append(batch)
+        building_flags.append(building)
         return BuildResult(published=True)
 
     builder = Builder(lambda: BuildResult(), done.append, debounce=0.02, spawn=spawn, preview=preview)  # type: ignore[arg-type]
@@ -601,6 +621,7 @@ def test_a_save_during_a_full_build_is_previewed_and_built_next() -> None:
     poll(lambda: len(done) == 6, what="every report")
     builder.stop(timeout=5)
     assert previews == [("a.md",), ("b.md",), ("b.md",)]  # b.md again: the a.md build published its older page
+    assert building_flags == [False, True, False]  # b.md was previewed while the a.md build held the lock
     assert [(r.preview, r.changed) for r in done] == [
         (False, ()),
         (True, ("a.md",)),
