@@ -81,7 +81,7 @@ class QuickPreview:
                 paths.append(path)
             else:
                 return None
-        links = self._load_links(config)
+        links = self._load_links(config, building)
         if links is None or Path(links.output) != config.output_path.absolute():
             return None
         if template_saved:
@@ -163,13 +163,15 @@ class QuickPreview:
             self._environment = (key, make_environment(config))
         return self._environment[1]
 
-    def _load_links(self, config: SiteConfig) -> SiteLinks | None:
+    def _load_links(self, config: SiteConfig, building: bool = False) -> SiteLinks | None:
+        """The links the last build recorded. A build removes them while it renders: while that build is the
+        server's own (``building``), the links read before it still describe the published site."""
         from briefgen.links import links_path
 
         try:
             info = links_path(config).stat()
         except OSError:
-            return None
+            return self._links[1] if building and self._links is not None else None
         stamp = (info.st_mtime_ns, info.st_size)
         if self._links is None or self._links[0] != stamp:
             links = load_links(config)

@@ -659,3 +659,18 @@ def test_template_save_renders_the_open_briefing_first(
         poll(lambda: get_text(preview.url, "/briefings/older/")[0] == 200, what="the page back")
     finally:
         stream.close()
+
+
+def test_preview_uses_the_links_it_read_while_its_own_build_renders(site: Path, nlp: object) -> None:
+    """A build removes links.json while it renders; only the server's own build may be trusted to do so."""
+    from briefgen.preview import QuickPreview
+
+    build_site(site, jobs=1)
+    quick = QuickPreview(site)
+    quick.warm()
+    (site / ".briefgen" / "links.json").unlink()  # as the running build does
+    append(site / "content" / "older.md", "Officials met again on Friday.\n")
+    assert quick(["content/older.md"], building=False) is None  # somebody else's build: stay out
+    result = quick(["content/older.md"], building=True)
+    assert result is not None and result.published
+    assert "Officials met again" in (site / "site" / "briefings" / "older" / "index.html").read_text("utf-8")
