@@ -135,10 +135,14 @@ def extract_all(
     jobs: int,
     progress: Progress | None,
     scheduler: str | None = None,
+    release_model: bool = False,
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
-    for article, extraction in extract_articles(articles, registry, config, jobs, progress, scheduler=scheduler):
+    extracted = extract_articles(
+        articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model
+    )
+    for article, extraction in extracted:
         yield outline_briefing(article, extraction)
 
 
@@ -152,12 +156,15 @@ def build_site(
     progress: Progress | None = None,
     scheduler: str | None = None,
     search: bool = True,
+    release_model: bool = False,
 ) -> BuildResult:
     """Build the site at ``root``; publish it unless the configuration or templates are broken.
 
     The build is incremental: with every input as the last build saw it, and the output as it
     left it, there is nothing to do; otherwise only pages whose inputs changed are rendered
     and written. The result is always byte-identical to a clean build of the same content.
+    ``release_model`` lets a language model loaded for the changed articles go before rendering (one-shot
+    processes: the CLI, the server's child builds).
     """
     started = time.perf_counter()
     config, config_problems = load_config(root)
@@ -168,7 +175,9 @@ def build_site(
     if any(p.level == "error" for p in problems):
         return BuildResult(problems=tuple(problems), seconds=time.perf_counter() - started)
     with site_lock(config.root):
-        result = _build_locked(config, registry, problems, drafts, strict, jobs, progress, scheduler, search)
+        result = _build_locked(
+            config, registry, problems, drafts, strict, jobs, progress, scheduler, search, release_model
+        )
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
 
 
@@ -182,6 +191,7 @@ def _build_locked(
     progress: Progress | None,
     scheduler: str | None,
     search: bool,
+    release_model: bool = False,
 ) -> BuildResult:
     output = config.output_path.absolute()
     paths, discover_problems = discover_articles(config.content_path)
@@ -194,7 +204,7 @@ def _build_locked(
     articles, read_problems = read_all(config, drafts, paths)
     problems += read_problems
     try:
-        briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler))
+        briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler, release_model))
     except (OSError, RuntimeError) as exc:  # a cluster that cannot be reached, workers that died
         problems.append(Problem("error", f"extraction failed: {exc}"))
         return BuildResult(len(articles), 0, tuple(problems), False)
@@ -326,6 +336,7 @@ def run_build_command(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         progress=ProgressBar(not args.quiet),
         scheduler=args.scheduler,
+        release_model=True,  # a one-shot process: the model need not stay for the render
     )
     return report(result, strict=args.strict, quiet=args.quiet)
 

@@ -120,6 +120,20 @@ class ExtractionCache:
             db.commit()
             return db
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """The keys that have a row (not yet checked: :meth:`get_many` may still drop a bad one)."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self.db.execute(f"SELECT key FROM extractions WHERE key IN ({marks})", chunk).fetchall()
+            except sqlite3.DatabaseError:
+                return found
+            found.update(row[0] for row in rows)
+        return found
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Extraction]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Extraction] = {}

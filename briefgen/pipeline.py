@@ -92,32 +92,73 @@ def extract_articles(
     *,
     use_cache: bool = True,
     scheduler: str | None = None,
+    release_model: bool = False,
 ) -> list[tuple[Article, Extraction]]:
-    """Each article with its extraction, in input order; the cache is read and filled."""
+    """Each article with its extraction, in input order; the cache is read and filled.
+
+    The articles missing from the cache are extracted first, then the cached ones decoded. With
+    ``release_model``, a language model loaded here is let go in between, so a one-edit build does not hold the
+    model (~250 MB) and the whole decoded site at once.
+    """
     settings = extraction_settings(registry)
     keys = [cache_key(a.text, a.date, settings) for a in articles]
     cache = ExtractionCache(cache_path(config)) if use_cache else None
     try:
-        found = cache.get_many(keys) if cache else {}
-        missing = [i for i, key in enumerate(keys) if key not in found]
-        done = len(articles) - len(missing)
+        present = cache.present(keys) if cache else set()
+        found: dict[str, Extraction] = {}
+        done = sum(1 for key in keys if key in present)
         if progress:
             progress(done, len(articles))
-        fresh: list[tuple[str, Extraction]] = []
-        items = [(articles[i].text, articles[i].date) for i in missing]
-        for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
-            found[keys[index]] = extraction
-            if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
-                fresh.append((keys[index], extraction))
-            done += 1
-            if progress:
-                progress(done, len(articles))
-            if cache and len(fresh) >= 200:
-                cache.put_many(fresh)
-                fresh.clear()
-        if cache and fresh:
-            cache.put_many(fresh)
+        missing = [i for i, key in enumerate(keys) if key not in present]
+        done = _extract_missing(articles, keys, missing, found, cache, registry, jobs, scheduler, progress, done)
+        if release_model and missing:
+            _release_model()
+        found.update(cache.get_many(k for k in keys if k in present) if cache else {})
+        dropped = [i for i, key in enumerate(keys) if key not in found]  # rows that failed their checks
+        _extract_missing(articles, keys, dropped, found, cache, registry, jobs, scheduler, None, done)
     finally:
         if cache:
             cache.close()
     return [(article, found[key]) for article, key in zip(articles, keys, strict=True)]
+
+
+def _extract_missing(
+    articles: Sequence[Article],
+    keys: list[str],
+    missing: list[int],
+    found: dict[str, Extraction],
+    cache: ExtractionCache | None,
+    registry: Registry,
+    jobs: int,
+    scheduler: str | None,
+    progress: Progress | None,
+    done: int,
+) -> int:
+    """Extract ``missing`` (indexes into ``articles``) into ``found`` and the cache; the new count of done."""
+    fresh: list[tuple[str, Extraction]] = []
+    items = [(articles[i].text, articles[i].date) for i in missing]
+    for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
+        found[keys[index]] = extraction
+        if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
+            fresh.append((keys[index], extraction))
+        done += 1
+        if progress:
+            progress(done, len(articles))
+        if cache and len(fresh) >= 200:
+            cache.put_many(fresh)
+            fresh.clear()
+    if cache and fresh:
+        cache.put_many(fresh)
+    return done
+
+
+def _release_model() -> None:
+    """Let go of a language model this process loaded (its objects hold cycles: collect them now, while the
+    heap is small)."""
+    import gc
+
+    from briefgen.nlp import load_nlp
+
+    if load_nlp.cache_info().currsize:
+        load_nlp.cache_clear()
+        gc.collect()

@@ -651,7 +651,7 @@ def start_watch(
         return build_site(root, **options)  # type: ignore[arg-type]
 
     def spawn() -> ChildBuild:
-        return ChildBuild({"root": root, **options})
+        return ChildBuild({"root": root, **options, "release_model": True})
 
     def done(rebuild: Rebuild) -> None:
         try:

@@ -15,7 +15,7 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
-from tests.helpers import SEED, make_site, tree_bytes
+from tests.helpers import REPO, SEED, make_site, tree_bytes
 
 MD = """---
 title: {title}
@@ -331,3 +331,20 @@ def test_an_edit_reindexes_only_its_months_search_shard(site: Path) -> None:
     assert inodes("2025-08") == before["2025-08"]  # not indexed again: the very files
     assert inodes("2025-07") != before["2025-07"]
     assert not (site / "site" / "search" / "index.html").read_text(encoding="utf-8").count("pagefind/pagefind-ui.js")
+
+
+def test_a_one_shot_build_lets_the_model_go_before_rendering(site: Path) -> None:
+    """The CLI and the server's child builds: the model loaded for the changed article is not held while rendering."""
+    script = (
+        "import sys; from pathlib import Path; import briefgen.render as r; from briefgen.nlp import load_nlp\n"
+        "from briefgen.build import build_site\n"
+        "seen = []; real = r.render_site_files\n"
+        "def spy(*a, **k):\n"
+        "    seen.append(load_nlp.cache_info().currsize)\n"
+        "    return real(*a, **k)\n"
+        "import briefgen.build as b; b.render_site_files = spy\n"
+        "result = build_site(Path(sys.argv[1]), jobs=1, release_model=True)\n"
+        "print(result.published, seen)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, cwd=REPO)
+    assert done.stdout.strip() == "True [0]", done.stdout + done.stderr
