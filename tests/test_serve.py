@@ -303,6 +303,8 @@ def test_many_clients_do_not_exhaust_threads(served: tuple[Preview, Path]) -> No
         for _ in range(MAX_CLIENTS):
             streams.append(EventStream(preview.url))
         assert all(s.status == 200 for s in streams)
+        # A stream's headers reach the client just before the hub adopts its socket: wait until all are adopted.
+        poll(lambda: preview.state.hub.clients >= MAX_CLIENTS, what="every stream adopted")
         over = EventStream(preview.url)
         assert over.status == 503
         over.close()
