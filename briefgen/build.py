@@ -169,7 +169,7 @@ def build_site(
     started = time.perf_counter()
     config, config_problems = load_config(root)
     if out is not None:
-        config = _with_output(config, out)
+        config = with_output(config, out)
     registry, registry_problems = load_registry(root / "actors.yml")
     problems = [*config_problems, *registry_problems]
     if any(p.level == "error" for p in problems):
@@ -296,10 +296,9 @@ def _publish_site(
         return digests, staging.publish()
 
 
-def _with_output(config: SiteConfig, out: Path) -> SiteConfig:
-    from dataclasses import replace
-
-    return replace(config, output_dir=os.path.relpath(out.absolute(), config.root.absolute()))
+def with_output(config: SiteConfig, out: Path) -> SiteConfig:
+    """``config`` building into ``out`` (``--out``) instead of its configured output folder."""
+    return dataclasses.replace(config, output_dir=os.path.relpath(out.absolute(), config.root.absolute()))
 
 
 class ProgressBar:

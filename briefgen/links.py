@@ -9,15 +9,14 @@ than the one in the output folder.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.config import SiteConfig
+from briefgen.state import save_json
 
 SCHEMA = 1
 
@@ -48,16 +47,11 @@ def save_links(config: SiteConfig, links: SiteLinks) -> None:
         "search": links.search,
         "briefings": {slug: [b.source, dict(b.actor_ids)] for slug, b in sorted(links.briefings.items())},
     }
-    path = links_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"links.json.tmp-{os.getpid()}")
-    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(temporary, path)
+    save_json(links_path(config), data)
 
 
 def clear_links(config: SiteConfig) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        links_path(config).unlink()
+    links_path(config).unlink(missing_ok=True)
 
 
 def load_links(config: SiteConfig) -> SiteLinks | None:

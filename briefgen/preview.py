@@ -16,16 +16,14 @@ moved, a last build that failed or did not record its links, a template that nee
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import time
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import jinja2
 
-from briefgen.build import BuildResult, read_all
+from briefgen.build import BuildResult, read_all, with_output
 from briefgen.compose import compose_briefing
 from briefgen.config import SiteConfig, load_config
 from briefgen.links import SiteLinks, load_links
@@ -40,7 +38,7 @@ from briefgen.render import (
     make_environment,
     render_page,
 )
-from briefgen.write import WriteStats, check_output_path
+from briefgen.write import WriteStats, check_output_path, same_bytes, try_site_lock
 
 SITE_WIDE = frozenset({"actors_by_id", "as_of", "has_search"})  # shared values a briefing page may not use here
 
@@ -63,11 +61,9 @@ class QuickPreview:
         first, as Hugo's fast render mode does; every other page waits for the full build.
         """
         started = time.perf_counter()
-        config, problems = load_config(self.root)
-        if problems or not changed:
+        config = self._config()
+        if config is None or not changed:
             return None
-        if self.out is not None:
-            config = replace(config, output_dir=os.path.relpath(self.out.absolute(), config.root.absolute()))
         templates = config.templates_path.absolute()
         paths, statics, template_saved = [], [], False
         for path in (self.root / p for p in changed):
@@ -107,7 +103,7 @@ class QuickPreview:
             # The site's lock keeps out builds run elsewhere. While the server's own full build holds it
             # (``building``), the preview writes anyway: that build's publish may put these pages back as they
             # were, and the server previews them again before telling any page to reload.
-            with _try_lock(config.root) as locked:
+            with try_site_lock(config.root) as locked:
                 if not locked and not building:
                     return None
                 problems = list(read_problems)
@@ -127,12 +123,17 @@ class QuickPreview:
 
     def warm(self) -> None:
         """Read what the last build recorded now (a few MB at 10,000 articles), not when the next save waits."""
-        config, problems = load_config(self.root)
-        if not problems:
-            if self.out is not None:
-                config = replace(config, output_dir=os.path.relpath(self.out.absolute(), config.root.absolute()))
+        config = self._config()
+        if config is not None:
             self._load_links(config)
             _variables(self._env(config), "briefing.html")
+
+    def _config(self) -> SiteConfig | None:
+        """The site's configuration as the build would use it; None when it has problems (the build reports them)."""
+        config, problems = load_config(self.root)
+        if problems:
+            return None
+        return with_output(config, self.out) if self.out is not None else config
 
     def _render(
         self,
@@ -201,9 +202,8 @@ def _is_existing_article(path: Path, config: SiteConfig) -> bool:
 def _replace_file(output: Path, relative: str, data: bytes) -> bool:
     """Put ``data`` at ``relative`` atomically (write aside, rename over); False when the bytes were already there."""
     target = output.joinpath(*check_output_path(relative).parts)
-    with contextlib.suppress(OSError):
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
+    if same_bytes(target, data):
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.preview-{os.getpid()}")
     try:
@@ -214,24 +214,3 @@ def _replace_file(output: Path, relative: str, data: bytes) -> bool:
             temporary.unlink()
         raise
     return True
-
-
-@contextlib.contextmanager
-def _try_lock(root: Path) -> Iterator[bool]:
-    """The site's build lock if it is free at once (``write.site_lock`` waits; a preview never does)."""
-    lock = root / ".briefgen" / "build.lock"
-    try:
-        handle = open(lock, "a+b")  # noqa: SIM115 - closed below
-    except OSError:
-        yield False
-        return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

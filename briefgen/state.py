@@ -65,9 +65,13 @@ def save_state(config: SiteConfig, state: BuildState) -> None:
         "problems": [[p.level, p.message, p.path, p.line] for p in state.problems],
         "files": {path: [f.size, f.mtime_ns, f.digest] for path, f in sorted(state.files.items())},
     }
-    path = state_path(config)
+    save_json(state_path(config), data)
+
+
+def save_json(path: Path, data: object) -> None:
+    """Write ``data`` as compact JSON at ``path`` atomically: written aside, then renamed over."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"state.json.tmp-{os.getpid()}")
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 

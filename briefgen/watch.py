@@ -343,7 +343,6 @@ class Builder:
         self._condition = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="briefgen-builder", daemon=True)
         self._reaper = Reaper()
-        self._report_lock = threading.Lock()
         self._child: tuple[ChildBuild, threading.Thread] | None = None
         self._child_lock = threading.Lock()
         self._unbuilt: dict[str, None] = {}  # changes no finished full build has seen yet
@@ -500,16 +499,15 @@ class Builder:
                 waiter.join()
 
     def _deliver(self, rebuild: Rebuild) -> None:
-        """Number the rebuild and report it; reports never interleave."""
-        with self._report_lock:
-            self.number += 1
-            rebuild = dataclasses.replace(rebuild, number=self.number)
-            if not rebuild.preview:
-                self._last_full_ok = not rebuild.failed
-            try:
-                self._on_done(rebuild)
-            except Exception:
-                traceback.print_exc()
+        """Number the rebuild and report it (on the builder thread only: reports never interleave)."""
+        self.number += 1
+        rebuild = dataclasses.replace(rebuild, number=self.number)
+        if not rebuild.preview:
+            self._last_full_ok = not rebuild.failed
+        try:
+            self._on_done(rebuild)
+        except Exception:
+            traceback.print_exc()
 
 
 def describe_changes(changed: tuple[str, ...]) -> str:

@@ -57,12 +57,16 @@ def check_output_path(path: str) -> PurePosixPath:
     return pure
 
 
+def _lock_path(root: Path) -> Path:
+    return root / ".briefgen" / "build.lock"
+
+
 @contextlib.contextmanager
 def site_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock for the site while building; a second build waits."""
-    lock_dir = root / ".briefgen"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / "build.lock", "a+b") as handle:
+    lock = _lock_path(root)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -70,6 +74,26 @@ def site_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def try_site_lock(root: Path) -> Iterator[bool]:
+    """The site's lock if it is free at once (``site_lock`` waits; a preview never does); yields whether it is held."""
+    try:
+        handle = open(_lock_path(root), "a+b")  # noqa: SIM115 - closed below
+    except OSError:
+        yield False
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -117,7 +141,7 @@ def recover_interrupted(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
@@ -172,7 +196,7 @@ class Staging:
                 raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
             self.unchanged += 1
             return
-        if _same_bytes(previous, data):
+        if same_bytes(previous, data):
             try:
                 os.link(previous, target)
                 self.unchanged += 1
