@@ -19,7 +19,7 @@ from briefgen.links import BriefingLinks, SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
-from briefgen.render import TemplateProblem, render_site_files, search_files
+from briefgen.render import SearchIndexer, TemplateProblem, render_site_files
 from briefgen.render_cache import RenderCache, render_cache_path
 from briefgen.site.dates import as_of_date
 from briefgen.state import (
@@ -286,13 +286,19 @@ def _publish_site(
             render_body=bodies.html,
             search_plan=plan,
         )
-        for path, data, digest in files:
-            staging.put(path, data)
-            digests[path] = digest
-        if search:
-            for path, data, digest in search_files(staging.folder, config, plan, dict(digests), previous):
+        with SearchIndexer(staging.folder, config, plan, previous) as index:
+            for path, data, digest in files:
                 staging.put(path, data)
                 digests[path] = digest
+                if search:
+                    index.written(path, digests)
+                    for found in index.ready():
+                        staging.put(found[0], found[1])
+                        digests[found[0]] = found[2]
+            if search:
+                for path, data, digest in index.files(dict(digests)):
+                    staging.put(path, data)
+                    digests[path] = digest
         return digests, staging.publish()
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -360,7 +361,7 @@ def render_site_files(
     A page whose input digest is in ``previous`` is not rendered again: it comes as ``KEEP``, the
     file the previous build wrote stands. Nothing is held once yielded: a briefing's Markdown and
     page are composed, rendered and handed on one briefing at a time. ``search`` only tells the
-    templates that a search index will be there (:func:`search_files` makes it). ``links``, when
+    templates that a search index will be there (:class:`SearchIndexer` makes it). ``links``, when
     given, is filled with what each briefing's page links to (``briefgen.links``, for the preview).
     ``render_body`` turns a briefing's Markdown body into HTML (the build passes its render cache's).
     ``search_plan``, when given, is filled with the search index's shards and their pages (``site.search``).
@@ -384,11 +385,31 @@ def render_site_files(
             uses[template] = sorted(_variables(env, template) & shared.keys())
         return {name: shared[name] for name in uses[template]}
 
+    deadlines = collect_deadlines(outlines, actors)
+    shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
+    if search_plan is not None:
+        search_plan.update(shards)
     for path, data in static_files(config).items():
         yield path, data, None
-    # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
-    # known before composing, and an unchanged briefing is neither composed nor rendered again.
+    # The site-wide pages first: the actor pages' search shard can then be indexed while the briefings render.
     lastmods: list[tuple[str, str]] = []
+    for page in site_pages(outlines, config, actors, deadlines, list(shards)):
+        digest = _hash_parts(
+            base,
+            page.path,
+            page.template,
+            page.section,
+            repr(page.lastmod),
+            prints.of(page.context),
+            prints.of(used(page.template)),
+        )
+        if page.lastmod:
+            lastmods.append((page.path, page.lastmod.isoformat()))
+        keep = previous.get(page.path) == digest
+        yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
+    # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
+    # known before composing, and an unchanged briefing is neither composed nor rendered again. Newest first,
+    # so each month's search shard is complete, and indexed, while older months render.
     briefing_shared = prints.of(used("briefing.html"))
     for outline in outlines:
         ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
@@ -409,25 +430,6 @@ def render_site_files(
         yield markdown_path, composed.markdown.encode("utf-8"), markdown_digest
         page = briefing_page(composed, as_of, render_body)
         yield page_path, render_page(env, page, config, shared), page_digest
-    deadlines = collect_deadlines(outlines, actors)
-    shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
-    if search_plan is not None:
-        search_plan.update(shards)
-    pages = site_pages(outlines, config, actors, deadlines, list(shards))
-    for page in pages:
-        digest = _hash_parts(
-            base,
-            page.path,
-            page.template,
-            page.section,
-            repr(page.lastmod),
-            prints.of(page.context),
-            prints.of(used(page.template)),
-        )
-        if page.lastmod:
-            lastmods.append((page.path, page.lastmod.isoformat()))
-        keep = previous.get(page.path) == digest
-        yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
     yield FEED_PATH, atom_feed(outlines, config), None
     entries = calendar_entries(deadlines)
     calendar_digest = _hash_parts(base, ICS_PATH, prints.of(entries))
@@ -439,35 +441,87 @@ def render_site_files(
         yield SITEMAP_PATH, listed, None
 
 
-def search_files(
-    site: Path,
-    config: SiteConfig,
-    plan: Mapping[str, Sequence[str]],
-    digests: Mapping[str, str | None],
-    previous: Mapping[str, str],
-) -> Iterator[Output]:
-    """The search index for the pages written to ``site`` (the build's staging folder), file by file.
+class SearchIndexer:
+    """The search index of the staging folder, made shard by shard while the rest of the site is still rendering.
 
-    A shard whose pages' input digests are all as they were, and whose every file the previous build left
-    intact, is kept (``KEEP``); the others are indexed again. Each file's digest names its shard's inputs and
-    the number of files the shard had, so a missing or edited file is noticed.
+    Pagefind runs in a child process, so a shard indexed in the background uses the core the render leaves idle.
+    The build reports each file it writes (:meth:`written`); once every page of a shard is on disk, the shard is
+    indexed (at most one Pagefind at a time, bounding memory), and :meth:`files` hands over finished bundles as
+    they come, file by file. A shard whose pages' input digests are all as they were, and whose every file the
+    previous build left intact, is kept (``KEEP``). Each file's digest names its shard's inputs and the number
+    of files the shard had, so a missing or edited file is noticed.
     """
-    from briefgen.site.search import BUNDLE, SearchIndexError, index_shard, shard_digest
 
-    try:
-        for name, pages in plan.items():
-            inputs = shard_digest(name, pages, digests, config)
-            prefix = f"{BUNDLE}/{name}/"
-            before = [path for path in previous if path.startswith(prefix)]
-            if inputs is not None and before and all(previous[p] == f"{inputs}/{len(before)}" for p in before):
-                for path in sorted(before):
-                    yield path, KEEP, previous[path]
-                continue
-            made = list(index_shard(site, name, pages, config))
-            for path, data in made:
-                yield path, data, f"{inputs}/{len(made)}" if inputs is not None else None
-    except SearchIndexError as exc:
-        raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc
+    def __init__(
+        self, site: Path, config: SiteConfig, plan: Mapping[str, Sequence[str]], previous: Mapping[str, str]
+    ) -> None:
+        self.site, self.config, self.plan, self.previous = site, config, plan, previous
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-search")
+        self.remaining: dict[str, set[str]] | None = None
+        self.shard_of: dict[str, str] = {}
+        self.queued: dict[str, Future[list[Output]] | list[Output]] = {}  # the files themselves when kept
+        self.started: set[str] = set()
+
+    def __enter__(self) -> SearchIndexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def written(self, path: str, digests: Mapping[str, str | None]) -> None:
+        """``path`` is in the staging folder now; start its shard's index if it was the shard's last page."""
+        if self.remaining is None:  # the plan is known once rendering has begun
+            self.remaining = {name: set(pages) for name, pages in self.plan.items()}
+            self.shard_of = {page: name for name, pages in self.plan.items() for page in pages}
+        name = self.shard_of.get(path)
+        if name is None:
+            return
+        left = self.remaining[name]
+        left.discard(path)
+        if not left:
+            self._start(name, digests)
+
+    def _start(self, name: str, digests: Mapping[str, str | None]) -> None:
+        from briefgen.site.search import BUNDLE, index_shard, shard_digest
+
+        if name in self.started:
+            return
+        self.started.add(name)
+        pages = self.plan[name]
+        inputs = shard_digest(name, pages, digests, self.config)
+        prefix = f"{BUNDLE}/{name}/"
+        before = [path for path in self.previous if path.startswith(prefix)]
+        if inputs is not None and before and all(self.previous[p] == f"{inputs}/{len(before)}" for p in before):
+            self.queued[name] = [(path, KEEP, self.previous[path]) for path in sorted(before)]
+            return
+
+        def index() -> list[Output]:
+            made = list(index_shard(self.site, name, pages, self.config))
+            return [(path, data, f"{inputs}/{len(made)}" if inputs is not None else None) for path, data in made]
+
+        self.queued[name] = self.pool.submit(index)
+
+    def ready(self) -> Iterator[Output]:
+        """The files of every shard indexed so far (each handed over once)."""
+        for name in [n for n, job in self.queued.items() if isinstance(job, list) or job.done()]:
+            yield from self._take(name)
+
+    def files(self, digests: Mapping[str, str | None]) -> Iterator[Output]:
+        """Every shard's files: those not started yet are indexed now, with the whole site staged."""
+        for name in self.plan:
+            self._start(name, digests)
+        for name in list(self.queued):
+            yield from self._take(name)
+
+    def _take(self, name: str) -> Iterator[Output]:
+        from briefgen.site.search import SearchIndexError
+
+        job = self.queued.pop(name)
+        try:
+            outputs = job if isinstance(job, list) else job.result()
+        except SearchIndexError as exc:
+            raise TemplateProblem("pagefind", None, f"search index: {exc}") from exc
+        yield from outputs
 
 
 def _extraction_settings(registry: Registry | None) -> str:

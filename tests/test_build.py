@@ -250,25 +250,29 @@ def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> Non
 
 
 def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every page is on disk in the staging folder before the search index is made, and published only after."""
-    import briefgen.build
+    """Each search shard is indexed once its pages are on disk in the staging folder; published only after."""
+    import briefgen.site.search
 
     build_site(site, jobs=1)
     (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Witkoff met Putin."), encoding="utf-8")
-    real = briefgen.build.search_files
+    real = briefgen.site.search.index_shard
     seen: dict[str, object] = {}
 
-    def spying(folder: Path, config: object, *args: object) -> object:
-        seen["staged"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-        seen["published"] = (site / "site" / "briefings" / "new").exists()
-        seen["kept"] = (folder / "briefings" / "summit" / "index.html").stat().st_nlink
-        return real(folder, config, *args)  # type: ignore[arg-type]
+    def spying(folder: Path, name: str, pages: list[str], config: object) -> object:
+        seen[name] = {
+            "missing": [p for p in pages if not (folder / p).is_file()],
+            "published": (site / "site" / "briefings" / "new").exists(),
+            "staged": (folder / "briefings" / "new" / "index.html").is_file(),
+        }
+        return real(folder, name, pages, config)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(briefgen.build, "search_files", spying)
+    monkeypatch.setattr(briefgen.site.search, "index_shard", spying)
+    summit = site / "site" / "briefings" / "summit" / "index.html"
+    before = summit.stat().st_ino
     assert build_site(site, jobs=1).published
-    assert "briefings/new/index.html" in seen["staged"] and "index.html" in seen["staged"]
-    assert seen["published"] is False, "the new site is swapped in only after the search index is made"
-    assert seen["kept"] == 2, "an unchanged page is hard-linked from the previous site, not rewritten"
+    assert seen["2025-09"] == {"missing": [], "published": False, "staged": True}, "the new month is indexed"
+    assert seen["actors"] == {"missing": [], "published": False, "staged": seen["actors"]["staged"]}  # type: ignore[index]
+    assert summit.stat().st_ino == before, "an unchanged page is hard-linked from the previous site, not rewritten"
     assert (site / "site" / "pagefind" / "2025-09" / "pagefind.js").is_file()
 
 
