@@ -604,6 +604,64 @@ def prepare(args: argparse.Namespace, size: int, run: Path) -> Context:
     return ctx
 
 
+COPY_BASE = 10000  # memory sizes above this are copies of this size's site (its cache filled)
+COPY_SHIFT_DAYS = 700  # the corpus spans 700 days; each copy is dated after the last
+
+
+def prepare_copies(args: argparse.Namespace, size: int, run: Path) -> Context:
+    """A site of ``size`` articles (a multiple of COPY_BASE) made of copies of the COPY_BASE site, for memory.
+
+    Generating and extracting 40,000 new articles would take some three hours here. Copy k of each article keeps
+    its text, gets a date COPY_SHIFT_DAYS * k days later (so the site spans k times as many months, as a growing
+    archive does) and its own file name, title and slug; its cache row is the original's data under the copy's
+    own key. Every copy is therefore decoded, indexed, rendered and searched as a distinct article; only the
+    times it resolved are those of the original's date (the copy's cached extraction is the original's).
+    """
+    if size % COPY_BASE:
+        raise SystemExit(f"--memory-sizes above {COPY_BASE:,} must be multiples of it (copies of that site)")
+    base = prepare(args, COPY_BASE, run)
+    master = args.out / "sites" / f"n{size}-seed{args.seed}-copies"
+    names = st.article_names(base.master)
+    marker = master / "manifest.json"
+    manifest = {"copies_of": base.master.name, "count": size, "corpus": st.corpus_digest(), "shift": COPY_SHIFT_DAYS}
+    copies = range(size // COPY_BASE)
+    if not (marker.is_file() and json.loads(marker.read_text()) == manifest):
+        log(f"[{size}] writing {len(copies)} copies of {base.master.name}")
+        shutil.rmtree(master, ignore_errors=True)
+        (master / "content").mkdir(parents=True)
+        shutil.copy2(base.master / "briefgen.yml", master / "briefgen.yml")
+        for copy in copies:
+            for name in names:
+                text = (base.master / "content" / name).read_text(encoding="utf-8")
+                head, body = text.split("\n---\n", 1)
+                old, new = name[:10], copy_name(name, copy)[:10]
+                head = head.replace(f"date: {old}\n", f"date: {new}\n", 1)
+                if copy:
+                    title = next(line for line in head.splitlines() if line.startswith("title: "))
+                    head = head.replace(title, f"{title} copy {copy}", 1)
+                (master / "content" / copy_name(name, copy)).write_text(head + "\n---\n" + body, encoding="utf-8")
+        marker.write_text(json.dumps(manifest))
+    (master / "extractors.txt").write_text((base.master / "extractors.txt").read_text())
+    keys = dict(zip(st.article_names(master), st.cache_keys(master, base.code), strict=True))
+    original = dict(zip(names, st.cache_keys(base.master, base.code), strict=True))
+    pairs = [(keys[copy_name(name, copy)], original[name]) for copy in copies for name in names]
+    missing = st.missing_keys(master, [new for new, _ in pairs])
+    if missing:
+        log(f"[{size}] cloning {len(missing)} cache rows from {base.master.name}")
+        st.clone_cache_rows(base.master, master, [p for p in pairs if p[0] in missing])
+    ctx = Context(size, master, run / f"n{size}", base.python, base.code, names[len(names) // 2], args.verify)
+    ctx.run.mkdir(parents=True)
+    return ctx
+
+
+def copy_name(name: str, copy: int) -> str:
+    """The file name of copy ``copy`` of the article ``name`` (``YYYY-MM-DD-story-NNNNN.md``); copy 0 is itself."""
+    if not copy:
+        return name
+    date = dt.date.fromisoformat(name[:10]) + dt.timedelta(days=COPY_SHIFT_DAYS * copy)
+    return f"{date.isoformat()}{name[10:].removesuffix('.md')}-{copy}.md"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     args.out = args.out.resolve()
@@ -627,7 +685,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.memory_sizes:
         memory_rows = []
         for size in sorted(args.memory_sizes):
-            ctx = next((c for c in contexts if c.size == size), None) or prepare(args, size, run)
+            ctx = next((c for c in contexts if c.size == size), None)
+            if ctx is None:
+                ctx = prepare_copies(args, size, run) if size > COPY_BASE else prepare(args, size, run)
             memory_rows += briefgen_clean_cached(ctx, 99)
         report.append(memory_table(memory_rows))
     if args.profile and contexts:

@@ -255,6 +255,22 @@ def merge_cache(source_site: Path, target_site: Path, keys: Sequence[str]) -> No
         db.execute("DETACH DATABASE other")
 
 
+def clone_cache_rows(source_site: Path, target_site: Path, pairs: Sequence[tuple[str, str]]) -> None:
+    """Give the target's cache, under each new key, the source's row of the old key: ``(new, old)`` pairs."""
+    target = cache_file(target_site)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(target) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', '1')")
+        db.execute(f"CREATE TABLE IF NOT EXISTS extractions {ROWS}")
+        db.execute("ATTACH DATABASE ? AS other", (str(cache_file(source_site)),))
+        db.executemany(
+            "INSERT OR IGNORE INTO extractions SELECT ?, data, checksum FROM other.extractions WHERE key = ?", pairs
+        )
+        db.commit()
+        db.execute("DETACH DATABASE other")
+
+
 def copy_site_sources(source: Path, target: Path, names: Iterable[str] | None = None) -> None:
     """A fresh site folder with briefgen.yml and (some of) the articles, no output and no state."""
     (target / "content").mkdir(parents=True)
