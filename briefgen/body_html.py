@@ -22,10 +22,13 @@ neither can reach into the other: markdown-it's part must end with that paragrap
 no link references, and the source paragraphs never define any (every ``[`` of the article is escaped and
 each ``]`` of markup is followed by ``(`` or ``{``). Each source paragraph's Markdown is written beside its
 HTML, mirroring ``compose.mark_up``, and together they must equal the end of the body, so the HTML always
-describes the very Markdown the page is made from; if they do not, markdown-it renders the whole body. A
-paragraph holding anything not modelled here (whitespace at either end, a carriage return, marks nested
-deeper than markdown-it's nesting limit leaves room for, attributes or links of another shape) is rendered by
-markdown-it on its own, which equals rendering it in place: it is a top-level block between blank lines.
+describes the very Markdown the page is made from; if they do not, markdown-it renders the whole body.
+A paragraph whose text starts with whitespace or holds a carriage return may be more than one block to
+markdown-it, or reach into the next paragraph (an indented code block goes on across blank lines): then too
+markdown-it renders the whole body. Any other paragraph is one line starting with a character that opens no
+block, so one block between blank lines; if it holds anything not modelled here (whitespace at its end, marks
+nested deeper than markdown-it's nesting limit leaves room for, attributes or links of another shape, no text),
+markdown-it renders it on its own, which equals rendering it in place.
 """
 
 from __future__ import annotations
@@ -155,8 +158,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
     stack: list[_Open] = []
     links_open = 0
     position = start
-    whole = text[start:end]
-    ok = bool(whole) and not whole[0].isspace() and not whole[-1].isspace() and "\r" not in whole
+    ok = start < end and not text[end - 1].isspace()  # markdown-it trims a paragraph (with its own whitespace)
 
     def close_until(limit: int) -> None:
         nonlocal position, links_open
@@ -220,6 +222,16 @@ def _ends_with_paragraph(tokens: Sequence[object], prefix: str) -> bool:
     )
 
 
+def _reaches_out(text: str) -> bool:
+    """Whether markdown-it might read the paragraph as more than one block, or read on into the next one.
+
+    Leading whitespace can make an indented code block (which goes on across blank lines into the next paragraph
+    that is indented too) or a list item's continuation; a carriage return is a line break to markdown-it, and the
+    line after it is not escaped as the first is.
+    """
+    return (bool(text) and text[0].isspace()) or "\r" in text
+
+
 def body_html(article: Article, extraction: Extraction, body: str, stats: BodyStats | None = None) -> str:
     """``render_markdown(body)`` for the body ``compose_briefing`` wrote for this article and extraction."""
     stats = stats if stats is not None else BodyStats()
@@ -234,6 +246,9 @@ def body_html(article: Article, extraction: Extraction, body: str, stats: BodySt
     parts: list[str] = []
     for paragraph in article.paragraphs:
         start, end = paragraph.span.start, paragraph.span.end
+        if end > len(text) or _reaches_out(text[start:end]):
+            stats.whole += 1
+            return render_markdown(body)
         inside = [
             m for m in marks[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
             if start <= m.span.start < m.span.end <= end
