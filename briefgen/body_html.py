@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import parse
 
 from briefgen.compose import Mark, _escape_inline, _escape_line_start, highlights
@@ -72,11 +73,12 @@ class _Pieces:
 
     span_md: str  # the Markdown after the marked text: ``]{attrs}`` and the chip
     link_md: str  # ``](#href){attrs}`` and the chip
-    span_open: str | None  # HTML; None (all of them) when the mark is not modelled
-    span_close: str | None
-    link_open: str | None
-    link_close: str | None
-    broken_close: str | None  # a link holding marks: its ``](#href){attrs}`` as text, then the chip
+    modelled: bool = False  # the HTML below is markdown-it's (all empty when not)
+    span_open: str = ""
+    span_close: str = ""
+    link_open: str = ""
+    link_close: str = ""
+    broken_close: str = ""  # a link holding marks: its ``](#href){attrs}`` as text, then the chip
 
 
 def _text(text: str) -> str:
@@ -107,7 +109,7 @@ def _href(href: str) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _pieces(attrs: str, href: str | None, after: str) -> _Pieces:
     """The markup of a mark with these attributes, link and chip (the mark's span aside)."""
-    markdown = _Pieces(f"]{{{attrs}}}{after}", f"]({href}){{{attrs}}}{after}", None, None, None, None, None)
+    markdown = _Pieces(f"]{{{attrs}}}{after}", f"]({href}){{{attrs}}}{after}")
     span_attrs = _attrs(attrs)
     if span_attrs is None:
         return markdown
@@ -119,7 +121,7 @@ def _pieces(attrs: str, href: str | None, after: str) -> _Pieces:
         if found is None or chip_attrs is None:
             return markdown
         chip = f"<a{chip_attrs}>{escapeHtml(found[1])}</a>"
-    link_open = link_close = broken_close = None
+    link_open = link_close = broken_close = ""
     if href:
         target = _href(href)
         link_attrs = _attrs(attrs, {"href": target}) if target else None
@@ -127,9 +129,8 @@ def _pieces(attrs: str, href: str | None, after: str) -> _Pieces:
             return markdown
         link_open, link_close = f"<a{link_attrs}>", "</a>" + chip
         broken_close = escapeHtml(f"]({href}){{{attrs}}}") + chip
-    return _Pieces(
-        markdown.span_md, markdown.link_md, f"<span{span_attrs}>", "</span>" + chip, link_open, link_close, broken_close
-    )
+    span_open, span_close = f"<span{span_attrs}>", "</span>" + chip
+    return _Pieces(markdown.span_md, markdown.link_md, True, span_open, span_close, link_open, link_close, broken_close)
 
 
 @dataclass(slots=True)
@@ -154,7 +155,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
     the innermost open one is left out, a link inside a link is a span.
     """
     md: list[str] = []
-    html: list[str | None] = []
+    html: list[str] = []
     stack: list[_Open] = []
     links_open = 0
     position = start
@@ -195,7 +196,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
         links_open += link
         html.append(pieces.link_open if link else pieces.span_open)
         stack.append(_Open(mark.span.end, pieces, link, len(html) - 1))
-        ok = ok and pieces.span_open is not None and len(stack) <= MAX_DEPTH
+        ok = ok and pieces.modelled and len(stack) <= MAX_DEPTH
     close_until(end)
     chunk = text[position:end]
     md.append(_escape_inline(chunk))
@@ -205,20 +206,21 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
         markdown = f"### {markdown}"
     if not ok:
         return markdown, None
-    inner = "".join(html)  # type: ignore[arg-type]  # every piece is there when ok
+    inner = "".join(html)
     return markdown, f"<h3>{inner}</h3>\n" if heading else f"<p>{inner}</p>\n"
 
 
-def _ends_with_paragraph(tokens: Sequence[object], prefix: str) -> bool:
+def _ends_with_paragraph(tokens: Sequence[Token], prefix: str) -> bool:
     """markdown-it's part ends with a top-level paragraph, closed by the blank line that ends the part."""
     if len(tokens) < 3:
         return False
     opening, closing = tokens[-3], tokens[-1]
     return (
-        getattr(closing, "type", None) == "paragraph_close"
-        and getattr(closing, "level", None) == 0
-        and getattr(opening, "type", None) == "paragraph_open"
-        and (getattr(opening, "map", None) or [0, 0])[1] == prefix.count("\n") - 1
+        closing.type == "paragraph_close"
+        and closing.level == 0
+        and opening.type == "paragraph_open"
+        and opening.map is not None
+        and opening.map[1] == prefix.count("\n") - 1
     )
 
 
