@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 
 from briefgen import __version__
+from briefgen.body_html import body_html
 from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, render_fingerprint, template_variables
@@ -184,17 +185,22 @@ def briefing_context(briefing: Briefing) -> dict[str, object]:
     }
 
 
-BodyRenderer = Callable[[str, str], str]  # (slug, Markdown body) -> HTML; ``RenderCache.html`` keeps them
+Render = Callable[[str], str]  # Markdown body -> HTML, byte for byte ``render_markdown``'s
+BodyRenderer = Callable[[str, str, Render], str]  # (slug, body, how to render it) -> HTML; ``RenderCache.html``
 
 
-def render_body_afresh(slug: str, body: str) -> str:
-    return render_markdown(body)
+def render_body_afresh(slug: str, body: str, render: Render = render_markdown) -> str:
+    return render(body)
 
 
 def briefing_body(briefing: Briefing, render_body: BodyRenderer = render_body_afresh) -> dict[str, object]:
-    """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed."""
+    """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed.
+
+    The source text's HTML is written from the article and its extraction without parsing it (``body_html``).
+    """
     _, body = split_front_matter(briefing.markdown)
-    return {"body_html": render_body(briefing.article.slug, body)}
+    render = functools.partial(body_html, briefing.article, briefing.extraction)
+    return {"body_html": render_body(briefing.article.slug, body, render)}
 
 
 def briefing_page(briefing: Briefing, as_of: dt.date | None, render_body: BodyRenderer = render_body_afresh) -> Page:

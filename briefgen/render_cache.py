@@ -2,7 +2,8 @@
 
 Parsing a briefing's Markdown (every sentence, mention and quote of its source text is a
 ``[text]{#id .class}`` span) is most of the cost of rendering its page. The HTML only depends
-on the body text and on the renderer (markdown-it-py, its plugins, ``briefgen/markdown.py``),
+on the body text and on the renderer (markdown-it-py, its plugins, ``briefgen/markdown.py``, and
+``briefgen/body_html.py``, which writes the source text's HTML as markdown-it would without parsing it),
 so it is kept under a digest of both and reused whenever a page must be rendered again (a
 template or code change, a clean build of an existing site). Like Sphinx's doctree cache it
 is derived data: each row carries a checksum of its HTML, a row that fails it is dropped and
@@ -17,9 +18,10 @@ import hashlib
 import importlib.metadata
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import briefgen.body_html
 import briefgen.markdown
 from briefgen.config import SiteConfig
 from briefgen.markdown import render_markdown
@@ -31,7 +33,8 @@ log = logging.getLogger(__name__)
 
 @functools.cache
 def renderer_digest() -> str:
-    """What a body's HTML depends on besides its text: the renderer's packages and briefgen's own setup of it."""
+    """What a body's HTML depends on besides its text: the renderer's packages, briefgen's setup of it and
+    ``body_html`` (which writes the source text's HTML as markdown-it would: a fix to it must not find old rows)."""
     digest = hashlib.sha256()
     for package in ("markdown-it-py", "mdit-py-plugins"):
         try:
@@ -39,7 +42,8 @@ def renderer_digest() -> str:
         except importlib.metadata.PackageNotFoundError:
             version = "?"
         digest.update(f"{package}={version}\x00".encode())
-    digest.update(Path(briefgen.markdown.__file__).read_bytes())
+    for module in (briefgen.markdown, briefgen.body_html):  # the renderer's setup, and the source text's own
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
 
@@ -109,15 +113,18 @@ class RenderCache:
             raise
         return db
 
-    def html(self, slug: str, body: str) -> str:
-        """The body's HTML: from the cache when the briefing's row is for this body and sound, else rendered."""
+    def html(self, slug: str, body: str, render: Callable[[str], str] = render_markdown) -> str:
+        """The body's HTML: from the cache when the briefing's row is for this body and sound, else rendered.
+
+        ``render`` must make ``render_markdown``'s HTML (``body_html`` does, faster): the key is the body alone.
+        """
         key = body_key(body)
         found = self._get(slug, key)
         if found is not None:
             self.hits += 1
             return found
         self.misses += 1
-        html = render_markdown(body)
+        html = render(body)
         self.fresh.append((slug, key, html, _checksum(html)))
         if len(self.fresh) >= FLUSH_EVERY:
             self._flush()

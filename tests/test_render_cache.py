@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.render
 import briefgen.render_cache
 from briefgen.build import build_site
+from briefgen.model import Article, Extraction
 from briefgen.render_cache import body_key
 from tests.helpers import SEED, make_site, tree_bytes
 
@@ -26,9 +28,15 @@ def site(tmp_path: Path) -> Path:
 
 
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bodies rendered (not found in the render cache): the build renders them with ``body_html``."""
     calls: list[str] = []
-    real = briefgen.render_cache.render_markdown
-    monkeypatch.setattr(briefgen.render_cache, "render_markdown", lambda body: calls.append(body) or real(body))
+    real = briefgen.render.body_html
+
+    def counted(article: Article, extraction: Extraction, body: str) -> str:
+        calls.append(body)
+        return real(article, extraction, body)
+
+    monkeypatch.setattr(briefgen.render, "body_html", counted)
     return calls
 
 
