@@ -85,6 +85,7 @@ CLOSING = ("”", '"', "’", "'", "''")
 @given(words=st.lists(NEWS, max_size=60), dated=st.booleans())
 @example(words=["“", "on Friday", "Trump", "\n"], dated=False)  # cut before the space ending its paragraph
 @example(words=["“", "Trump", "Trump", "Trump", "“"], dated=False)  # cut where the next quotation opens
+@example(words=["“", "Trump", "Press secretary", "``", "Trump"], dated=False)  # closed by a mark of another style
 def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: bool) -> None:
     import datetime as dt
 
@@ -105,8 +106,9 @@ def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: 
         assert 0 <= quote.span.start < quote.span.end <= len(text)
         assert quoted.startswith(OPENING), quoted
         rest = text[quote.span.end :].split("\n", 1)[0].strip()  # of the paragraph
-        assert quoted.endswith(CLOSING) or not rest or rest.startswith(OPENING), quoted  # closed, or cut at the
-        # paragraph's end or where the next quotation opens
+        # closed (by any quotation mark: mixed styles such as “…`` are taken as closed), or cut at the paragraph's end
+        # or where the next quotation opens
+        assert quoted.endswith((*CLOSING, "``")) or not rest or rest.startswith(OPENING), quoted
         assert quote.text in quoted
         if quote.speaker is not None:
             assert quote.speaker.span.slice(text) == quote.speaker.text
