@@ -12,9 +12,8 @@ its Markdown has one narrow shape. Here its HTML is written straight from the sa
   stays as it is;
 - attributes come in the attrs plugin's order (``href`` and ``title`` first on a link, then the id and
   ``key=value`` pairs as written, then the classes), parsed by the plugin's own parser;
-- a link holding another mark is no link: CommonMark links may not hold links, and to markdown-it an attrs
-  span counts as one, so it leaves the brackets, the destination and the attributes as text
-  (``[`` ... ``](#a-x){.actor data-actor=x}``) around the rendered inner marks; so does this.
+- nothing is marked inside a link (``mark_up`` leaves such marks out: to markdown-it a span inside a link
+  would make the link text).
 
 The rest of the body (header, summary, actors, quotes, timeline, the section's heading and legend) is small
 and still goes through markdown-it. The two are joined after a top-level paragraph and a blank line, where
@@ -78,7 +77,6 @@ class _Pieces:
     span_close: str = ""
     link_open: str = ""
     link_close: str = ""
-    broken_close: str = ""  # a link holding marks: its ``](#href){attrs}`` as text, then the chip
 
 
 def _text(text: str) -> str:
@@ -121,16 +119,15 @@ def _pieces(attrs: str, href: str | None, after: str) -> _Pieces:
         if found is None or chip_attrs is None:
             return markdown
         chip = f"<a{chip_attrs}>{escapeHtml(found[1])}</a>"
-    link_open = link_close = broken_close = ""
+    link_open = link_close = ""
     if href:
         target = _href(href)
         link_attrs = _attrs(attrs, {"href": target}) if target else None
         if link_attrs is None:
             return markdown
         link_open, link_close = f"<a{link_attrs}>", "</a>" + chip
-        broken_close = escapeHtml(f"]({href}){{{attrs}}}") + chip
     span_open, span_close = f"<span{span_attrs}>", "</span>" + chip
-    return _Pieces(markdown.span_md, markdown.link_md, True, span_open, span_close, link_open, link_close, broken_close)
+    return _Pieces(markdown.span_md, markdown.link_md, True, span_open, span_close, link_open, link_close)
 
 
 @dataclass(slots=True)
@@ -140,8 +137,6 @@ class _Open:
     end: int
     pieces: _Pieces
     link: bool
-    index: int  # of its opening tag in the HTML
-    holds: bool = False  # another mark opened inside it
 
 
 def _sort_key(mark: Mark) -> tuple[int, int]:
@@ -152,7 +147,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
     """The paragraph's Markdown, as ``compose.source_lines`` writes it, and its HTML (None when not modelled).
 
     ``marks``: those inside the paragraph, sorted as ``mark_up`` sorts them. Mirrors ``mark_up``: a mark crossing
-    the innermost open one is left out, a link inside a link is a span.
+    the innermost open one is left out, and so is a mark inside a link.
     """
     md: list[str] = []
     html: list[str] = []
@@ -171,11 +166,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
             if top.link:
                 links_open -= 1
                 md.append(top.pieces.link_md)
-                if top.holds:  # no link to markdown-it: its markup stays as text
-                    html[top.index] = "["
-                    html.append(top.pieces.broken_close)
-                else:
-                    html.append(top.pieces.link_close)
+                html.append(top.pieces.link_close)
             else:
                 md.append(top.pieces.span_md)
                 html.append(top.pieces.span_close)
@@ -183,10 +174,8 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
 
     for mark in marks:
         close_until(mark.span.start)
-        if stack and mark.span.end > stack[-1].end:
+        if links_open or (stack and mark.span.end > stack[-1].end):
             continue
-        if stack:
-            stack[-1].holds = True
         pieces = _pieces(mark.attrs, mark.href, mark.after)
         chunk = text[position : mark.span.start]
         md.append(_escape_inline(chunk) + "[")
@@ -195,7 +184,7 @@ def paragraph_html(text: str, start: int, end: int, marks: Sequence[Mark], headi
         link = bool(mark.href) and not links_open
         links_open += link
         html.append(pieces.link_open if link else pieces.span_open)
-        stack.append(_Open(mark.span.end, pieces, link, len(html) - 1))
+        stack.append(_Open(mark.span.end, pieces, link))
         ok = ok and pieces.modelled and len(stack) <= MAX_DEPTH
     close_until(end)
     chunk = text[position:end]

@@ -376,7 +376,9 @@ def mark_up(text: str, start: int, end: int, marks: Iterable[Mark]) -> str:
     """Escape ``text[start:end]`` and wrap each properly nested mark in a bracketed span or link.
 
     A mark that crosses one already open (not nested in it) is left out rather than
-    producing broken markup; a link inside a link becomes a plain span.
+    producing broken markup, and so is a mark inside a link: CommonMark links hold no links,
+    and a bracketed span counts as one (the link would be shown as text). The link, back to
+    its fact, is kept; e.g. a role inside "Finance Minister Kowalska" is not highlighted there.
     """
     inside = sorted(
         (m for m in marks if start <= m.span.start < m.span.end <= end), key=lambda m: (m.span.start, -m.span.end)
@@ -396,7 +398,7 @@ def mark_up(text: str, start: int, end: int, marks: Iterable[Mark]) -> str:
 
     for mark in inside:
         close_until(mark.span.start)
-        if stack and mark.span.end > stack[-1][0]:
+        if links_open or (stack and mark.span.end > stack[-1][0]):
             continue
         out.append(_escape_inline(text[position : mark.span.start]) + "[")
         position = mark.span.start

@@ -24,10 +24,10 @@ TEXT = "Anna Kowalska said “no [way]” on Friday."
         ),
         # a mark crossing an open one is left out, not broken
         ([Mark(Span(0, 18), ".a"), Mark(Span(14, 25), ".b")], "[Anna Kowalska said]{.a} “no \\[way\\]” on Friday."),
-        # a link inside a link becomes a span
+        # nothing is marked inside a link (to markdown-it, a span there would turn the link into text)
         (
             [Mark(Span(0, 13), ".actor", href="#a-k"), Mark(Span(5, 13), ".actor", href="#a-x")],
-            "[Anna [Kowalska]{.actor}](#a-k){.actor} said “no \\[way\\]” on Friday.",
+            "[Anna Kowalska](#a-k){.actor} said “no \\[way\\]” on Friday.",
         ),
         # zero-length and out-of-range marks are ignored
         ([Mark(Span(3, 3), ".x"), Mark(Span(30, 99), ".y")], "Anna Kowalska said “no \\[way\\]” on Friday."),
