@@ -200,7 +200,22 @@ def briefing_body(briefing: Briefing, render_body: BodyRenderer = render_body_af
     """
     _, body = split_front_matter(briefing.markdown)
     render = functools.partial(body_html, briefing.article, briefing.extraction)
-    return {"body_html": render_body(briefing.article.slug, body, render)}
+    html = render_body(briefing.article.slug, body, render)
+    head, facts, source = split_body(html)
+    return {"body_html": html, "body_head_html": head, "body_facts_html": facts, "body_source_html": source}
+
+
+def split_body(html: str) -> tuple[str, str, str]:
+    """The body's HTML in three: the header (title, meta, tags), the facts (summary to timeline), the source text.
+
+    The template indexes the first and the last for search and not the facts, which repeat the source's words
+    (Pagefind's time grows with the text it reads: a third less for the briefings). Without the section
+    headings (a custom body), everything is the source.
+    """
+    facts_at, source_at = html.find('<h2 id="summary">'), html.find('<h2 id="source">')
+    if not 0 <= facts_at < source_at:
+        return "", "", html
+    return html[:facts_at], html[facts_at:source_at], html[source_at:]
 
 
 def briefing_page(briefing: Briefing, as_of: dt.date | None, render_body: BodyRenderer = render_body_afresh) -> Page:
