@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
-from briefgen.frontmatter import dump_front_matter
+from briefgen.frontmatter import dump_briefing_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
 from briefgen.text import slugify
 
@@ -500,11 +500,19 @@ def source_lines(article: Article, extraction: Extraction) -> list[str]:
 # ---------------------------------------------------------------- the whole briefing
 
 
+GENERATOR = f"briefgen {__version__}"
+
+
 def front_matter(article: Article, extraction: Extraction, summary: str) -> dict[str, object]:
     data = extraction_to_data(article, extraction)
     data["summary"] = summary
-    data["generator"] = f"briefgen {__version__}"
+    data["generator"] = GENERATOR
     return data
+
+
+def front_matter_text(article: Article, extraction: Extraction, summary: str) -> str:
+    """``dump_front_matter(front_matter(...))``: the YAML between the ``---`` lines, written from the model."""
+    return dump_briefing_front_matter(article, extraction, summary, GENERATOR)
 
 
 def header_lines(article: Article, extraction: Extraction) -> list[str]:
@@ -559,6 +567,6 @@ def compose_briefing(
         *timeline_lines(article, extraction, links),
         *source_lines(article, extraction),
     ]
-    dumped = dump_front_matter(meta)
+    dumped = front_matter_text(article, extraction, summary)
     markdown = f"---\n{dumped}---\n\n" + "\n".join(body).rstrip() + "\n"
     return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown, front_matter=meta)

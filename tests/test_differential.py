@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.compose import SentenceLookup, sentence_index
-from briefgen.model import Extraction, Span
+from briefgen.compose import SentenceLookup, front_matter, front_matter_text, sentence_index
+from briefgen.frontmatter import dump_front_matter
+from briefgen.model import Actor, Article, Extraction, Mention, Problem, Quote, Span, TimeExpression
+from tests.browser.sample import sample_briefings
 
 # Derandomised in CI (the same examples every run: a red build is reproducible); random, and so exploring, elsewhere.
 PROFILE = settings(
@@ -17,6 +21,94 @@ PROFILE = settings(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=bool(os.environ.get("CI")),
 )
+
+# Short and long strings (a record longer than a line is written as a block), with what YAML and JSON escape.
+ALPHABET = st.sampled_from([*"aZ9 -_.:#'\"\\{}[],&*!|>%@`?", "\n", "\t", "\x00", "\x7f", "\x85", "\u2028", "é", "“"])
+texts = st.one_of(st.text(ALPHABET, max_size=12), st.text(ALPHABET, min_size=100, max_size=170), st.text(max_size=8))
+maybe_texts = st.none() | texts
+# Offsets are small, but a huge one makes even a span record too long for one line.
+offsets = st.one_of(st.integers(0, 3000), st.integers(10**70, 10**80))
+spans = st.tuples(offsets, offsets).map(lambda p: Span(min(p), max(p)))
+numbers = st.one_of(st.floats(), st.integers(-(10**20), 10**20), st.sampled_from([0.0, -0.0, 1e-5, 1e16, 14.7775]))
+dates = st.none() | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+mentions = st.builds(Mention, span=spans, text=texts, kind=st.sampled_from(["name", "pronoun", "nominal"]) | texts)
+
+actors = st.builds(
+    Actor,
+    id=texts,
+    name=texts,
+    kind=st.sampled_from(["person", "org", "place"]),
+    mentions=st.lists(mentions, max_size=3).map(tuple),
+    roles=st.lists(st.tuples(texts, spans), max_size=2).map(tuple),
+    salience=numbers,
+    description=maybe_texts,
+)
+quotes = st.builds(
+    Quote,
+    span=spans,
+    text=texts,
+    kind=st.sampled_from(["direct", "partial"]),
+    speaker=st.none() | mentions,
+    actor_id=maybe_texts,
+    cue=maybe_texts,
+    cue_span=st.none() | spans,
+    sentence=spans,
+    confidence=numbers,
+)
+timexes = st.builds(
+    TimeExpression,
+    span=spans,
+    text=texts,
+    type=st.sampled_from(["DATE", "TIME", "DURATION", "SET"]),
+    value=maybe_texts,
+    date=dates,
+    granularity=st.none() | st.sampled_from(["day", "week", "month", "quarter", "year"]),
+    sentence=spans,
+    is_deadline=st.booleans(),
+    deadline_cue=maybe_texts,
+    tense=st.none() | st.sampled_from(["past", "present", "future"]),
+    event=maybe_texts,
+    actor_id=maybe_texts,
+    conflict=maybe_texts,
+    confidence=numbers,
+)
+extractions = st.builds(
+    Extraction,
+    actors=st.lists(actors, max_size=3).map(tuple),
+    quotes=st.lists(quotes, max_size=2).map(tuple),
+    timeline=st.lists(timexes, max_size=2).map(tuple),
+    sentences=st.lists(spans, max_size=3).map(tuple),
+    problems=st.lists(st.builds(Problem, level=st.just("warning"), message=texts), max_size=2).map(tuple),
+    failed=st.lists(texts, max_size=2).map(tuple),
+)
+articles = st.builds(
+    Article,
+    source_path=st.text(ALPHABET, min_size=1, max_size=20).map(lambda t: Path(t.replace("\x00", "") + ".txt")),
+    slug=texts,
+    title=texts,
+    date=dates,
+    text=st.just(""),
+    paragraphs=st.just(()),
+    byline=maybe_texts,
+    sources=st.lists(texts, max_size=2).map(tuple),
+    tags=st.lists(texts, max_size=2).map(tuple),
+)
+
+
+@PROFILE
+@given(article=articles, extraction=extractions, summary=texts)
+def test_front_matter_is_the_generic_emitters(article: Article, extraction: Extraction, summary: str) -> None:
+    expected = dump_front_matter(front_matter(article, extraction, summary))
+    assert front_matter_text(article, extraction, summary) == expected
+
+
+def test_front_matter_of_the_sample_briefings() -> None:
+    for briefing in sample_briefings():
+        meta = front_matter(briefing.article, briefing.extraction, briefing.summary)
+        expected = dump_front_matter(meta)
+        assert front_matter_text(briefing.article, briefing.extraction, briefing.summary) == expected
+        assert briefing.markdown.startswith(f"---\n{expected}---\n\n")
+
 
 # Sentences as an extractor gives them (in order, apart) and any at all (overlapping, empty, out of order).
 small_spans = st.tuples(st.integers(0, 30), st.integers(0, 30)).map(lambda p: Span(min(p), max(p)))
