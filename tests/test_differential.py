@@ -9,9 +9,18 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.compose import SentenceLookup, front_matter, front_matter_text, sentence_index
+from briefgen import __version__
+from briefgen.compose import (
+    SentenceLookup,
+    extraction_to_data,
+    front_matter,
+    front_matter_text,
+    outline_briefing,
+    sentence_index,
+)
 from briefgen.frontmatter import dump_front_matter
-from briefgen.model import Actor, Article, Extraction, Mention, Problem, Quote, Span, TimeExpression
+from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Problem, Quote, Span, TimeExpression
+from briefgen.site.feeds import briefing_details_json, briefing_path, safe_json
 from tests.browser.sample import sample_briefings
 
 # Derandomised in CI (the same examples every run: a red build is reproducible); random, and so exploring, elsewhere.
@@ -23,7 +32,9 @@ PROFILE = settings(
 )
 
 # Short and long strings (a record longer than a line is written as a block), with what YAML and JSON escape.
-ALPHABET = st.sampled_from([*"aZ9 -_.:#'\"\\{}[],&*!|>%@`?", "\n", "\t", "\x00", "\x7f", "\x85", "\u2028", "é", "“"])
+ALPHABET = st.sampled_from(
+    [*"aZ9 -_.:#'\"\\{}[],&*!|<>%@`?", "\n", "\t", "\x00", "\x7f", "\x85", "\u2028", "\u2029", "é", "“"]
+)
 texts = st.one_of(st.text(ALPHABET, max_size=12), st.text(ALPHABET, min_size=100, max_size=170), st.text(max_size=8))
 maybe_texts = st.none() | texts
 # Offsets are small, but a huge one makes even a span record too long for one line.
@@ -108,6 +119,46 @@ def test_front_matter_of_the_sample_briefings() -> None:
         expected = dump_front_matter(meta)
         assert front_matter_text(briefing.article, briefing.extraction, briefing.summary) == expected
         assert briefing.markdown.startswith(f"---\n{expected}---\n\n")
+
+
+def details_as_they_were(briefing: Briefing) -> bytes:
+    """briefing.json as ``json.dumps`` writes it (``safe_json``), from the data made afresh."""
+    record: dict[str, object] = {
+        "url": briefing_path(briefing),
+        "markdown": f"briefings/{briefing.article.slug}/briefing.md",
+        **extraction_to_data(briefing.article, briefing.extraction),
+        "summary": briefing.summary,
+        "generator": f"briefgen {__version__}",
+    }
+    return safe_json(record)
+
+
+@PROFILE
+@given(article=articles, extraction=extractions, summary=texts)
+@example(  # what HTML must not see raw
+    article=Article(Path("a.txt"), "a", "<b>&</b>\u2028\u2029", None, "", ()), extraction=Extraction(), summary=""
+)
+@example(  # every float msgspec writes unlike json.dumps
+    article=Article(Path("a.txt"), "a", "a", None, "", ()),
+    extraction=Extraction(
+        actors=tuple(Actor(str(n), "x", "person", (), salience=n) for n in (1e16, 1e300, float("nan"))),
+        timeline=(TimeExpression(Span(0, 1), "x", "DATE", None, None, None, Span(0, 1), confidence=float("-inf")),),
+    ),
+    summary="",
+)
+def test_details_json_is_json_dumps(article: Article, extraction: Extraction, summary: str) -> None:
+    outline = Briefing(article, extraction, summary, "", {})
+    composed = Briefing(article, extraction, summary, "", front_matter(article, extraction, summary))
+    expected = details_as_they_were(outline)
+    assert briefing_details_json(outline) == expected
+    assert briefing_details_json(composed) == expected
+
+
+def test_details_json_of_the_sample_briefings() -> None:
+    for briefing in sample_briefings():
+        expected = details_as_they_were(briefing)
+        assert briefing_details_json(briefing) == expected
+        assert briefing_details_json(outline_briefing(briefing.article, briefing.extraction)) == expected
 
 
 # Sentences as an extractor gives them (in order, apart) and any at all (overlapping, empty, out of order).
