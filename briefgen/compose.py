@@ -16,7 +16,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
@@ -78,9 +77,8 @@ class SentenceLookup:
     def __init__(self, sentences: Sequence[Span]) -> None:
         self._sentences = tuple(sentences)
         self._ends = [s.end for s in self._sentences]
-        self._ordered = all(a.start <= b.start for a, b in pairwise(self._sentences)) and all(
-            a <= b for a, b in pairwise(self._ends)
-        )
+        starts = [s.start for s in self._sentences]
+        self._ordered = starts == sorted(starts) and self._ends == sorted(self._ends)
 
     def index(self, span: Span) -> int | None:
         """1-based number of the first sentence overlapping or containing ``span``; None when none does."""
