@@ -211,7 +211,7 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
     """Join a person named by a surname-suffix to the one full name it can stand for."""
     people = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
     longer: dict[tuple[str, ...], set[str]] = defaultdict(set)  # proper suffix -> ids of the fuller names
-    for actor_id, full in people:
+    for actor_id, full in dict.fromkeys(people):
         for cut in range(1, len(full)):
             longer[full[cut:]].add(actor_id)
     # The roots of one suffix's fuller names, kept between the short names that share it: unions only join groups,
@@ -246,11 +246,18 @@ def _canonical(group: Sequence[Appearance], registry: RegistryTable | None) -> t
 
     The registry's name when an entry covers the group; else the fullest, most mentioned name.
     """
-    best = max(
-        (a.actor for a in group),
-        key=lambda a: (len(_tokens(a.name)), len(a.mentions), a.name[:1].isupper(), a.name),
+    # The first actor with the greatest (tokens, mentions, capital, name): the rest of the key is the name's, so
+    # each name's first actor with the most mentions, then the best of those.
+    by_name: dict[str, tuple[int, Actor]] = {}
+    for appearance in group:
+        actor = appearance.actor
+        known = by_name.get(actor.name)
+        if known is None or len(actor.mentions) > known[0]:
+            by_name[actor.name] = (len(actor.mentions), actor)
+    _, (_, best) = max(
+        by_name.items(), key=lambda item: (len(_tokens(item[0])), item[1][0], item[0][:1].isupper(), item[0])
     )
-    entries = sorted({e for a in group if (e := _registry_name(a.actor, registry)) is not None})
+    entries = sorted({e for a in group if (e := _registry_name(a.actor, registry)) is not None}) if registry is not None else []
     if entries:
         return entries[0], slugify(entries[0]), best
     return best.name, anchor_id(best.id), best
@@ -302,7 +309,7 @@ def _site_actor(
         kind=_kind(group, best),
         description=description,
         names=tuple(names),
-        former_ids=tuple(sorted({anchor_id(a.actor.id) for a in group})),
+        former_ids=tuple(sorted({anchor_id(actor_id) for actor_id in {a.actor.id for a in group}})),
         appearances=tuple(ordered),
         roles=tuple(roles),
         quotes=(),
