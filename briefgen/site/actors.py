@@ -8,11 +8,13 @@ An ambiguous suffix ("Kim" beside "Kim Jong Un" and "Kim Yo Jong") merges nothin
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -406,8 +408,32 @@ def _briefing_masks(slugs_of: dict[str, set[str]], present: dict[str, set[str]])
     return masks
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the index is made (and on again after, if it was on).
+
+    Indexing makes an object or two for every actor of every briefing (some 600,000 at 10,000 articles), none in a
+    cycle and most kept; the collector's full passes over them as they pile up took 40% of the time (1.2-1.8 of
+    3.0-3.6 s CPU at 10,000 articles). What indexing leaves behind is freed by reference counting, as before; the
+    collector's next pass, whoever triggers it, goes over what is kept once. Another thread's objects wait as long.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None) -> ActorIndex:
     """Every actor of the site, merged across briefings, with their roles, quotes, deadlines and company."""
+    with _collector_paused():
+        return _index_actors(briefings, registry)
+
+
+def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> ActorIndex:
     table = _table(registry)
     groups = _merge(briefings, table)
     groups.sort(key=lambda group: min(map(repr, group[0])))
