@@ -131,11 +131,7 @@ def tag_url(tag: str) -> str:
 # ---------------------------------------------------------------- structured data
 
 
-def _span(span: Span) -> dict[str, int]:
-    return {"start": span.start, "end": span.end}
-
-
-# The records below are written out in full (no ``**_span(...)``): they are made for every fact of every briefing.
+# The records below are written out in full (spans flattened by hand): they are made for every fact of every briefing.
 
 
 def actor_data(actor: Actor) -> dict[str, object]:
