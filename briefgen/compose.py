@@ -11,13 +11,15 @@ Article text is escaped: nothing in it can become Markdown or HTML markup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
-from briefgen.frontmatter import dump_front_matter
+from briefgen.frontmatter import dump_briefing_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
 from briefgen.text import slugify
 
@@ -26,6 +28,7 @@ _LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
 KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
 
 
+@functools.lru_cache(maxsize=1 << 14)  # names, roles and tags come back in briefing after briefing
 def escape_md(text: str) -> str:
     """Make article text literal in Markdown: no emphasis, links, HTML, lists or headings."""
     return _escape_line_start(_MD_SPECIAL.sub(r"\\\1", " ".join(text.split())))
@@ -36,6 +39,7 @@ def _escape_line_start(text: str) -> str:
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if m[2] else m[1] + m[3] + "\\" + m[4], text)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # strftime is slow, and a site names few distinct days
 def format_date(value: dt.date | None) -> str:
     if value is None:
         return "undated"
@@ -43,31 +47,83 @@ def format_date(value: dt.date | None) -> str:
 
 
 def sentence_index(extraction: Extraction, span: Span) -> int | None:
-    """1-based number of the first sentence overlapping ``span`` (its anchor is ``s-N``)."""
-    for number, sentence in enumerate(extraction.sentences, 1):
+    """1-based number of the first sentence overlapping ``span`` (its anchor is ``s-N``).
+
+    One look-up scans the sentences; for many spans of one extraction, :class:`SentenceLookup` gives the same
+    answers by bisection.
+    """
+    return _first_sentence(extraction.sentences, span)
+
+
+def _first_sentence(sentences: Sequence[Span], span: Span) -> int | None:
+    for number, sentence in enumerate(sentences, 1):
         if sentence.overlaps(span) or sentence.contains(span):
             return number
     return None
 
 
+class SentenceLookup:
+    """``sentence_index`` for many spans of one extraction: a bisection instead of a scan over every sentence.
+
+    A sentence that overlaps or contains a span ends at or after the span's start and starts at or before its end.
+    When the sentences' starts and their ends are each in order (as the extractor gives them), the candidates are
+    the run from the first sentence ending at or after the span's start up to the last starting at or before its
+    end, and the first of them that overlaps or contains the span is ``sentence_index``'s answer. Sentences out of
+    order are scanned as ``sentence_index`` does.
+    """
+
+    __slots__ = ("_ends", "_ordered", "_sentences")
+
+    def __init__(self, sentences: Sequence[Span]) -> None:
+        self._sentences = tuple(sentences)
+        self._ends = [s.end for s in self._sentences]
+        starts = [s.start for s in self._sentences]
+        self._ordered = starts == sorted(starts) and self._ends == sorted(self._ends)
+
+    def index(self, span: Span) -> int | None:
+        """1-based number of the first sentence overlapping or containing ``span``; None when none does."""
+        if not self._ordered:
+            return _first_sentence(self._sentences, span)
+        start, end = span.start, span.end
+        sentences = self._sentences
+        for number in range(bisect_left(self._ends, start), len(sentences)):
+            sentence = sentences[number]
+            if sentence.start > end:
+                break
+            if (sentence.start < end and start < sentence.end) or (sentence.start <= start and end <= sentence.end):
+                return number + 1
+        return None
+
+    def evidence_link(self, span: Span | None) -> str:
+        """``evidence_link`` of a span of this extraction."""
+        return _evidence(self.index(span)) if span is not None else ""
+
+
 def evidence_link(extraction: Extraction, span: Span | None) -> str:
     """A link to the sentence a fact came from, or nothing when no sentence holds it."""
-    number = sentence_index(extraction, span) if span is not None else None
+    return _evidence(sentence_index(extraction, span) if span is not None else None)
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _evidence(number: int | None) -> str:
     if number is None:
         return ""
     return f'[¶{number}](#s-{number} "evidence: sentence {number} of the source text"){{.evidence}}'
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a briefing names each actor again and again
 def anchor_id(actor_id: str) -> str:
     """A safe anchor / folder name for an actor id, whatever the extractor produced."""
     return slugify(actor_id)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def actor_url(actor_id: str) -> str:
     """The actor's page, from a briefing page (links name index.html so file:// works)."""
     return f"../../actors/{anchor_id(actor_id)}/index.html"
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def tag_url(tag: str) -> str:
     return f"../../tags/{slugify(tag)}/index.html"
 
@@ -79,30 +135,37 @@ def _span(span: Span) -> dict[str, int]:
     return {"start": span.start, "end": span.end}
 
 
+# The records below are written out in full (no ``**_span(...)``): they are made for every fact of every briefing.
+
+
 def actor_data(actor: Actor) -> dict[str, object]:
     return {
         "id": actor.id,
         "name": actor.name,
         "kind": actor.kind,
-        "roles": [{"text": text, **_span(span)} for text, span in actor.roles],
+        "roles": [{"text": text, "start": span.start, "end": span.end} for text, span in actor.roles],
         "salience": round(actor.salience, 3),
         "description": actor.description,
-        "mentions": [{"text": m.text, "kind": m.kind, **_span(m.span)} for m in actor.mentions],
+        "mentions": [
+            {"text": m.text, "kind": m.kind, "start": m.span.start, "end": m.span.end} for m in actor.mentions
+        ],
     }
 
 
 def quote_data(quote: Quote) -> dict[str, object]:
+    speaker = quote.speaker
     return {
         "text": quote.text,
         "kind": quote.kind,
-        **_span(quote.span),
-        "speaker": {"text": quote.speaker.text, "kind": quote.speaker.kind, **_span(quote.speaker.span)}
-        if quote.speaker
+        "start": quote.span.start,
+        "end": quote.span.end,
+        "speaker": {"text": speaker.text, "kind": speaker.kind, "start": speaker.span.start, "end": speaker.span.end}
+        if speaker
         else None,
         "actor": quote.actor_id,
         "cue": quote.cue,
-        "cue_span": _span(quote.cue_span) if quote.cue_span else None,
-        "sentence": _span(quote.sentence),
+        "cue_span": {"start": quote.cue_span.start, "end": quote.cue_span.end} if quote.cue_span else None,
+        "sentence": {"start": quote.sentence.start, "end": quote.sentence.end},
         "confidence": round(quote.confidence, 3),
     }
 
@@ -110,7 +173,8 @@ def quote_data(quote: Quote) -> dict[str, object]:
 def timex_data(timex: TimeExpression) -> dict[str, object]:
     return {
         "text": timex.text,
-        **_span(timex.span),
+        "start": timex.span.start,
+        "end": timex.span.end,
         "type": timex.type,
         "value": timex.value,
         "date": timex.date.isoformat() if timex.date else None,
@@ -121,7 +185,7 @@ def timex_data(timex: TimeExpression) -> dict[str, object]:
         "event": timex.event,
         "actor": timex.actor_id,
         "conflict": timex.conflict,
-        "sentence": _span(timex.sentence),
+        "sentence": {"start": timex.sentence.start, "end": timex.sentence.end},
         "confidence": round(timex.confidence, 3),
     }
 
@@ -139,7 +203,7 @@ def extraction_to_data(article: Article, extraction: Extraction) -> dict[str, ob
         "actors": [actor_data(a) for a in extraction.actors],
         "quotes": [quote_data(q) for q in extraction.quotes],
         "timeline": [timex_data(t) for t in extraction.timeline],
-        "sentences": [_span(s) for s in extraction.sentences],
+        "sentences": [{"start": s.start, "end": s.end} for s in extraction.sentences],
         "failed": list(extraction.failed),
         "problems": [p.message for p in extraction.problems],
     }
@@ -191,10 +255,15 @@ def upcoming_deadlines(extraction: Extraction, after: dt.date | None) -> list[Ti
     return [t for t in extraction.timeline if t.is_deadline and t.date and (after is None or t.date >= after)]
 
 
-def summary_lines(article: Article, extraction: Extraction, links: Links | None = None) -> list[str]:
-    """The summary: the lead, who matters most, what is coming, and how much was said."""
+def summary_lines(
+    article: Article, extraction: Extraction, links: Links | None = None, *, lead: str | None = None
+) -> list[str]:
+    """The summary: the lead, who matters most, what is coming, and how much was said.
+
+    ``lead`` is ``lead_sentences(article, extraction)`` when the caller has it already.
+    """
     links = links or Links({})
-    lines = [escape_md(lead_sentences(article, extraction)), ""]
+    lines = [escape_md(lead_sentences(article, extraction) if lead is None else lead), ""]
     people = [a for a in extraction.actors if a.kind == "person"][:4]
     if people:
         lines.append("- **Key people:** " + ", ".join(_label(a, links) for a in people) + ".")
@@ -238,6 +307,7 @@ def actor_lines(extraction: Extraction, links: Links | None = None) -> list[str]
     lines = ["{#actors}", "## Key actors", ""]
     if not extraction.actors:
         return [*lines, "*No actors were identified.*", ""]
+    evidence = SentenceLookup(extraction.sentences).evidence_link
     for actor in extraction.actors:
         parts = [
             f"[{escape_md(actor.name)}]({links.actor(actor.id)}){{#a-{anchor_id(actor.id)} .actor}}",
@@ -245,11 +315,9 @@ def actor_lines(extraction: Extraction, links: Links | None = None) -> list[str]
         ]
         roles = _distinct_roles(actor)
         if roles:
-            parts.append(
-                ", ".join(f"{escape_md(text)} {evidence_link(extraction, span)}".rstrip() for text, span in roles)
-            )
-        first = evidence_link(extraction, actor.mentions[0].span) if actor.mentions else ""
-        if roles and first == evidence_link(extraction, roles[0][1]):
+            parts.append(", ".join(f"{escape_md(text)} {evidence(span)}".rstrip() for text, span in roles))
+        first = evidence(actor.mentions[0].span) if actor.mentions else ""
+        if roles and first == evidence(roles[0][1]):
             first = ""  # the role's link already leads to the first mention
         parts.append(f"{_plural(len(actor.mentions), 'mention')} {first}".rstrip())
         lines.append("- " + " · ".join(parts))
@@ -275,14 +343,13 @@ def quote_lines(article: Article, extraction: Extraction, links: Links | None = 
     if not extraction.quotes:
         return [*lines, "*No quotations.*", ""]
     actors = {a.id: a for a in extraction.actors}
+    evidence = SentenceLookup(extraction.sentences).evidence_link
     for number, quote in enumerate(extraction.quotes, 1):
         cue = f", {escape_md(quote.cue)}" if quote.cue else ""
         notes = " *(partial quote)*" if quote.kind == "partial" else ""
         lines.append(f"> [{escape_md(quote.span.slice(article.text))}]{{#quote-{number}}}")
         lines.append(">")
-        lines.append(
-            f"> — {speaker_text(quote, actors, links)}{cue}{notes} {evidence_link(extraction, quote.span)}".rstrip()
-        )
+        lines.append(f"> — {speaker_text(quote, actors, links)}{cue}{notes} {evidence(quote.span)}".rstrip())
         lines.append("")
     return lines
 
@@ -294,6 +361,7 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
     if not points:
         return [*lines, "*No dated events.*", ""]
     actors = {a.id: a for a in extraction.actors}
+    evidence = SentenceLookup(extraction.sentences).evidence_link
     for number, timex in sorted(points, key=lambda p: (p[1].date or dt.date.max, p[1].span.start)):
         parts = [f"[**{escape_md(_when(timex))}**]{{#time-{number}}}"]
         if timex.is_deadline:
@@ -303,7 +371,7 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
         if actor is not None:
             what += f" ({actor_link(actor, links)})"
         parts.append(what)
-        said = f"said as “{escape_md(timex.text)}” {evidence_link(extraction, timex.span)}".rstrip()
+        said = f"said as “{escape_md(timex.text)}” {evidence(timex.span)}".rstrip()
         parts.append(said)
         if timex.conflict:
             parts.append(f"*conflicting reading: {escape_md(timex.conflict)}*")
@@ -432,11 +500,19 @@ def source_lines(article: Article, extraction: Extraction) -> list[str]:
 # ---------------------------------------------------------------- the whole briefing
 
 
+GENERATOR = f"briefgen {__version__}"
+
+
 def front_matter(article: Article, extraction: Extraction, summary: str) -> dict[str, object]:
     data = extraction_to_data(article, extraction)
     data["summary"] = summary
-    data["generator"] = f"briefgen {__version__}"
+    data["generator"] = GENERATOR
     return data
+
+
+def front_matter_text(article: Article, extraction: Extraction, summary: str) -> str:
+    """``dump_front_matter(front_matter(...))``: the YAML between the ``---`` lines, written from the model."""
+    return dump_briefing_front_matter(article, extraction, summary, GENERATOR)
 
 
 def header_lines(article: Article, extraction: Extraction) -> list[str]:
@@ -484,13 +560,13 @@ def compose_briefing(
         "{#summary}",
         "## Summary",
         "",
-        *summary_lines(article, extraction, links),
+        *summary_lines(article, extraction, links, lead=summary),
         "",
         *actor_lines(extraction, links),
         *quote_lines(article, extraction, links),
         *timeline_lines(article, extraction, links),
         *source_lines(article, extraction),
     ]
-    dumped = dump_front_matter(meta)
+    dumped = front_matter_text(article, extraction, summary)
     markdown = f"---\n{dumped}---\n\n" + "\n".join(body).rstrip() + "\n"
     return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown, front_matter=meta)

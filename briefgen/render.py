@@ -427,12 +427,14 @@ def render_site_files(
         lastmods.append((page_path, lastmod.isoformat()))
         details_digest = _hash_parts(base, details_path(outline), prints.briefing(outline))
         keep_details = previous.get(details_path(outline)) == details_digest
-        yield details_path(outline), KEEP if keep_details else briefing_details_json(outline), details_digest
-        if previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest:
+        keep_page = previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest
+        composed = None if keep_page else relink(outline, actors, config)  # its front matter is the details' data
+        details = KEEP if keep_details else briefing_details_json(composed or outline)
+        yield details_path(outline), details, details_digest
+        if composed is None:
             yield markdown_path, KEEP, markdown_digest
             yield page_path, KEEP, page_digest
             continue
-        composed = relink(outline, actors, config)
         yield markdown_path, composed.markdown.encode("utf-8"), markdown_digest
         page = briefing_page(composed, as_of, render_body)
         yield page_path, render_page(env, page, config, shared), page_digest

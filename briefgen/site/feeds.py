@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
+import msgspec
 from feedgen.feed import FeedGenerator
 
 from briefgen import __version__
@@ -97,20 +99,52 @@ def safe_json(data: object) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
+def _same_as_repr(value: object) -> bool:
+    """Whether msgspec writes this number as ``json.dumps`` does: ints always; floats (``repr``) when zero or from
+    1e-4 up to 1e16 in size, where ``repr`` uses no exponent (msgspec writes ``1e-05`` as ``0.00001``, ``1e+16`` as
+    ``1e16`` and NaN as null)."""
+    return type(value) is not float or value == 0 or 1e-4 <= abs(value) < 1e16
+
+
+def _safe_record_json(record: dict[str, object]) -> bytes:
+    """``safe_json`` of a briefing record (``compose.extraction_to_data`` and a few strings), by msgspec.
+
+    msgspec writes strings, ints, lists and mappings byte for byte as the compact ``json.dumps`` does (UTF-8, the
+    same escapes, keys in order), and floats too within ``_same_as_repr``: the record's only floats are the
+    rounded saliences and confidences, checked here; any outside that range sends the record to ``safe_json``.
+    """
+    for key, number in (("actors", "salience"), ("quotes", "confidence"), ("timeline", "confidence")):
+        if not all(_same_as_repr(item[number]) for item in cast(list[dict[str, object]], record[key])):
+            return safe_json(record)
+    data = _ENCODER.encode(record)
+    data = data.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+    data = data.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+    return data + b"\n"
+
+
 def details_path(briefing: Briefing) -> str:
     return f"briefings/{briefing.article.slug}/briefing.json"
 
 
 def briefing_details_json(briefing: Briefing) -> bytes:
-    """One briefing's whole structured extraction (the front matter of its briefing.md), beside its page."""
+    """One briefing's whole structured extraction (the front matter of its briefing.md), beside its page.
+
+    A composed briefing brings that front matter along (``compose.front_matter``); an outline's is made here.
+    """
     record: dict[str, object] = {
         "url": briefing_path(briefing),
         "markdown": f"briefings/{briefing.article.slug}/briefing.md",
     }
-    record.update(extraction_to_data(briefing.article, briefing.extraction))
-    record["summary"] = briefing.summary
-    record["generator"] = f"briefgen {__version__}"
-    return safe_json(record)
+    if briefing.front_matter:
+        record.update(briefing.front_matter)
+    else:
+        record.update(extraction_to_data(briefing.article, briefing.extraction))
+        record["summary"] = briefing.summary
+        record["generator"] = f"briefgen {__version__}"
+    return _safe_record_json(record)
 
 
 def index_record(briefing: Briefing, actor_ids: Mapping[str, str]) -> dict[str, object]:
