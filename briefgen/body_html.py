@@ -1,4 +1,4 @@
-"""A briefing page's body HTML without parsing its source text: byte for byte what markdown-it makes of it.
+"""A briefing page's body HTML without parsing its Markdown: byte for byte what markdown-it makes of it.
 
 Parsing a briefing's Markdown (:func:`briefgen.markdown.render_markdown`) is most of the cost of a clean
 build, and the "Source text" section is most of that: every sentence, quote, actor mention, role and date in
@@ -15,13 +15,22 @@ its Markdown has one narrow shape. Here its HTML is written straight from the sa
 - nothing is marked inside a link (``mark_up`` leaves such marks out: to markdown-it a span inside a link
   would make the link text).
 
-The rest of the body (header, summary, actors, quotes, timeline, the section's heading and legend) is small
-and still goes through markdown-it. The two are joined after a top-level paragraph and a blank line, where
-neither can reach into the other: markdown-it's part must end with that paragraph (no open block) and define
-no link references, and the source paragraphs never define any (every ``[`` of the article is escaped and
-each ``]`` of markup is followed by ``(`` or ``{``). Each source paragraph's Markdown is written beside its
-HTML, mirroring ``compose.mark_up``, and together they must equal the end of the body, so the HTML always
-describes the very Markdown the page is made from; if they do not, markdown-it renders the whole body.
+The rest of the body (header, summary, key actors, quotes, timeline, the section's heading and legend) is
+written here too, by :func:`head_html`, from the same data ``compose.header_lines``, ``summary_lines``,
+``actor_lines``, ``quote_lines``, ``timeline_lines`` and ``source_lines`` use: each piece of Markdown is read
+against the body as it is written (an actor's page is read from the body, where it must be one ``actor_url``
+writes: the site-wide ids are not known here), beside its HTML. Article text there is escaped by ``escape_md``,
+which collapses whitespace and escapes every character markdown-it could read as inline markup, so in running text
+it is inert: its HTML is the collapsed text HTML-escaped (the escapes checked to be exactly that, per string). It
+starts no line but the summary's lead, which ``escape_md`` keeps from opening a block. Empty text, a date or an
+extractor's name of another shape, a link markdown-it would not keep: markdown-it renders the head, as it does when
+the body is not written as modelled. The head ends with the legend, a top-level paragraph, and a blank line; the
+source paragraphs follow, where neither can reach into the other: the head defines no link references (markdown-it's
+part, when it renders it, is checked for them and for ending with that paragraph), and the source paragraphs never
+define any (every ``[`` of the article is escaped and each ``]`` of markup is followed by ``(`` or ``{``). Each
+source paragraph's Markdown is written beside its HTML, mirroring ``compose.mark_up``, and together they must equal
+the end of the body, so the HTML always describes the very Markdown the page is made from; if they do not,
+markdown-it renders the whole body.
 A paragraph whose text starts with whitespace or holds a carriage return may be more than one block to
 markdown-it, or reach into the next paragraph (an indented code block goes on across blank lines): then too
 markdown-it renders the whole body. Any other paragraph is one line starting with a character that opens no
