@@ -196,7 +196,7 @@ def render_body_afresh(slug: str, body: str, render: Render = render_markdown) -
 def briefing_body(briefing: Briefing, render_body: BodyRenderer = render_body_afresh) -> dict[str, object]:
     """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed.
 
-    The source text's HTML is written from the article and its extraction without parsing it (``body_html``).
+    The HTML is written from the article and its extraction without parsing the Markdown (``body_html``).
     """
     _, body = split_front_matter(briefing.markdown)
     render = functools.partial(body_html, briefing.article, briefing.extraction)

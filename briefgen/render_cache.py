@@ -3,7 +3,7 @@
 Parsing a briefing's Markdown (every sentence, mention and quote of its source text is a
 ``[text]{#id .class}`` span) is most of the cost of rendering its page. The HTML only depends
 on the body text and on the renderer (markdown-it-py, its plugins, ``briefgen/markdown.py``, and
-``briefgen/body_html.py``, which writes the source text's HTML as markdown-it would without parsing it),
+``briefgen/body_html.py``, which writes the body's HTML as markdown-it would without parsing it),
 so it is kept under a digest of both and reused whenever a page must be rendered again (a
 template or code change, a clean build of an existing site). Like Sphinx's doctree cache it
 is derived data: each row carries a checksum of its HTML, a row that fails it is dropped and
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 @functools.cache
 def renderer_digest() -> str:
     """What a body's HTML depends on besides its text: the renderer's packages, briefgen's setup of it and
-    ``body_html`` (which writes the source text's HTML as markdown-it would: a fix to it must not find old rows)."""
+    ``body_html`` (which writes the body's HTML as markdown-it would: a fix to it must not find old rows)."""
     digest = hashlib.sha256()
     for package in ("markdown-it-py", "mdit-py-plugins"):
         try:

@@ -8,6 +8,7 @@ linked inside links, deeper than markdown-it's nesting limit).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -302,3 +303,239 @@ def test_generated_articles(briefing: tuple[Article, Extraction]) -> None:
     )
     if modelled and article.paragraphs:
         assert stats.whole == stats.slow == 0
+
+
+# ---------------------------------------------------------------- the sections before the source text
+
+LEAD = "Finance Minister Anna Kowalska said on Monday that the budget “must pass by Friday.” The bank agreed."
+
+
+def shaped(**values: object) -> tuple[Article, Extraction]:
+    """A briefing with every section filled: ``values`` replace its strings (title, byline, sources, tags, name, org,
+    role, speaker, cue, event, conflict, value, failed) or drop its parts (``actors=()``, ``quotes=()``...)."""
+    v: dict[str, object] = {
+        "title": "Budget must pass by Friday",
+        "byline": "Staff",
+        "sources": ("Wire", "Desk"),
+        "tags": ("Economy", "Parliament"),
+        "name": "Anna Kowalska",
+        "org": "central bank",
+        "role": "Finance Minister",
+        "speaker": "she",
+        "cue": "said",
+        "event": "the budget must pass",
+        "conflict": "2025-08-01 (the previous Friday)",
+        "value": "2025-Q3",
+        "failed": (),
+        **values,
+    }
+    text = LEAD
+    article = dataclasses.replace(
+        make_article([("paragraph", text), ("heading", "Vote"), ("paragraph", "Parliament votes.")]),
+        title=v["title"],
+        byline=v["byline"],
+        sources=v["sources"],
+        tags=v["tags"],
+    )
+    first, second = at(text, LEAD[: LEAD.index(" The")]), at(text, "The bank agreed.")
+    quoted = at(text, "“must pass by Friday.”")
+    name = Mention(at(text, "Anna Kowalska"), "Anna Kowalska")
+    role = at(text, "Finance Minister")
+    roles = ((v["role"], role), (" finance  MINISTER ", role), ("Minister", at(text, "Minister")), ("x", second))
+    kowalska = Actor("anna-kowalska", v["name"], "person", (name, Mention(at(text, "said"), "said")), roles)  # type: ignore[arg-type]
+    bank = Actor("Central Bank!", v["org"], "org", (Mention(at(text, "bank"), "bank"),))  # type: ignore[arg-type]
+    actors = (kowalska, bank, Actor("warsaw", "Warsaw.", "place", ()), Actor("nobody", "Nobody", "person", ()))
+    speaker = Mention(at(text, "Anna Kowalska"), v["speaker"])  # type: ignore[arg-type]
+    quotes = (
+        Quote(quoted, "q", "direct", speaker, "anna-kowalska", v["cue"], None, first),  # type: ignore[arg-type]
+        Quote(quoted, "q", "partial", None, None, None, None, first),
+        Quote(quoted, "q", "partial", speaker, None, v["cue"], None, first),  # type: ignore[arg-type]
+        Quote(quoted, "q", "direct", speaker, "no-such-actor", None, None, Span(0, 0)),
+        Quote(quoted, "q", "direct", Mention(name.span, "Kowalska"), "anna-kowalska", None, None, first),
+    )
+    day = dt.date(2025, 8, 8)
+
+    def timex(needle: str, **more: object) -> TimeExpression:
+        fields: dict[str, object] = {
+            "date": day,
+            "granularity": "day",
+            "value": None,
+            "type": "DATE",
+            "sentence": first,
+        }
+        return TimeExpression(at(text, needle), needle, **(fields | more))  # type: ignore[arg-type]
+
+    timeline = (
+        timex("Monday", date=dt.date(2025, 8, 4)),
+        timex("Friday", is_deadline=True, event=v["event"], actor_id="anna-kowalska", conflict=v["conflict"]),
+        timex("Friday", is_deadline=True, actor_id="Central Bank!", date=dt.date(2025, 8, 1)),
+        timex("budget", type="DURATION"),  # not listed
+        timex("The", date=None, value=v["value"], is_deadline=True, event=v["event"]),
+        timex("bank", granularity="month", event="x"),
+        timex("agreed", granularity="week", event="x"),
+        timex("must", granularity="year", event="x"),
+        timex("pass", granularity="quarter", value="2025-Q3", event="x"),
+        timex("by", granularity="decade", value=None, event="x"),
+        timex("the", type="TIME", sentence=second, date=None),  # what: the sentence
+    )
+    extraction = Extraction(
+        actors=v.get("actors", actors),  # type: ignore[arg-type]
+        quotes=v.get("quotes", quotes),  # type: ignore[arg-type]
+        timeline=v.get("timeline", timeline),  # type: ignore[arg-type]
+        sentences=v.get("sentences", (first, second)),  # type: ignore[arg-type]
+        failed=v["failed"],  # type: ignore[arg-type]
+    )
+    return article, extraction
+
+
+SHAPES: dict[str, dict[str, object]] = {
+    "everything": {},
+    "no actors": {"actors": ()},
+    "no quotes": {"quotes": ()},
+    "no timeline": {"timeline": ()},
+    "nothing extracted": {"actors": (), "quotes": (), "timeline": (), "sentences": ()},
+    "no sentences": {"sentences": ()},
+    "no byline, sources or tags": {"byline": None, "sources": (), "tags": ()},
+    "one tag, one source": {"sources": ("Wire",), "tags": ("Économie & co",)},
+    "failed extractions": {"failed": ("actors", "quotes", "timeline")},
+    "speaker named as the actor": {"speaker": "Anna Kowalska"},
+    "no cue": {"cue": None},
+    "no event": {"event": None},
+    "no conflict": {"conflict": None},
+    "organisation named with a full stop": {"org": "U.S."},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("site_ids", [False, True])
+def test_every_section_shape_takes_the_fast_path(shape: str, site_ids: bool) -> None:
+    article, extraction = shaped(**SHAPES[shape])
+    actor_ids = {a.id: f"Site {a.id}" for a in extraction.actors} if site_ids else {}
+    fast, slow, stats = both_ways(article, extraction, actor_ids=actor_ids)
+    assert fast == slow
+    assert stats == BodyStats(1, 0, len(article.paragraphs), 0, 0), "no part of the body went to markdown-it"
+
+
+def test_an_article_without_a_lead_paragraph() -> None:
+    """Headings only: the summary's lead is empty (a blank line), and so is the source text when nothing is left."""
+    for blocks in ([("heading", "Only a heading")], []):
+        article, extraction = shaped(sentences=())
+        bare = make_article(blocks)
+        article = dataclasses.replace(article, text=bare.text, paragraphs=bare.paragraphs)
+        fast, slow, stats = both_ways(article, dataclasses.replace(extraction, quotes=(), timeline=()))
+        assert fast == slow
+        assert stats.heads == stats.whole == 0
+
+
+HOSTILE_FIELDS = ["title", "byline", "sources", "tags", "name", "org", "role", "speaker", "cue", "event", "conflict",
+                  "value", "failed"]  # fmt: skip
+
+
+@pytest.mark.parametrize("hostile", [*HOSTILE, "\x01\x7f control", "a\0", "`", "1.", "+", "-", "=", "|", "{#x}", "\\"])
+@pytest.mark.parametrize("field", HOSTILE_FIELDS)
+def test_hostile_text_in_the_sections(hostile: str, field: str) -> None:
+    value: object = (hostile,) if field in ("sources", "tags", "failed") else hostile
+    article, extraction = shaped(**{field: value})
+    fast, slow, stats = both_ways(article, extraction, actor_ids={"anna-kowalska": hostile})
+    assert fast == slow
+    unmodelled = not hostile.split() or (field == "failed" and not hostile.isalnum())
+    assert stats.heads == int(unmodelled), "only empty text and odd extractor names go to markdown-it"
+    assert stats.slow == 0 and stats.whole <= stats.heads  # a carriage return in a name: the whole body
+    if not unmodelled and field not in ("failed", "value"):
+        assert "<script>" not in fast and "onerror=" not in fast.replace("onerror=&quot;", "")
+
+
+def test_a_head_not_as_composed_goes_to_markdown_it() -> None:
+    article, extraction = shaped()
+    _, body = split_front_matter(compose_briefing(article, extraction).markdown)
+    for edited in (
+        body.replace("## Quotes", "## Quotes!"),
+        body.replace("../../actors/anna-kowalska/index.html", "../../actors/Anna/index.html"),
+        body.replace("../../actors/anna-kowalska/index.html", "javascript:alert(1)"),
+        body.replace("{#actors}", "[x]: /y\n\n{#actors}"),
+        body.replace("· person ·", "· person  ·"),
+    ):
+        assert edited != body
+        stats = BodyStats()
+        assert body_html(article, extraction, edited, stats) == render_markdown(edited)
+        assert stats.heads == 1
+
+
+TEXTS = st.one_of(block_text, st.sampled_from(["Anna Kowalska", "U.S.", "<b>", "a_b", "x*", "#1", "", " "]))
+
+
+@st.composite
+def briefings(draw: st.DrawFn) -> tuple[Article, Extraction, dict[str, str]]:
+    """A generated article and extraction (``articles``) with generated metadata, names, roles, quotes and dates."""
+    article, extraction = draw(articles())
+    article = dataclasses.replace(
+        article,
+        title=draw(TEXTS),
+        date=draw(st.none() | st.dates()),
+        byline=draw(st.none() | TEXTS),
+        sources=tuple(draw(st.lists(TEXTS, max_size=3))),
+        tags=tuple(draw(st.lists(TEXTS, max_size=3))),
+    )
+    actors = tuple(
+        dataclasses.replace(
+            a,
+            name=draw(TEXTS),
+            kind=draw(st.sampled_from(["person", "org", "place"])),
+            roles=tuple((draw(TEXTS), span) for _, span in a.roles),
+        )
+        for a in extraction.actors
+    )
+    ids = st.none() | st.sampled_from([a.id for a in actors] + ["", "missing"])
+    spoken = st.none() | st.builds(Mention, st.just(Span(0, 0)), TEXTS)
+    quotes = tuple(
+        dataclasses.replace(
+            q,
+            kind=draw(st.sampled_from(["direct", "partial"])),
+            speaker=draw(spoken),
+            actor_id=draw(ids),
+            cue=draw(st.none() | TEXTS),
+        )
+        for q in extraction.quotes
+    )
+    timeline = tuple(
+        dataclasses.replace(
+            t,
+            date=draw(st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))),
+            value=draw(st.none() | TEXTS | st.just("2025-Q3")),
+            granularity=draw(st.sampled_from([None, "day", "week", "month", "quarter", "year", "other"])),
+            event=draw(st.none() | TEXTS),
+            actor_id=draw(ids),
+            conflict=draw(st.none() | TEXTS),
+        )
+        for t in extraction.timeline
+    )
+    failed = tuple(draw(st.lists(st.sampled_from(["actors", "quotes", "time line", "<b>", "a_b", ""]), max_size=2)))
+    site_ids = {a.id: draw(ACTOR_IDS) for a in actors if draw(st.booleans())}
+    return article, Extraction(actors, quotes, timeline, extraction.sentences, failed=failed), site_ids
+
+
+@PROFILE
+@given(briefing=briefings())
+def test_generated_briefings(briefing: tuple[Article, Extraction, dict[str, str]]) -> None:
+    article, extraction, site_ids = briefing
+    fast, slow, _ = both_ways(article, extraction, actor_ids=site_ids)
+    assert fast == slow
+
+
+ORDINARY = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1).filter(
+    lambda s: bool(s.split())
+)
+
+
+@PROFILE
+@given(
+    values=st.fixed_dictionaries(
+        {field: ORDINARY for field in ("title", "byline", "name", "org", "role", "speaker", "cue", "event")}
+        | {"sources": st.lists(ORDINARY, max_size=3).map(tuple), "tags": st.lists(ORDINARY, max_size=3).map(tuple)}
+    )
+)
+def test_generated_ordinary_text_takes_the_fast_path(values: dict[str, object]) -> None:
+    article, extraction = shaped(**values)
+    fast, slow, stats = both_ways(article, extraction)
+    assert fast == slow
+    assert stats.heads == stats.whole == 0
