@@ -83,8 +83,9 @@ def clear_state(config: SiteConfig) -> None:
 def scan_output(output: Path, paths: Iterable[str], digests: Mapping[str, str | None]) -> dict[str, OutputFile]:
     """The published files as they are on disk now, with the digests they were made from."""
     found: dict[str, OutputFile] = {}
+    base = os.fspath(output) + os.sep
     for path in paths:
-        info = os.stat(output / path)
+        info = os.stat(base + path)
         found[path] = OutputFile(info.st_size, info.st_mtime_ns, digests.get(path))
     return found
 
@@ -92,11 +93,12 @@ def scan_output(output: Path, paths: Iterable[str], digests: Mapping[str, str | 
 def unchanged_digests(state: BuildState, output: Path) -> dict[str, str]:
     """Digests of the recorded pages whose files still stand as the last build left them."""
     kept: dict[str, str] = {}
+    base = os.fspath(output) + os.sep
     for path, recorded in state.files.items():
         if recorded.digest is None:
             continue
         try:
-            info = os.stat(output / path)
+            info = os.stat(base + path)
         except OSError:
             continue
         if info.st_size == recorded.size and info.st_mtime_ns == recorded.mtime_ns:
@@ -106,9 +108,10 @@ def unchanged_digests(state: BuildState, output: Path) -> dict[str, str]:
 
 def output_intact(state: BuildState, output: Path) -> bool:
     """Every recorded file is there as written (and nothing else was recorded missing)."""
+    base = os.fspath(output) + os.sep
     try:
         for path, recorded in state.files.items():
-            info = os.stat(output / path)
+            info = os.stat(base + path)
             if info.st_size != recorded.size or info.st_mtime_ns != recorded.mtime_ns:
                 return False
     except OSError:

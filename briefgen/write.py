@@ -15,6 +15,7 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,18 @@ def check_output_path(path: str) -> PurePosixPath:
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
         raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
     return pure
+
+
+# A path already in normal form (``PurePosixPath(p).as_posix() == p``) that stays inside the output folder: the
+# common case, checked without building a path object (a 10,000-article build writes 40,000 files).
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~%+@-][A-Za-z0-9._~%+@-]*/)*[A-Za-z0-9_~%+@-][A-Za-z0-9._~%+@-]*")
+
+
+def output_relative(path: str) -> str:
+    """``path`` checked (:func:`check_output_path`) and in normal form, as a string."""
+    if _PLAIN_PATH.fullmatch(path) and "/./" not in f"/{path}/" and "/../" not in f"/{path}/":
+        return path
+    return check_output_path(path).as_posix()
 
 
 def _lock_path(root: Path) -> Path:
@@ -141,9 +154,21 @@ def recover_interrupted(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
 def same_bytes(path: Path, data: bytes) -> bool:
+    return _same_bytes(os.fspath(path), data)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
@@ -165,10 +190,12 @@ class Staging:
         self.folder = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir()
-        self.paths: set[PurePosixPath] = set()
+        self.paths: set[str] = set()
         self.written: list[str] = []
         self.unchanged = 0
-        self._made: set[Path] = {self.folder}
+        self._folder = os.fspath(self.folder) + os.sep
+        self._output = os.fspath(self.output) + os.sep
+        self._made: set[str] = {os.fspath(self.folder)}
         self._done = False
 
     def __enter__(self) -> Staging:
@@ -180,15 +207,16 @@ class Staging:
 
     def put(self, path: str, data: bytes | Keep) -> None:
         """Write one file of the new site (``KEEP``: the previous site's file, linked)."""
-        relative = check_output_path(path)
+        relative = output_relative(path)
         if relative in self.paths:
             raise ValueError(f"{path}: written twice")
         self.paths.add(relative)
-        target = self.folder.joinpath(*relative.parts)
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        previous = self.output.joinpath(*relative.parts)
+        target = self._folder + relative
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        previous = self._output + relative
         if isinstance(data, Keep):
             try:
                 os.link(previous, target)
@@ -196,15 +224,15 @@ class Staging:
                 raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
             self.unchanged += 1
             return
-        if same_bytes(previous, data):
+        if _same_bytes(previous, data):
             try:
                 os.link(previous, target)
                 self.unchanged += 1
                 return
             except OSError:
                 pass
-        target.write_bytes(data)
-        self.written.append(relative.as_posix())
+        write_file(target, data)
+        self.written.append(relative)
 
     def publish(self) -> WriteStats:
         """Swap the staging folder in for the output folder, atomically; remove the previous site."""
@@ -234,8 +262,14 @@ def publish(files: Mapping[str, bytes | Keep], output: Path) -> WriteStats:
         return staging.publish()
 
 
-def _removed(output: Path, produced: Collection[PurePosixPath]) -> list[str]:
+def _removed(output: Path, produced: Collection[str]) -> list[str]:
+    """Files of the previous site at ``output`` that the new one (``produced``, normal-form paths) does not have."""
     if not output.is_dir():
         return []
-    existing = {PurePosixPath(p.relative_to(output).as_posix()) for p in output.rglob("*") if p.is_file()}
-    return sorted(p.as_posix() for p in existing - set(produced))
+    base = os.fspath(output)
+    existing: set[str] = set()
+    for folder, _, files in os.walk(base):
+        prefix = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        existing.update(prefix + name for name in files)
+    return sorted(existing - set(produced))

@@ -197,15 +197,17 @@ def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.Mon
     before = tree_bytes(site / "site")
     (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Text of the new one."), encoding="utf-8")
     calls = {"n": 0}
-    real = Path.write_bytes
+    import briefgen.write
 
-    def failing(self: Path, data: bytes) -> int:
+    real = briefgen.write.write_file
+
+    def failing(path: str, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] > 2:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(briefgen.write, "write_file", failing)
     result = build_site(site, jobs=1)
     monkeypatch.undo()
     assert not result.published and "No space left" in result.errors[0].message
