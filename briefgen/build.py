@@ -32,7 +32,7 @@ from briefgen.state import (
     scan_output,
     unchanged_digests,
 )
-from briefgen.write import Staging, StaleOutput, UnsafePath, WriteStats, site_lock
+from briefgen.write import Keep, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
 
 Progress = Callable[[int, int], None]
 
@@ -286,19 +286,21 @@ def _publish_site(
             render_body=bodies.html,
             search_plan=plan,
         )
+
+        def put(path: str, data: bytes | Keep, digest: str | None) -> None:
+            staging.put(path, data)
+            digests[path] = digest
+
         with SearchIndexer(staging.folder, config, plan, previous) as index:
             for path, data, digest in files:
-                staging.put(path, data)
-                digests[path] = digest
+                put(path, data, digest)
                 if search:
                     index.written(path, digests)
                     for found in index.ready():
-                        staging.put(found[0], found[1])
-                        digests[found[0]] = found[2]
+                        put(*found)
             if search:
-                for path, data, digest in index.files(dict(digests)):
-                    staging.put(path, data)
-                    digests[path] = digest
+                for found in index.files(dict(digests)):
+                    put(*found)
         return digests, staging.publish()
 
 
