@@ -9,19 +9,18 @@ that is not a readable database is set aside and rebuilt — never trusted.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
 
+from briefgen import collector
 from briefgen.codec import encode
 from briefgen.model import Extraction
 from briefgen.registry import Registry
@@ -70,19 +69,6 @@ def cache_key(text: str, date: dt.date | None, settings: str) -> str:
 def _decoder() -> msgspec.json.Decoder[Extraction]:
     """JSON straight into the typed dataclasses, checked against their hints: nothing else can be built."""
     return msgspec.json.Decoder(Extraction)
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Decoding makes some 300 objects per article and no cycles: the cyclic collector, set off by the
-    allocations, would only walk the growing heap again and again (most of the decoding time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class ExtractionCache:
@@ -138,16 +124,16 @@ class ExtractionCache:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Extraction] = {}
         bad: list[str] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            try:
-                rows = self.db.execute(f"SELECT key, data, checksum FROM extractions WHERE key IN ({marks})", chunk)
-                rows = rows.fetchall()
-            except sqlite3.DatabaseError as exc:
-                log.warning("extraction cache read failed (%s); extracting again", exc)
-                return found
-            with _cyclic_gc_paused():
+        with collector.paused():  # some 300 objects per article and no cycles
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                try:
+                    rows = self.db.execute(f"SELECT key, data, checksum FROM extractions WHERE key IN ({marks})", chunk)
+                    rows = rows.fetchall()
+                except sqlite3.DatabaseError as exc:
+                    log.warning("extraction cache read failed (%s); extracting again", exc)
+                    return found
                 for key, data, checksum in rows:
                     if hashlib.sha256(data.encode("utf-8")).hexdigest() != checksum:
                         bad.append(key)

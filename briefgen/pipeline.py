@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from briefgen import collector
 from briefgen.cache import ExtractionCache, cache_key, extraction_settings
 from briefgen.config import SiteConfig
 from briefgen.extract import extract_many
@@ -137,16 +138,17 @@ def _extract_missing(
     """Extract ``missing`` (indexes into ``articles``) into ``found`` and the cache; the new count of done."""
     fresh: list[tuple[str, Extraction]] = []
     items = [(articles[i].text, articles[i].date) for i in missing]
-    for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
-        found[keys[index]] = extraction
-        if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
-            fresh.append((keys[index], extraction))
-        done += 1
-        if progress:
-            progress(done, len(articles))
-        if cache and len(fresh) >= 200:
-            cache.put_many(fresh)
-            fresh.clear()
+    with collector.running():  # the language model makes cyclic garbage
+        for index, extraction in zip(missing, run_extraction(items, registry, jobs, scheduler), strict=True):
+            found[keys[index]] = extraction
+            if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
+                fresh.append((keys[index], extraction))
+            done += 1
+            if progress:
+                progress(done, len(articles))
+            if cache and len(fresh) >= 200:
+                cache.put_many(fresh)
+                fresh.clear()
     if cache and fresh:
         cache.put_many(fresh)
     return done

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+from briefgen import collector
 from briefgen.compose import SentenceLookup, anchor_id
 from briefgen.model import Actor, ActorKind, Briefing, Quote, Span, TimeExpression
 from briefgen.registry import Registry, RegistryEntry
@@ -408,28 +409,9 @@ def _briefing_masks(slugs_of: dict[str, set[str]], present: dict[str, set[str]])
     return masks
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while the index is made (and on again after, if it was on).
-
-    Indexing makes an object or two for every actor of every briefing (some 600,000 at 10,000 articles), none in a
-    cycle and most kept; the collector's full passes over them as they pile up took 40% of the time (1.2-1.8 of
-    3.0-3.6 s CPU at 10,000 articles). What indexing leaves behind is freed by reference counting, as before; the
-    collector's next pass, whoever triggers it, goes over what is kept once. Another thread's objects wait as long.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None) -> ActorIndex:
     """Every actor of the site, merged across briefings, with their roles, quotes, deadlines and company."""
-    with _collector_paused():
+    with collector.paused():  # an object or two for every actor of every briefing, none in a cycle
         return _index_actors(briefings, registry)
 
 
