@@ -16,7 +16,9 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import shutil
+import subprocess
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -152,6 +154,37 @@ def recover_interrupted(output: Path) -> None:
         leftovers = leftovers[:-1]
     for stale in [*leftovers, *parent.glob(f".{output.name}.tmp-*")]:
         shutil.rmtree(stale, ignore_errors=True)
+    for trash in parent.glob(f".{output.name}.trash-*"):  # a removal killed with its session, or still running
+        _remove_in_background(trash)
+
+
+def discard_folder(folder: Path, output: Path) -> None:
+    """Delete ``folder`` (a previous site) in the background: renamed aside, then removed by a detached ``rm``.
+
+    Removing a 10,000-article site (41,000 files in 10,000 folders) takes seconds; the build need not wait for it.
+    The new name (``.<output>.trash-<random>``) is never reused by a build, and the next build removes one that is
+    still there (an ``rm`` killed with its session). Without ``rm``, the folder is removed here and now.
+    """
+    trash = output.with_name(f".{output.name}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        folder.rename(trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_in_background(trash)
+
+
+def _remove_in_background(folder: Path) -> None:
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", os.fspath(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -244,7 +277,7 @@ class Staging:
             raise
         self._done = True
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            discard_folder(old, self.output)
         written = sorted(self.written)
         return WriteStats(len(written), self.unchanged, len(removed), (*written, *removed))
 

@@ -153,7 +153,7 @@ def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> N
         edit()
         assert build_site(site, jobs=1).published
         clean = tmp_path / f"clean-{number}"
-        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", "state.json"))
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json"))
         assert build_site(clean, jobs=1).published
         assert tree_bytes(site / "site") == tree_bytes(clean / "site"), f"differs after edit {number}"
 
@@ -213,6 +213,28 @@ def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.Mon
     assert not result.published and "No space left" in result.errors[0].message
     assert tree_bytes(site / "site") == before
     assert not list(site.glob(".site.tmp-*"))
+
+
+def test_the_previous_site_is_removed_in_the_background(site: Path) -> None:
+    """Publishing swaps the new site in and hands the old one to a detached ``rm``; a leftover is removed later."""
+    build_site(site, jobs=1)
+    first = (site / "site" / "index.html").stat().st_ino
+    (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Text of the new one."), encoding="utf-8")
+    assert build_site(site, jobs=1).published
+    deadline = time.monotonic() + 30
+    while list(site.glob(".site.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(site.glob(".site.*"))  # neither the staging folder nor the old site is left
+    assert (site / "site" / "index.html").stat().st_ino != first
+    stray = site / ".site.trash-1-deadbeef" / "briefings" / "x"
+    stray.mkdir(parents=True)  # as an rm killed with its session leaves it
+    (stray / "index.html").write_text("old", encoding="utf-8")
+    (site / "content" / "new.md").unlink()
+    assert build_site(site, jobs=1).published
+    deadline = time.monotonic() + 30
+    while list(site.glob(".site.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(site.glob(".site.*"))
 
 
 def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from mkdocs.config import load_config
 
     folder = tmp_path_factory.mktemp("example") / "mkdocs-site"
-    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".briefgen", "site"))
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".briefgen", "site", ".site.*"))
     build(load_config(config_file=str(folder / "mkdocs.yml"), strict=True))
     handler = functools.partial(QuietHandler, directory=str(folder / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

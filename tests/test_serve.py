@@ -487,7 +487,9 @@ def test_reaper_frees_a_finished_builds_objects_in_the_background() -> None:
 
 def clean_build_of(site: Path, where: Path) -> dict[str, bytes]:
     """The site a clean build of ``site``'s sources produces (cache copied: no extraction needed)."""
-    shutil.copytree(site, where, ignore=shutil.ignore_patterns("site", "state.json", "links.json", "build.lock"))
+    shutil.copytree(
+        site, where, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "links.json", "build.lock")
+    )
     assert build_site(where, jobs=1).published
     return tree_bytes(where / "site")
 
