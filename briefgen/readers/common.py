@@ -22,6 +22,9 @@ class ReadError(Exception):
         super().__init__(str(self.problem))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and line feed
+
+
 def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
     """UTF-8 (a BOM is dropped); cp1252 with a warning; never silent garbling. CRLF becomes LF."""
     if not data.strip():
@@ -40,7 +43,7 @@ def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
             Problem("warning", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as Windows-1252", shown, line)
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if sum(1 for ch in text[:4096] if ch < " " and ch not in "\n\t") > 8:
+    if len(_CONTROL.findall(text, 0, 4096)) > 8:
         raise ReadError(shown, "binary file (control characters), not an article")
     return text
 

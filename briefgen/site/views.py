@@ -8,9 +8,7 @@ than its context holds, so a template override cannot make a kept page stale eit
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -25,18 +23,12 @@ T = TypeVar("T")
 
 
 def view(cls: type[T]) -> type[T]:
-    """Mark a frozen dataclass of plain values as a view: digested as a pickle, made by one C ``attrgetter``.
+    """Mark a frozen dataclass of plain values as a view: digested whole, as one encoded value (``briefgen.digest``).
 
-    A slots dataclass's own ``__getstate__`` calls ``dataclasses.fields`` for every object: most
-    of the time spent digesting a site's pages went there.
+    Walking a view field by field in Python, as the digest does with other values, took most of the time spent
+    digesting a site's pages.
     """
-    getter = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # type: ignore[arg-type]
-
-    def __reduce__(self: T) -> tuple[type[T], tuple[object, ...]]:
-        return cls, getter(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
-    cls.__view__ = True  # type: ignore[attr-defined]  # digested as a plain value (briefgen.digest)
+    cls.__view__ = True  # type: ignore[attr-defined]
     return cls
 
 
@@ -257,4 +249,3 @@ def actor_page(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip]) -> 
         appearances,
         company,
     )
-
