@@ -8,13 +8,12 @@ An ambiguous suffix ("Kim" beside "Kim Jong Un" and "Kim Yo Jong") merges nothin
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import dataclasses
 import datetime as dt
 import functools
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -72,14 +71,13 @@ class SiteActor:
     quotes: tuple[QuoteUse, ...]
     deadlines: tuple[DeadlineUse, ...]
     co_actors: tuple[tuple[str, int], ...] = ()  # (site id, briefings shared), most shared first
+    # Counted once: the site's pages ask for them several times, and a prominent actor appears thousands of times.
+    mention_count: int = dataclasses.field(init=False, compare=False, repr=False)
+    briefing_count: int = dataclasses.field(init=False, compare=False, repr=False)
 
-    @property
-    def mention_count(self) -> int:
-        return sum(len(a.actor.mentions) for a in self.appearances)
-
-    @property
-    def briefing_count(self) -> int:
-        return len({a.briefing.article.slug for a in self.appearances})
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mention_count", sum(len(a.actor.mentions) for a in self.appearances))
+        object.__setattr__(self, "briefing_count", len({a.briefing.article.slug for a in self.appearances}))
 
     @property
     def role_names(self) -> tuple[str, ...]:
@@ -260,7 +258,11 @@ def _canonical(group: Sequence[Appearance], registry: RegistryTable | None) -> t
     _, (_, best) = max(
         by_name.items(), key=lambda item: (len(_tokens(item[0])), item[1][0], item[0][:1].isupper(), item[0])
     )
-    entries = sorted({e for a in group if (e := _registry_name(a.actor, registry)) is not None}) if registry is not None else []
+    entries = (
+        sorted({e for a in group if (e := _registry_name(a.actor, registry)) is not None})
+        if registry is not None
+        else []
+    )
     if entries:
         return entries[0], slugify(entries[0]), best
     return best.name, anchor_id(best.id), best
@@ -365,7 +367,12 @@ def _attach_facts(actor: SiteActor, facts: dict[int, _Facts]) -> tuple[tuple[Quo
 
 
 def _replace(actor: SiteActor, **changes: object) -> SiteActor:
-    return dataclasses.replace(actor, **changes)  # type: ignore[arg-type]
+    """``actor`` with ``changes``, none of them its appearances: its counts stand, and are not counted again."""
+    assert "appearances" not in changes
+    changed = copy.copy(actor)
+    for name, value in changes.items():
+        object.__setattr__(changed, name, value)
+    return changed
 
 
 def _co_actors(actors: Sequence[SiteActor]) -> dict[str, tuple[tuple[str, int], ...]]:
