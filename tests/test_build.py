@@ -192,6 +192,28 @@ def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     assert tree_bytes(one / "site") == tree_bytes(two / "site")
 
 
+def test_an_edit_is_extracted_aside_while_the_cache_is_decoded(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two jobs, an edited article beside cached ones is extracted in a worker process: the same site."""
+    import briefgen.pipeline
+
+    build_site(site, jobs=2)
+    (site / "content" / "older.md").write_text(article("Older", "2025-07-01", "Putin said “yes” on Friday."), "utf-8")
+    made: list[object] = []
+    real = briefgen.pipeline._Aside
+
+    def spy(*args: object) -> object:
+        made.append(real(*args))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(briefgen.pipeline, "_Aside", spy)
+    assert build_site(site, jobs=2).published
+    assert len(made) == 1
+    clean = site.parent / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "cache.sqlite*"))
+    assert build_site(clean, jobs=1).published
+    assert tree_bytes(site / "site") == tree_bytes(clean / "site")
+
+
 def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(site, jobs=1)
     before = tree_bytes(site / "site")
