@@ -41,6 +41,8 @@ class SiteConfig:
     """Folder of templates overriding the defaults, relative to the site root."""
     recent_count: int = 20
     """How many briefings the home page lists."""
+    feed_count: int = 50
+    """How many of the newest briefings the Atom feed carries (readers poll it: it stays small at any size)."""
 
     @property
     def content_path(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -44,6 +45,18 @@ def test_atom_feed_lists_briefings_newest_first_with_article_dates(files: dict[s
     assert first.find(f"{ATOM}summary").get("type") == "text"  # type: ignore[union-attr]
     assert [c.get("term") for c in first.findall(f"{ATOM}category")] == ["Economy", "Parliament"]
     assert feed.find(f"{ATOM}generator").text == "briefgen"  # type: ignore[union-attr]
+
+
+def test_atom_feed_carries_only_the_newest_feed_count_briefings(config: SiteConfig) -> None:
+    from briefgen.render import sort_newest_first
+    from briefgen.site.feeds import atom_feed
+
+    briefings = sort_newest_first(sample_briefings(config, hostile=False))
+    feed = ET.fromstring(atom_feed(briefings, dataclasses.replace(config, feed_count=1)))
+    assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == [
+        "https://example.org/news/briefings/budget-talks/"
+    ]
+    assert feed.findtext(f"{ATOM}updated") == "2025-08-05T22:00:00+00:00"  # still the newest article's date
 
 
 def test_calendar_has_one_all_day_event_per_dated_deadline(files: dict[str, bytes]) -> None:
