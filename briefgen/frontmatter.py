@@ -23,7 +23,7 @@ from briefgen.model import Actor, Article, Extraction, Mention, Quote, Span, Tim
 
 # Characters YAML will not take raw inside a double-quoted scalar (or would fold as line breaks).
 _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # whole key: fullmatch ("$" would let "A\n" through)
 _RESERVED = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}  # YAML 1.1 reads these as non-strings
 FLOW_WIDTH = 160
 _R = TypeVar("_R")
@@ -53,7 +53,7 @@ def _scalar(value: object) -> str:
 
 def _key(key: object) -> str:
     text = str(key)
-    return text if _PLAIN_KEY.match(text) and text.casefold() not in _RESERVED else _string(text)
+    return text if _PLAIN_KEY.fullmatch(text) and text.casefold() not in _RESERVED else _string(text)
 
 
 def _is_scalar(value: object) -> bool:

@@ -25,6 +25,11 @@ def test_round_trips_through_the_safe_loader(value: dict[str, object]) -> None:
     assert yaml.safe_load(dump_front_matter(value)) == (value or None)
 
 
+def test_a_key_ending_in_a_line_break_is_quoted() -> None:
+    for value in ({"A\n": None}, {"title": {"A\n": None}}):
+        assert yaml.safe_load(dump_front_matter(value)) == value
+
+
 def test_readable_shape() -> None:
     text = dump_front_matter(
         {"title": "Trump’s “deadline”", "tags": [], "actors": [{"id": "trump", "mentions": [{"start": 1, "end": 6}]}]}
