@@ -95,6 +95,7 @@ Trump said **on Friday** that [talks](https://x.example) were <b>fine</b>.
         ("---\ntitle: [unclosed\n---\nBody.\n", "invalid YAML front matter", 3),
         ("---\ntitle: x\ndate: 2025-13-45\n---\nBody.\n", "invalid date", 3),
         ("---\nslug: ../../etc\n---\nBody.\n", "invalid slug", 2),
+        ('---\nslug: "abc\\n"\n---\nBody.\n', "invalid slug", 2),  # a line break would name a folder
         ("---\n!!python/object/apply:os.system ['echo pwned']\n---\nBody.\n", "invalid YAML front matter", None),
         ("---\n- a\n- b\n---\nBody.\n", "must be a mapping", 2),
         ("---\ndraft: maybe\n---\nBody.\n", "'draft' must be true or false", 2),

@@ -64,7 +64,7 @@ def slug_from_filename(path: Path) -> str:
 
 def check_slug(value: object, shown: str, line: int | None) -> str:
     """A front-matter slug must be a plain name: it becomes a folder in the site."""
-    if not isinstance(value, str) or not SLUG_OK.match(value):
+    if not isinstance(value, str) or not SLUG_OK.fullmatch(value):  # ("$" alone would take "abc\n")
         raise ReadError(
             shown, f"invalid slug {value!r}: use lower-case letters, digits and hyphens (it names a folder)", line
         )
