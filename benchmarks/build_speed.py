@@ -218,7 +218,23 @@ def briefgen_build(ctx: Context, site: Path, *, jobs: int | None = None, code: P
     command = [str(ctx.python), "-m", "briefgen", "build", str(site)]
     if jobs:
         command += ["--jobs", str(jobs)]
-    return timed(command, cwd=code or ctx.code, env=st.briefgen_env(code or ctx.code))
+    timing = timed(command, cwd=code or ctx.code, env=st.briefgen_env(code or ctx.code))
+    waited = wait_for_removal(site)
+    if waited >= 0.5:
+        log(f"the previous site's background removal went on {waited:.1f} s after the build")
+    return timing
+
+
+def wait_for_removal(site: Path, limit: float = 300.0) -> float:
+    """Wait (untimed) until the previous site, which briefgen hands to a detached ``rm``, is gone; the seconds waited.
+
+    The build returns before its old output is deleted (``write.discard_folder``); the next timed build must not
+    share the machine with that deletion.
+    """
+    started = time.perf_counter()
+    while list(site.glob(".site.trash-*")) and time.perf_counter() - started < limit:
+        time.sleep(0.05)
+    return time.perf_counter() - started
 
 
 def briefgen_pages(timing: st.Timing) -> int:
