@@ -41,6 +41,10 @@ class SiteConfig:
     """Folder of templates overriding the defaults, relative to the site root."""
     recent_count: int = 20
     """How many briefings the home page lists."""
+    actor_page_size: int = 50
+    """How many briefings each page of an actor covers (newest first; further pages at actors/<id>/page/<n>/)."""
+    list_page_size: int = 100
+    """How many briefings each page of the archive and of a tag lists (further pages at .../page/<n>/)."""
     feed_count: int = 50
     """How many of the newest briefings the Atom feed carries (readers poll it: it stays small at any size)."""
 

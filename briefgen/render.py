@@ -29,7 +29,7 @@ from briefgen.links import BriefingLinks
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Briefing
 from briefgen.registry import Registry
-from briefgen.site.actors import ActorIndex, index_actors
+from briefgen.site.actors import ActorIndex, SiteActor, index_actors
 from briefgen.site.dates import as_of_date
 from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_date, split_deadlines
 from briefgen.site.feeds import (
@@ -47,15 +47,18 @@ from briefgen.site.feeds import (
 from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar
 from briefgen.site.search import search_shards
 from briefgen.site.views import (
+    ActorChip,
     ActorSummary,
     ArticleRef,
     BriefingCard,
     Refs,
     actor_chip,
-    actor_page,
+    actor_pages,
     actor_summary,
     briefing_card,
+    chunks,
     deadline_items,
+    pager,
 )
 from briefgen.text import slugify
 from briefgen.write import KEEP, Keep
@@ -264,6 +267,48 @@ def top_actors(actors: Sequence[ActorSummary], count: int = 10) -> list[ActorSum
     return sorted(actors, key=lambda a: (-a.briefing_count, -a.mention_count, a.name.casefold()))[:count]
 
 
+def paged_href(first: str, number: int) -> str:
+    """Page ``number`` of a paginated list whose first page is ``first``: ``x/index.html``, ``x/page/2/index.html``."""
+    return first if number == 1 else f"{first.removesuffix('index.html')}page/{number}/index.html"
+
+
+def with_pager(contexts: Sequence[dict[str, object]], first: str) -> list[tuple[str, dict[str, object]]]:
+    """Each page's path and context, with a ``pager`` when there is more than one page (one page is as it was)."""
+    if len(contexts) == 1:
+        return [(first, contexts[0])]
+    hrefs = [paged_href(first, n) for n in range(1, len(contexts) + 1)]
+    paged = enumerate(zip(hrefs, contexts, strict=True), 1)
+    return [(href, {**context, "pager": pager(n, hrefs)}) for n, (href, context) in paged]
+
+
+def actor_site_pages(
+    actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip], config: SiteConfig, as_of: dt.date | None
+) -> list[Page]:
+    """The actor's pages (``actor_page_size`` briefings each, newest first), each dated by its newest briefing."""
+    views = actor_pages(actor, refs, chips, config.actor_page_size)
+    paged = with_pager([{"actor": shown} for shown in views], actor_href(actor.id))
+    pages = []
+    for shown, (path, context) in zip(views, paged, strict=True):
+        latest = (shown.appearances[0].article.date if shown.appearances else None) or as_of
+        pages.append(Page(path, "actor.html", context, "actors", latest))
+    return pages
+
+
+def list_site_pages(
+    first: str,
+    template: str,
+    context: dict[str, object],
+    cards: Sequence[BriefingCard],
+    config: SiteConfig,
+    section: str,
+    lastmod: dt.date | None,
+) -> list[Page]:
+    """A list of briefings (the archive, a tag) in pages of ``list_page_size``, newest first."""
+    runs = chunks(cards, config.list_page_size)
+    contexts = [{**context, "briefings": list(run)} for run in runs]
+    return [Page(path, template, shown, section, lastmod) for path, shown in with_pager(contexts, first)]
+
+
 def site_pages(
     briefings: Sequence[Briefing],
     config: SiteConfig,
@@ -296,13 +341,11 @@ def site_pages(
             "home",
             newest,
         ),
-        Page(ARCHIVE_PATH, "briefings.html", {"briefings": list(cards.values())}, "briefings", newest),
     ]
+    pages += list_site_pages(ARCHIVE_PATH, "briefings.html", {}, list(cards.values()), config, "briefings", newest)
     pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(summaries)}, "actors", newest))
     for actor in actors.actors:
-        latest = (actor.appearances[0].briefing.article.date if actor.appearances else None) or as_of
-        context = {"actor": actor_page(actor, refs, chips)}
-        pages.append(Page(actor_href(actor.id), "actor.html", context, "actors", latest))
+        pages += actor_site_pages(actor, refs, chips, config, as_of)
     for old, new in sorted(actors.redirects().items()):
         pages.append(Page(actor_href(old), "redirect.html", {"target": f"../{new}/index.html"}, "actors"))
     pages.append(
@@ -323,7 +366,7 @@ def site_pages(
     listed = [(name, slug, len(members)) for name, slug, members in tags]
     pages.append(Page("tags/index.html", "tags.html", {"tags": listed}, "tags", newest))
     for name, slug, members in tags:
-        pages.append(Page(f"tags/{slug}/index.html", "tag.html", {"tag": name, "briefings": members}, "tags", newest))
+        pages += list_site_pages(f"tags/{slug}/index.html", "tag.html", {"tag": name}, members, config, "tags", newest)
     pages.append(Page("search/index.html", "search.html", {"shards": list(shards)}, "search", newest))
     pages.append(Page("404.html", "404.html", {}, ""))
     return pages

@@ -8,10 +8,11 @@ than its context holds, so a template override cannot make a kept page stale eit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from briefgen.compose import anchor_id
 from briefgen.model import Article, Briefing
@@ -19,7 +20,16 @@ from briefgen.site.actors import SiteActor
 from briefgen.site.deadlines import Deadline
 
 CO_ACTORS_SHOWN = 16  # "Named alongside" on an actor page
+PAGER_REACH = 2  # a pager links to the first and last pages and to this many on either side of the current one
 T = TypeVar("T")
+
+
+class _Line(Protocol):
+    @property
+    def article(self) -> ArticleRef: ...
+
+
+L = TypeVar("L", bound=_Line)
 
 
 def view(cls: type[T]) -> type[T]:
@@ -149,6 +159,50 @@ class ActorPage:
     co_actors: tuple[tuple[ActorChip, int], ...]  # the first CO_ACTORS_SHOWN, with the briefings shared
 
 
+@view
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A numbered link of a pager, or a gap ("…") where ``number`` is None."""
+
+    number: int | None
+    href: str  # from the site root; "" for a gap
+
+
+@view
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page is among the pages of one list (an actor's briefings, the archive, a tag)."""
+
+    number: int  # 1-based
+    count: int
+    previous: str | None  # hrefs from the site root
+    next: str | None
+    links: tuple[PageLink, ...]
+
+
+def pager(number: int, hrefs: Sequence[str]) -> Pager:
+    """The pager of page ``number`` of the pages at ``hrefs``: the first, the last, and those near ``number``."""
+    count = len(hrefs)
+    shown = sorted({1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)})
+    links: list[PageLink] = []
+    for n in shown:
+        if links and links[-1].number is not None and n > links[-1].number + 1:
+            links.append(PageLink(None, ""))
+        links.append(PageLink(n, hrefs[n - 1]))
+    return Pager(
+        number,
+        count,
+        hrefs[number - 2] if number > 1 else None,
+        hrefs[number] if number < count else None,
+        tuple(links),
+    )
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """``items`` in runs of ``size`` (one empty run for no items: a list page exists even when empty)."""
+    return [items[at : at + size] for at in range(0, len(items), size)] or [items[:0]]
+
+
 class Refs:
     """One ``ArticleRef`` per briefing, shared by every view that links to it."""
 
@@ -249,3 +303,33 @@ def actor_page(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip]) -> 
         appearances,
         company,
     )
+
+
+def actor_pages(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip], size: int) -> list[ActorPage]:
+    """The actor's page, split by briefing, newest first: each page shows the lines of ``size`` briefings.
+
+    Every page has the actor's header and company; an actor in ``size`` briefings or fewer has the one page
+    ``actor_page`` makes. A page's lines depend only on its own briefings (and which page each falls on), so
+    an edit to one briefing changes the view of the page holding it and no other.
+    """
+    whole = actor_page(actor, refs, chips)
+    slugs = list(dict.fromkeys(line.article.slug for line in whole.appearances))
+    if len(slugs) <= size:
+        return [whole]
+    page_of = {slug: n // size for n, slug in enumerate(slugs)}
+    count = len(chunks(slugs, size))
+
+    def split(lines: Sequence[L]) -> list[tuple[L, ...]]:
+        pages: list[list[L]] = [[] for _ in range(count)]
+        for line in lines:
+            pages[page_of.get(line.article.slug, 0)].append(line)
+        return [tuple(lines_of_page) for lines_of_page in pages]
+
+    roles, quotes, deadlines = split(whole.roles), split(whole.quotes), split(whole.deadlines)
+    appearances = split(whole.appearances)
+    return [
+        dataclasses.replace(
+            whole, roles=roles[n], quotes=quotes[n], deadlines=deadlines[n], appearances=appearances[n]
+        )
+        for n in range(count)
+    ]

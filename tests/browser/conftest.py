@@ -8,6 +8,7 @@ adds hand-made briefings that use every field of the model (roles, speakers, dea
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import shutil
@@ -103,6 +104,22 @@ def rich_site_folder(demo_build: tuple[Path, tuple[Briefing, ...]], tmp_path_fac
 @pytest.fixture(scope="session")
 def rich_site(rich_site_folder: Path, serve: Callable[[Path], str]) -> str:
     return serve(rich_site_folder)
+
+
+@pytest.fixture(scope="session")
+def paged_site(
+    demo_build: tuple[Path, tuple[Briefing, ...]],
+    serve: Callable[[Path], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> str:
+    """The rich site's briefings with one briefing a page: actor, archive and tag pages have a pager."""
+    root, built = demo_build
+    demo = [b for b in built if b.article.slug == "trump-putin-summit"]
+    config, _ = load_config(root)
+    config = dataclasses.replace(config, actor_page_size=1, list_page_size=1)
+    folder = tmp_path_factory.mktemp("paged")
+    write_files(render_site([*demo, *sample_briefings(config, hostile=False)], config, search=False), folder)
+    return serve(folder)
 
 
 @pytest.fixture(scope="session")

@@ -184,6 +184,29 @@ def test_no_serious_accessibility_violations_in_dark_mode(rich_site: str, open_p
     assert _describe(run_axe(page)) == []
 
 
+PAGED = {
+    "actor-page-2": "actors/anna-kowalska/page/2/index.html",
+    "archive-page-2": "archive/page/2/index.html",
+    "tag-page-2": "tags/economy/page/2/index.html",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGED))
+def test_second_pages_are_accessible_and_their_pager_works(
+    paged_site: str, open_page: OpenPage, screenshots: Path, name: str
+) -> None:
+    """A page after the first: axe in light and dark mode, fits a phone, and its pager goes back to page 1."""
+    for scheme in ("light", "dark"):
+        page = open_page(paged_site + PAGED[name], color_scheme=scheme)
+        assert _describe(run_axe(page)) == []
+    page = open_page(paged_site + PAGED[name], viewport=PHONE)
+    page.screenshot(path=str(screenshots / f"{name}-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert page.locator('nav.pager [aria-current="page"]').inner_text() == "2"
+    page.locator('nav.pager a[rel="prev"]').click()
+    assert page.url == paged_site + PAGED[name].replace("page/2/", "")
+
+
 def test_dark_mode_screenshot(rich_site: str, open_page: OpenPage, screenshots: Path) -> None:
     page = open_page(rich_site + PAGE_TYPES["briefing"], color_scheme="dark")
     page.screenshot(path=str(screenshots / "briefing-dark.png"), full_page=True)
