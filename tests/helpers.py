@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,3 +28,15 @@ def make_site(root: Path, files: dict[str, str | bytes], config: str | None = "t
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` with its bytes, for byte-for-byte comparisons."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path, timeout: float = 30.0) -> list[Path]:
+    """The site's temporary folders (``.site.*``) still there after up to ``timeout`` seconds.
+
+    A build hands the previous site to a detached ``rm`` (``briefgen.write.discard_folder``), which may still be
+    at work when the build returns.
+    """
+    gone_by = time.monotonic() + timeout
+    while (found := list(root.glob(".site.*"))) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    return found

@@ -13,7 +13,7 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
-from tests.helpers import make_site, tree_bytes
+from tests.helpers import leftovers, make_site, tree_bytes
 
 GOOD = "---\ntitle: Good\ndate: 2025-08-06\n---\nPutin said on Monday that talks “went well”.\n"
 
@@ -166,4 +166,4 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
     clean = make_site(tmp_path / "clean", {f"content/2025-08-0{i}-a{i}.md": GOOD for i in range(1, 6)})
     assert build_site(clean, jobs=1).published
     assert tree_bytes(root / "site") == tree_bytes(clean / "site")
-    assert not list(root.glob(".site.*"))
+    assert not leftovers(root)

@@ -15,7 +15,7 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
-from tests.helpers import REPO, SEED, make_site, tree_bytes
+from tests.helpers import REPO, SEED, leftovers, make_site, tree_bytes
 
 MD = """---
 title: {title}
@@ -243,20 +243,14 @@ def test_the_previous_site_is_removed_in_the_background(site: Path) -> None:
     first = (site / "site" / "index.html").stat().st_ino
     (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Text of the new one."), encoding="utf-8")
     assert build_site(site, jobs=1).published
-    deadline = time.monotonic() + 30
-    while list(site.glob(".site.*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not list(site.glob(".site.*"))  # neither the staging folder nor the old site is left
+    assert not leftovers(site)  # neither the staging folder nor the old site is left
     assert (site / "site" / "index.html").stat().st_ino != first
     stray = site / ".site.trash-1-deadbeef" / "briefings" / "x"
     stray.mkdir(parents=True)  # as an rm killed with its session leaves it
     (stray / "index.html").write_text("old", encoding="utf-8")
     (site / "content" / "new.md").unlink()
     assert build_site(site, jobs=1).published
-    deadline = time.monotonic() + 30
-    while list(site.glob(".site.*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not list(site.glob(".site.*"))
+    assert not leftovers(site)
 
 
 def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> None:
@@ -292,7 +286,7 @@ def test_sigkill_during_build_leaves_previous_site_intact(tmp_path: Path) -> Non
     # the next build recovers and publishes everything
     assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 0
     assert len(list((root / "site" / "briefings").iterdir())) == 28
-    assert not list(root.glob(".site.*"))
+    assert not leftovers(root)
 
 
 def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
