@@ -465,27 +465,49 @@ def render_site_files(
         page = render_page(env, briefing_page(composed, as_of), config, shared)
         return details, composed.markdown.encode("utf-8"), page
 
-    def render_chunk(chunk: list[_Task]) -> list[_Rendered]:
-        return [render_briefing(task) for task in chunk]
+    pages = site_pages(outlines, config, actors, deadlines, list(shards))
+
+    def page_digest(page: Page) -> str:
+        return _hash_parts(
+            base,
+            page.path,
+            page.template,
+            page.section,
+            repr(page.lastmod),
+            prints.of(page.context),
+            prints.of(used(page.template)),
+        )
+
+    def render_chunk(chunk: list[int | _Task]) -> list[bytes | _Rendered]:
+        """Site pages (by index in ``pages``) and briefings, in a worker."""
+        return [
+            render_page(env, pages[task], config, shared) if isinstance(task, int) else render_briefing(task)
+            for task in chunk
+        ]
 
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
-    # known before composing, and an unchanged briefing is neither composed nor rendered again. With many to
-    # render and more than one job, the workers are forked here, before the first file is handed on.
+    # known before composing, and an unchanged briefing is neither composed nor rendered again. With many
+    # briefings to render and more than one job, every digest is known first and the workers are forked here,
+    # before the first file is handed on; they render the site pages and the briefings, the files come in order.
     plans: list[_Plan] | None = None
-    workers: ForkPool[list[_Task], list[_Rendered]] | None = None
+    page_digests: list[str] | None = None
+    workers: ForkPool[list[int | _Task], list[bytes | _Rendered]] | None = None
     jobs = jobs or available_cores()
     if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
         try:
+            page_digests = [page_digest(page) for page in pages]
             shared_digest = prints.of(used("briefing.html"))
         except TemplateProblem:  # reported below, where rendering in-process reaches it
-            pass
+            page_digests = None
         else:
             plans = [plan(i, outline, shared_digest) for i, outline in enumerate(outlines)]
-    tasks = [p.task for p in plans or () if not p.kept]
+    briefing_tasks = [p.task for p in plans or () if not p.kept]
     with contextlib.ExitStack() as stack:
-        rendered: Iterator[_Rendered] | None = None
-        ordered: Ordered[list[_Task], list[_Rendered]] | None = None
-        if len(tasks) >= PARALLEL_FROM:
+        rendered: Iterator[bytes | _Rendered] | None = None
+        ordered: Ordered[list[int | _Task], list[bytes | _Rendered]] | None = None
+        if page_digests is not None and len(briefing_tasks) >= PARALLEL_FROM:
+            tasks: list[int | _Task] = [i for i, page in enumerate(pages) if previous.get(page.path) != page_digests[i]]
+            tasks += briefing_tasks
             workers = stack.enter_context(ForkPool(render_chunk, min(jobs, len(tasks) // CHUNK + 1)))
             chunks = (tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK))
             ordered = workers.ordered(chunks, WINDOW)
@@ -494,22 +516,21 @@ def render_site_files(
             yield path, data, None
         # The site-wide pages first: the actor pages' search shard can then be indexed while the briefings render.
         lastmods: list[tuple[str, str]] = []
-        for page in site_pages(outlines, config, actors, deadlines, list(shards)):
-            digest = _hash_parts(
-                base,
-                page.path,
-                page.template,
-                page.section,
-                repr(page.lastmod),
-                prints.of(page.context),
-                prints.of(used(page.template)),
-            )
+        for i, page in enumerate(pages):
+            digest = page_digests[i] if page_digests is not None else page_digest(page)
             if page.lastmod:
                 lastmods.append((page.path, page.lastmod.isoformat()))
-            keep = previous.get(page.path) == digest
-            yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
-            if ordered is not None:
+            if previous.get(page.path) == digest:
+                yield page.path, KEEP, digest
+            elif rendered is not None:
+                html = next(rendered)
+                assert isinstance(html, bytes)
+                yield page.path, html, digest
+                assert ordered is not None
                 ordered.poll()
+            else:
+                yield page.path, render_page(env, page, config, shared), digest
+        pages.clear()  # no longer needed here (the workers have their own copy)
         # Newest first, so each month's search shard is complete, and indexed, while older months render.
         if plans is None:
             shared_digest = prints.of(used("briefing.html"))
@@ -519,7 +540,9 @@ def render_site_files(
             if planned.kept:
                 details, markdown, page_html = None, None, None
             elif rendered is not None:
-                details, markdown, page_html = next(rendered)
+                result = next(rendered)
+                assert not isinstance(result, bytes)
+                details, markdown, page_html = result
             else:
                 details, markdown, page_html = render_briefing(planned.task)
             yield planned.details[0], KEEP if details is None else details, planned.details[1]
@@ -528,7 +551,7 @@ def render_site_files(
             if ordered is not None:
                 ordered.poll()
         if rendered is not None:
-            assert next(rendered, None) is None, "every briefing rendered was handed on"
+            assert next(rendered, None) is None, "every page rendered was handed on"
     yield FEED_PATH, atom_feed(outlines, config), None
     entries = calendar_entries(deadlines)
     calendar_digest = _hash_parts(base, ICS_PATH, prints.of(entries))
