@@ -156,7 +156,10 @@ class Ordered(Generic[T, R]):
             except StopIteration:
                 self.exhausted = True
                 return
-            self.pool.tasks[worker].send_bytes(pickle.dumps((self.sent, task), pickle.HIGHEST_PROTOCOL))
+            try:
+                self.pool.tasks[worker].send_bytes(pickle.dumps((self.sent, task), pickle.HIGHEST_PROTOCOL))
+            except OSError as exc:  # a broken pipe: the worker is gone
+                self._died(worker, exc)
             self.load[worker] += 1
             self.sent += 1
 
@@ -180,8 +183,13 @@ class Ordered(Generic[T, R]):
             else:
                 if not (self.load[i] and process.sentinel in ready):
                     continue
-            process.join(timeout=5)
-            raise WorkerDied(f"a render worker died (exit status {process.exitcode}) with {self.load[i]} tasks left")
+            self._died(i)
+
+    def _died(self, worker: int, cause: BaseException | None = None) -> None:
+        process = self.pool.processes[worker]
+        process.join(timeout=5)
+        message = f"a render worker died (exit status {process.exitcode}) with {self.load[worker]} tasks left"
+        raise WorkerDied(message) from cause
 
     def _take(self, message: tuple[int, str, object, str]) -> None:
         sequence, kind, value, trace = message

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -13,7 +15,7 @@ import pytest
 
 import briefgen.render
 from briefgen.build import build_site
-from briefgen.parallel import ForkPool, WorkerDied
+from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
 from tests.helpers import SEED, make_site, tree_bytes
 
@@ -26,6 +28,8 @@ def few_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(briefgen.render, "PARALLEL_FROM", 3)
     monkeypatch.setattr(briefgen.render, "CHUNK", 2)
     monkeypatch.setattr(briefgen.render, "WINDOW", 2)
+    # Earlier tests of the session may leave daemon threads behind (servers, watchers); these builds fork anyway.
+    monkeypatch.setattr(briefgen.render, "can_fork", lambda: "fork" in multiprocessing.get_all_start_methods())
 
 
 @pytest.fixture
@@ -194,5 +198,17 @@ def test_pool_results_come_in_order_and_errors_surface() -> None:
 
     with pytest.raises(ValueError, match="seven"), ForkPool(fails, 2) as pool:
         list(pool.ordered(range(20), 4))
-    with pytest.raises(WorkerDied), ForkPool(lambda n: os._exit(1), 2) as pool:
-        list(pool.ordered(range(5), 4))
+    for _ in range(5):  # dying before or after the next task is sent to it
+        with pytest.raises(WorkerDied, match="exit status 1"), ForkPool(lambda n: os._exit(1), 2) as pool:
+            list(pool.ordered(range(5), 4))
+
+
+def test_no_fork_while_threads_run() -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        thread.join()
