@@ -10,6 +10,11 @@ the child forever), so :func:`can_fork` says no then, and callers work in-proces
 A task that raises in a worker raises the same exception in the parent (its worker traceback as a note); a
 worker that dies fails the run with :class:`WorkerDied` instead of waiting for it; the workers ignore Ctrl-C
 (the parent ends them) and die with the parent (Linux's parent-death signal, or a watchdog thread elsewhere).
+
+Copy-on-write is only as good as what the workers leave untouched: reading an object writes its reference count,
+so every page a worker reads becomes its own. Measured at 10,000 articles with two workers: each peaked at some
+510 MB of private memory (RSS 815-855 MB, most of it shared) beside the parent's 840 MB; the collector stays off
+in them (``gc.freeze`` too), so it does not add to that.
 """
 
 from __future__ import annotations
