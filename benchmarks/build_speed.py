@@ -10,9 +10,8 @@ its extractors are those that filled the cache (``--extractors pinned``), so edi
 not force a new fill while the rendering code measured is the current one.
 
 Scenarios: cold extraction on the first articles with --jobs 1 and 2 (words/s); clean build with extraction
-cached (a fresh site folder holding only the articles and a copy of cache.sqlite: the render cache is empty);
-clean build with all caches warm (another fresh folder, given the render cache the first filled too); no-change
-rebuild; one-edit
+cached (a fresh site folder holding only the articles and a copy of cache.sqlite, briefgen's only cache);
+no-change rebuild; one-edit
 rebuild (a sentence appended to one article, which briefgen re-extracts). Tools run alternately; every clean
 build writes to a new folder, nothing is deleted before a timed run, and ``sync`` runs before each one.
 Peak RSS is wait4's ru_maxrss: the largest single process of the build, not the sum over workers.
@@ -43,7 +42,6 @@ TOOLS_VENV = Path("/tmp/bench-tools")
 TOOLS_PACKAGES = ("hugo", "mkdocs", "pelican", "markdown")
 EDIT = "\nOfficials later said the talks would resume on Friday, according to a statement (edit {n}).\n"
 GOAL_SIZE = 10_000
-RENDER_CACHE = "render.sqlite"  # briefgen's cache of briefing bodies' HTML, beside cache.sqlite
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +249,7 @@ def briefgen_row(ctx: Context, scenario: str, timing: st.Timing, site: Path, row
 
 
 def briefgen_clean_cached(ctx: Context, repeat: int) -> list[Row]:
-    """A clean build with the extraction cache only: the render cache is empty, every body is parsed."""
+    """A clean build with the extraction cache (briefgen's only cache): every page is rendered."""
     site = ctx.run / f"briefgen-{repeat}"
     st.copy_site_sources(ctx.master, site)
     st.copy_cache(ctx.master, site)
@@ -261,16 +259,8 @@ def briefgen_clean_cached(ctx: Context, repeat: int) -> list[Row]:
 
 
 def briefgen_clean(ctx: Context, repeat: int) -> list[Row]:
-    """The clean build above, then one in a new folder given both caches: the extraction's and the render cache
-    the first build filled (what a clean build of an existing site, e.g. after a template change, costs)."""
-    result = briefgen_clean_cached(ctx, repeat)
-    site, warm = ctx.outputs["briefgen"], ctx.run / f"briefgen-{repeat}-warm"
-    st.copy_site_sources(ctx.master, warm)
-    st.copy_cache(ctx.master, warm)
-    if (site / ".briefgen" / RENDER_CACHE).is_file():
-        st.copy_cache(site, warm, RENDER_CACHE)
-    rows = st.cache_rows(warm)
-    return [*result, briefgen_row(ctx, "clean, all caches warm", briefgen_build(ctx, warm), warm, rows)]
+    """The clean build above; it is also what a clean build of an existing site (a template change) costs."""
+    return briefgen_clean_cached(ctx, repeat)
 
 
 def briefgen_no_change(ctx: Context, repeat: int) -> list[Row]:

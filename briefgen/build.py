@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
@@ -16,10 +17,10 @@ from briefgen.compose import outline_briefing
 from briefgen.config import SiteConfig, load_config
 from briefgen.links import BriefingLinks, SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
+from briefgen.parallel import WorkerDied
 from briefgen.readers import ReadError, is_article_path, read_article
 from briefgen.registry import Registry, load_registry
 from briefgen.render import SearchIndexer, TemplateProblem, render_site_files
-from briefgen.render_cache import RenderCache, render_cache_path
 from briefgen.site.dates import as_of_date
 from briefgen.state import (
     BuildState,
@@ -215,12 +216,15 @@ def _build_locked(
     try:
         links: dict[str, BriefingLinks] = {}
         previous = unchanged_digests(state, output)
-        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links)
+        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False)
     except (UnsafePath, OSError) as exc:
         problems.append(Problem("error", f"cannot write the site: {exc}", str(config.output_path)))
+        return BuildResult(len(articles), 0, tuple(problems), False)
+    except WorkerDied as exc:
+        problems.append(Problem("error", f"render failed: {exc}"))
         return BuildResult(len(articles), 0, tuple(problems), False)
     pages = sum(1 for p in digests if p.endswith(".html"))
     save_links(config, SiteLinks(str(output), as_of_date(briefings), search, links))
@@ -236,14 +240,15 @@ def _render_and_publish(
     previous: dict[str, str],
     search: bool,
     links: dict[str, BriefingLinks],
+    jobs: int = 0,
 ) -> tuple[dict[str, str | None], WriteStats]:
     """Render the site into a staging folder, file by file, index it for search there, and swap it in."""
     clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
     clear_links(config)
     try:
-        return _publish_site(briefings, config, registry, previous, search, links)
+        return _publish_site(briefings, config, registry, previous, search, links, jobs)
     except StaleOutput:  # a kept file vanished under us: render everything
-        return _publish_site(briefings, config, registry, {}, search, links)
+        return _publish_site(briefings, config, registry, {}, search, links, jobs)
 
 
 def _publish_site(
@@ -253,28 +258,34 @@ def _publish_site(
     previous: dict[str, str],
     search: bool,
     links: dict[str, BriefingLinks],
+    jobs: int = 0,
 ) -> tuple[dict[str, str | None], WriteStats]:
+    """The site rendered into a staging folder (by ``jobs`` processes: ``render_site_files``), indexed, published.
+
+    The render's workers are forked when the first file is asked for, before the search indexer starts its thread;
+    closing the files (on any error) ends them, and the staging folder is discarded.
+    """
     digests: dict[str, str | None] = {}
     plan: dict[str, list[str]] = {}
-    bodies = RenderCache(render_cache_path(config), (b.article.slug for b in briefings))
-    with Staging(config.output_path.absolute()) as staging, bodies:
-        files = render_site_files(
+    with Staging(config.output_path.absolute()) as staging:
+        rendered = render_site_files(
             briefings,
             config,
             search=search,
             registry=registry,
             previous=previous,
             links=links,
-            render_body=bodies.html,
             search_plan=plan,
+            jobs=jobs,
         )
+        files = contextlib.closing(rendered)
 
         def put(path: str, data: bytes | Keep, digest: str | None) -> None:
             staging.put(path, data)
             digests[path] = digest
 
-        with SearchIndexer(staging.folder, config, plan, previous) as index:
-            for path, data, digest in files:
+        with files, SearchIndexer(staging.folder, config, plan, previous) as index:
+            for path, data, digest in rendered:
                 put(path, data, digest)
                 if search:
                     index.written(path, digests)

@@ -23,7 +23,7 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     build.add_argument("--drafts", action="store_true", help="include draft articles")
-    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for extraction (default: all cores)")
+    build.add_argument("--jobs", "-j", type=int, default=0, help="processes to extract and render (default: all cores)")
     build.add_argument("--watch", action="store_true", help="keep watching and rebuild what changed")
     build.add_argument("--format", choices=("html", "mkdocs"), default="html", help="html site or an MkDocs project")
     build.add_argument("--scheduler", help="a dask.distributed scheduler address to run extraction on")

@@ -10,9 +10,11 @@ works from ``file://`` and under any sub-path.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,8 +28,9 @@ from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_da
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, render_fingerprint, template_variables
 from briefgen.links import BriefingLinks
-from briefgen.markdown import render_markdown, split_front_matter
+from briefgen.markdown import split_front_matter
 from briefgen.model import Briefing
+from briefgen.parallel import ForkPool, Ordered, available_cores, can_fork
 from briefgen.registry import Registry
 from briefgen.site.actors import ActorIndex, SiteActor, index_actors
 from briefgen.site.dates import as_of_date
@@ -67,6 +70,9 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # All briefings. Not briefings/index.html: briefings/ holds exactly one folder per briefing (tests/test_build.py).
 ARCHIVE_PATH = "archive/index.html"
 KIND_GROUPS = (("person", "People"), ("org", "Organisations"), ("place", "Places"))
+PARALLEL_FROM = 50  # fewer briefings to render than this are rendered in-process: forking would cost more
+CHUNK = 8  # briefings a render worker takes at a time
+WINDOW = 64  # chunks the render workers may be ahead of the files handed on (bounds the results held)
 
 
 class TemplateProblem(Exception):
@@ -75,6 +81,10 @@ class TemplateProblem(Exception):
     def __init__(self, name: str, line: int | None, message: str) -> None:
         self.name, self.line, self.message = name, line, message
         super().__init__(f"{name}:{line}: {message}" if line else f"{name}: {message}")
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, int | None, str]]:
+        """Pickled as its parts: a render worker's problem is raised again in the build (``briefgen.parallel``)."""
+        return TemplateProblem, (self.name, self.line, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,22 +198,13 @@ def briefing_context(briefing: Briefing) -> dict[str, object]:
     }
 
 
-Render = Callable[[str], str]  # Markdown body -> HTML, byte for byte ``render_markdown``'s
-BodyRenderer = Callable[[str, str, Render], str]  # (slug, body, how to render it) -> HTML; ``RenderCache.html``
-
-
-def render_body_afresh(slug: str, body: str, render: Render = render_markdown) -> str:
-    return render(body)
-
-
-def briefing_body(briefing: Briefing, render_body: BodyRenderer = render_body_afresh) -> dict[str, object]:
+def briefing_body(briefing: Briefing) -> dict[str, object]:
     """The briefing's Markdown rendered to HTML: the costly part of a page, done only when needed.
 
     The HTML is written from the article and its extraction without parsing the Markdown (``body_html``).
     """
     _, body = split_front_matter(briefing.markdown)
-    render = functools.partial(body_html, briefing.article, briefing.extraction)
-    html = render_body(briefing.article.slug, body, render)
+    html = body_html(briefing.article, briefing.extraction, body)
     head, facts, source = split_body(html)
     return {"body_html": html, "body_head_html": head, "body_facts_html": facts, "body_source_html": source}
 
@@ -221,7 +222,7 @@ def split_body(html: str) -> tuple[str, str, str]:
     return html[:facts_at], html[facts_at:source_at], html[source_at:]
 
 
-def briefing_page(briefing: Briefing, as_of: dt.date | None, render_body: BodyRenderer = render_body_afresh) -> Page:
+def briefing_page(briefing: Briefing, as_of: dt.date | None) -> Page:
     """A briefing's page: it depends on the briefing (composed with its site-wide actor ids) alone."""
     return Page(
         briefing_href(briefing),
@@ -229,7 +230,7 @@ def briefing_page(briefing: Briefing, as_of: dt.date | None, render_body: BodyRe
         briefing_context(briefing),
         "briefings",
         briefing.article.date or as_of,
-        functools.partial(briefing_body, briefing, render_body),
+        functools.partial(briefing_body, briefing),
     )
 
 
@@ -384,6 +385,28 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
 
 
 Output = tuple[str, "bytes | Keep", "str | None"]  # path, bytes (or KEEP), the input digest of a page
+_Task = tuple[int, bool, bool]  # a briefing to render: its index, whether its details and its page are kept
+_Rendered = tuple["bytes | None", "bytes | None", "bytes | None"]  # its details JSON, Markdown, page (None: kept)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A briefing's output files, their input digests, and which of them the previous build left as they are."""
+
+    index: int
+    details: tuple[str, str, bool]  # path, digest, kept
+    markdown: tuple[str, str]  # path, digest
+    page: tuple[str, str]
+    page_kept: bool  # the Markdown and the page both
+    lastmod: str
+
+    @property
+    def kept(self) -> bool:
+        return self.details[2] and self.page_kept
+
+    @property
+    def task(self) -> _Task:
+        return self.index, self.details[2], self.page_kept
 
 
 def render_site(
@@ -417,8 +440,8 @@ def render_site_files(
     registry: Registry | None = None,
     previous: Mapping[str, str] | None = None,
     links: dict[str, BriefingLinks] | None = None,
-    render_body: BodyRenderer = render_body_afresh,
     search_plan: dict[str, list[str]] | None = None,
+    jobs: int = 1,
 ) -> Iterator[Output]:
     """Every output file of the site but the search index, one at a time, with each page's input digest.
 
@@ -427,8 +450,12 @@ def render_site_files(
     page are composed, rendered and handed on one briefing at a time. ``search`` only tells the
     templates that a search index will be there (:class:`SearchIndexer` makes it). ``links``, when
     given, is filled with what each briefing's page links to (``briefgen.links``, for the preview).
-    ``render_body`` turns a briefing's Markdown body into HTML (the build passes its render cache's).
     ``search_plan``, when given, is filled with the search index's shards and their pages (``site.search``).
+
+    ``jobs`` (0: every core) is how many processes render the briefings: with more than one, and at least
+    ``PARALLEL_FROM`` briefings to render, they are rendered in forked workers (:mod:`briefgen.parallel`),
+    started before anything is yielded (the build's search indexing starts a thread once it has files), and
+    handed on in the same order and bytes as in-process.
     """
     previous = previous or {}
     env = make_environment(config)
@@ -453,12 +480,38 @@ def render_site_files(
     shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
     if search_plan is not None:
         search_plan.update(shards)
-    for path, data in static_files(config).items():
-        yield path, data, None
-    # The site-wide pages first: the actor pages' search shard can then be indexed while the briefings render.
-    lastmods: list[tuple[str, str]] = []
-    for page in site_pages(outlines, config, actors, deadlines, list(shards)):
-        digest = _hash_parts(
+
+    def plan(index: int, outline: Briefing, shared_digest: str) -> _Plan:
+        ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
+        markdown_path = f"briefings/{outline.article.slug}/briefing.md"
+        page_path = briefing_href(outline)
+        markdown_digest = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
+        page_digest = _hash_parts(base, page_path, prints.briefing(outline), ids, shared_digest)
+        details_digest = _hash_parts(base, details_path(outline), prints.briefing(outline))
+        return _Plan(
+            index,
+            (details_path(outline), details_digest, previous.get(details_path(outline)) == details_digest),
+            (markdown_path, markdown_digest),
+            (page_path, page_digest),
+            previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest,
+            (outline.article.date or as_of).isoformat(),
+        )
+
+    def render_briefing(task: _Task) -> _Rendered:
+        """A briefing's details JSON, Markdown and page (None for what is kept), in this process or a worker."""
+        index, keep_details, keep_page = task
+        outline = outlines[index]
+        composed = None if keep_page else relink(outline, actors, config)  # its front matter is the details' data
+        details = None if keep_details else briefing_details_json(composed or outline)
+        if composed is None:
+            return details, None, None
+        page = render_page(env, briefing_page(composed, as_of), config, shared)
+        return details, composed.markdown.encode("utf-8"), page
+
+    pages = site_pages(outlines, config, actors, deadlines, list(shards))
+
+    def page_digest(page: Page) -> str:
+        return _hash_parts(
             base,
             page.path,
             page.template,
@@ -467,35 +520,81 @@ def render_site_files(
             prints.of(page.context),
             prints.of(used(page.template)),
         )
-        if page.lastmod:
-            lastmods.append((page.path, page.lastmod.isoformat()))
-        keep = previous.get(page.path) == digest
-        yield page.path, KEEP if keep else render_page(env, page, config, shared), digest
+
+    def render_chunk(chunk: list[int | _Task]) -> list[bytes | _Rendered]:
+        """Site pages (by index in ``pages``) and briefings, in a worker."""
+        return [
+            render_page(env, pages[task], config, shared) if isinstance(task, int) else render_briefing(task)
+            for task in chunk
+        ]
+
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
-    # known before composing, and an unchanged briefing is neither composed nor rendered again. Newest first,
-    # so each month's search shard is complete, and indexed, while older months render.
-    briefing_shared = prints.of(used("briefing.html"))
-    for outline in outlines:
-        ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
-        markdown_path = f"briefings/{outline.article.slug}/briefing.md"
-        page_path = briefing_href(outline)
-        markdown_digest = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
-        page_digest = _hash_parts(base, page_path, prints.briefing(outline), ids, briefing_shared)
-        lastmod = outline.article.date or as_of
-        lastmods.append((page_path, lastmod.isoformat()))
-        details_digest = _hash_parts(base, details_path(outline), prints.briefing(outline))
-        keep_details = previous.get(details_path(outline)) == details_digest
-        keep_page = previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest
-        composed = None if keep_page else relink(outline, actors, config)  # its front matter is the details' data
-        details = KEEP if keep_details else briefing_details_json(composed or outline)
-        yield details_path(outline), details, details_digest
-        if composed is None:
-            yield markdown_path, KEEP, markdown_digest
-            yield page_path, KEEP, page_digest
-            continue
-        yield markdown_path, composed.markdown.encode("utf-8"), markdown_digest
-        page = briefing_page(composed, as_of, render_body)
-        yield page_path, render_page(env, page, config, shared), page_digest
+    # known before composing, and an unchanged briefing is neither composed nor rendered again. With many
+    # briefings to render and more than one job, every digest is known first and the workers are forked here,
+    # before the first file is handed on; they render the site pages and the briefings, the files come in order.
+    plans: list[_Plan] | None = None
+    page_digests: list[str] | None = None
+    workers: ForkPool[list[int | _Task], list[bytes | _Rendered]] | None = None
+    jobs = jobs or available_cores()
+    if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
+        try:
+            page_digests = [page_digest(page) for page in pages]
+            shared_digest = prints.of(used("briefing.html"))
+        except TemplateProblem:  # reported below, where rendering in-process reaches it
+            page_digests = None
+        else:
+            plans = [plan(i, outline, shared_digest) for i, outline in enumerate(outlines)]
+    briefing_tasks = [p.task for p in plans or () if not p.kept]
+    with contextlib.ExitStack() as stack:
+        rendered: Iterator[bytes | _Rendered] | None = None
+        ordered: Ordered[list[int | _Task], list[bytes | _Rendered]] | None = None
+        if page_digests is not None and len(briefing_tasks) >= PARALLEL_FROM:
+            tasks: list[int | _Task] = [i for i, page in enumerate(pages) if previous.get(page.path) != page_digests[i]]
+            tasks += briefing_tasks
+            workers = stack.enter_context(ForkPool(render_chunk, min(jobs, len(tasks) // CHUNK + 1)))
+            chunks = (tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK))
+            ordered = workers.ordered(chunks, WINDOW)
+            rendered = itertools.chain.from_iterable(ordered)
+        for path, data in static_files(config).items():
+            yield path, data, None
+        # The site-wide pages first: the actor pages' search shard can then be indexed while the briefings render.
+        lastmods: list[tuple[str, str]] = []
+        for i, page in enumerate(pages):
+            digest = page_digests[i] if page_digests is not None else page_digest(page)
+            if page.lastmod:
+                lastmods.append((page.path, page.lastmod.isoformat()))
+            if previous.get(page.path) == digest:
+                yield page.path, KEEP, digest
+            elif rendered is not None:
+                html = next(rendered)
+                assert isinstance(html, bytes)
+                yield page.path, html, digest
+                assert ordered is not None
+                ordered.poll()
+            else:
+                yield page.path, render_page(env, page, config, shared), digest
+        pages.clear()  # no longer needed here (the workers have their own copy)
+        # Newest first, so each month's search shard is complete, and indexed, while older months render.
+        if plans is None:
+            shared_digest = prints.of(used("briefing.html"))
+        for index, outline in enumerate(outlines):
+            planned = plans[index] if plans is not None else plan(index, outline, shared_digest)
+            lastmods.append((planned.page[0], planned.lastmod))
+            if planned.kept:
+                details, markdown, page_html = None, None, None
+            elif rendered is not None:
+                result = next(rendered)
+                assert not isinstance(result, bytes)
+                details, markdown, page_html = result
+            else:
+                details, markdown, page_html = render_briefing(planned.task)
+            yield planned.details[0], KEEP if details is None else details, planned.details[1]
+            yield planned.markdown[0], KEEP if markdown is None else markdown, planned.markdown[1]
+            yield planned.page[0], KEEP if page_html is None else page_html, planned.page[1]
+            if ordered is not None:
+                ordered.poll()
+        if rendered is not None:
+            assert next(rendered, None) is None, "every page rendered was handed on"
     yield FEED_PATH, atom_feed(outlines, config), None
     entries = calendar_entries(deadlines)
     calendar_digest = _hash_parts(base, ICS_PATH, prints.of(entries))

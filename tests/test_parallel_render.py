@@ -1,0 +1,214 @@
+"""Briefings rendered in forked worker processes (``briefgen.parallel``): the same site, the same errors."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import pytest
+
+import briefgen.render
+from briefgen.build import build_site
+from briefgen.parallel import ForkPool, WorkerDied, can_fork
+from briefgen.render import PACKAGE_TEMPLATES
+from tests.helpers import SEED, make_site, tree_bytes
+
+ARTICLES = 12
+
+
+@pytest.fixture(autouse=True)
+def few_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render in workers from a few briefings on, a few per task, so that small sites take the parallel path."""
+    monkeypatch.setattr(briefgen.render, "PARALLEL_FROM", 3)
+    monkeypatch.setattr(briefgen.render, "CHUNK", 2)
+    monkeypatch.setattr(briefgen.render, "WINDOW", 2)
+    # Earlier tests of the session may leave daemon threads behind (servers, watchers); these builds fork anyway.
+    monkeypatch.setattr(briefgen.render, "can_fork", lambda: "fork" in multiprocessing.get_all_start_methods())
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of each pool the builds fork."""
+    made: list[int] = []
+
+    class Counted(ForkPool):  # type: ignore[type-arg]
+        def __init__(self, work: object, jobs: int) -> None:
+            made.append(jobs)
+            super().__init__(work, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "ForkPool", Counted)
+    return made
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """A build that waits forever for a worker fails the test instead."""
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError("the build hung")
+
+    before = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, before)
+
+
+def story(day: int, extra: str = "") -> tuple[str, str]:
+    text = SEED.read_text(encoding="utf-8")
+    # Each briefing its own source text: the first paragraph names the day, so no two bodies are the same.
+    return f"content/2025-08-{day:02d}-story-{day}.txt", f"Story {day} of August.\n\n{text}{extra}"
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of ``ARTICLES`` articles, built once (jobs=1) so that its extraction cache is warm."""
+    root = make_site(tmp_path_factory.mktemp("parallel") / "site", dict(story(day) for day in range(1, ARTICLES + 1)))
+    assert build_site(root, jobs=1).published
+    return root
+
+
+def fresh_copy(extracted: Path, where: Path) -> Path:
+    """The site's sources and extraction cache, without its output: the next build is clean."""
+    shutil.copytree(extracted / "content", where / "content")
+    shutil.copy(extracted / "briefgen.yml", where / "briefgen.yml")
+    (where / ".briefgen").mkdir()
+    shutil.copy(extracted / ".briefgen" / "cache.sqlite", where / ".briefgen" / "cache.sqlite")
+    return where
+
+
+def test_jobs_give_byte_identical_sites(extracted: Path, tmp_path: Path, forks: list[int], no_hang: None) -> None:
+    one, two = fresh_copy(extracted, tmp_path / "one"), fresh_copy(extracted, tmp_path / "two")
+    assert build_site(one, jobs=1).published
+    assert forks == []  # one job: in-process
+    result = build_site(two, jobs=2)
+    assert result.published and not result.errors
+    assert forks == [2]
+    assert tree_bytes(one / "site") == tree_bytes(two / "site")
+
+
+def test_few_briefings_render_in_process(extracted: Path, tmp_path: Path, forks: list[int]) -> None:
+    root = fresh_copy(extracted, tmp_path / "s")
+    briefgen.render.PARALLEL_FROM = ARTICLES + 1  # type: ignore[misc]
+    assert build_site(root, jobs=2).published
+    assert forks == []
+
+
+def test_incremental_builds_with_workers_equal_a_clean_build(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    # An edited article, a new one, a removed one: few to render, in-process.
+    path, text = story(3, "\nOfficials later said the talks would resume on Friday.\n")
+    (root / path).write_text(text, encoding="utf-8")
+    path, text = story(20)
+    (root / path).write_text(text, encoding="utf-8")
+    (root / story(5)[0]).unlink()
+    assert build_site(root, jobs=2).published
+    # A template change: every page again, the details JSON kept, in workers.
+    templates = root / "templates"
+    templates.mkdir()
+    base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
+    (templates / "briefing.html").write_text(base.replace("{{ article.title }}", "{{ article.title }}!"), "utf-8")
+    forks.clear()
+    assert build_site(root, jobs=2).published
+    assert forks == [2]
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "links.json"))
+    assert build_site(clean, jobs=1).published
+    assert tree_bytes(root / "site") == tree_bytes(clean / "site")
+
+
+def broken_template(root: Path) -> int:
+    """A briefing template that fails for one briefing only (in a worker, mid-build); the line it fails on."""
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
+    body = "{{ body_head_html | safe }}"
+    broken = '{% if article.slug == "story-2" %}{{ no_such_value }}{% endif %}\n'
+    (templates / "briefing.html").write_text(base.replace(body, broken + body), encoding="utf-8")
+    return base[: base.index(body)].count("\n") + 1
+
+
+def test_template_error_in_a_worker_is_reported_as_in_process(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    reports = []
+    for jobs in (1, 2):
+        root = fresh_copy(extracted, tmp_path / f"jobs{jobs}")
+        line = broken_template(root)
+        result = build_site(root, jobs=jobs)
+        assert not result.published
+        assert not (root / "site").exists()
+        assert not list(root.glob(".site.*"))
+        (error,) = result.errors
+        reports.append((error.message, Path(error.path or "").resolve().relative_to(root.resolve()), error.line))
+    assert forks == [2]
+    assert reports[0] == reports[1]
+    message, path, reported = reports[1]
+    assert "no_such_value" in message and path == Path("templates/briefing.html")
+    assert reported == line > 1
+
+
+def test_template_error_keeps_the_published_site(extracted: Path, tmp_path: Path, no_hang: None) -> None:
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    before = tree_bytes(root / "site")
+    line = broken_template(root)
+    result = build_site(root, jobs=2)
+    assert not result.published and result.errors[0].line == line
+    assert tree_bytes(root / "site") == before
+
+
+def test_a_worker_that_dies_fails_the_build(
+    extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None
+) -> None:
+    root = fresh_copy(extracted, tmp_path / "s")
+    parent = os.getpid()
+    relink = briefgen.render.relink
+
+    def dying(briefing: briefgen.render.Briefing, *args: object) -> briefgen.render.Briefing:
+        if os.getpid() != parent and briefing.article.slug == "story-4":
+            os._exit(7)
+        return relink(briefing, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "relink", dying)
+    result = build_site(root, jobs=2)
+    assert forks == [2]
+    assert not result.published
+    assert "render worker died (exit status 7)" in result.errors[0].message
+    assert not (root / "site").exists() and not list(root.glob(".site.*"))
+
+
+def test_pool_results_come_in_order_and_errors_surface() -> None:
+    with ForkPool(lambda n: n * n, 2) as pool:  # type: ignore[arg-type]
+        assert list(pool.ordered(range(50), 4)) == [n * n for n in range(50)]
+
+    def fails(n: int) -> int:
+        if n == 7:
+            raise ValueError("seven")
+        return n
+
+    with pytest.raises(ValueError, match="seven"), ForkPool(fails, 2) as pool:
+        list(pool.ordered(range(20), 4))
+    for _ in range(5):  # dying before or after the next task is sent to it
+        with pytest.raises(WorkerDied, match="exit status 1"), ForkPool(lambda n: os._exit(1), 2) as pool:
+            list(pool.ordered(range(5), 4))
+
+
+def test_no_fork_while_threads_run() -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        thread.join()
