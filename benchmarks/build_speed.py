@@ -610,7 +610,7 @@ def prepare(args: argparse.Namespace, size: int, run: Path) -> Context:
     python = Path(sys.executable)
     stems = [Path(n).stem for n in st.article_names(master)]
     ctx = Context(size, master, run / f"n{size}", python, code, stems[len(stems) // 2], args.verify)
-    ctx.run.mkdir(parents=True)
+    ctx.run.mkdir(parents=True, exist_ok=True)  # a memory size may also be in --sizes
     fill_cache(ctx)
     return ctx
 
