@@ -45,7 +45,11 @@ def paused() -> Iterator[None]:
 
 @contextlib.contextmanager
 def running() -> Iterator[None]:
-    """The collector on inside the block, if :func:`paused` turned it off: for work that makes cyclic garbage."""
+    """The collector on inside the block, if :func:`paused` turned it off: for work that makes cyclic garbage.
+
+    Its first collection in the block walks every object made since the pause began (they are all still in the
+    young generation), so enter it before making many objects, or not at all for no work.
+    """
     if not _paused[0] or gc.isenabled():
         yield
         return

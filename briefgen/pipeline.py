@@ -166,6 +166,8 @@ def _extract_missing(
     done: int,
 ) -> int:
     """Extract ``missing`` (indexes into ``articles``) into ``found`` and the cache; the new count of done."""
+    if not missing:  # (turning the collector on would set off a walk of everything made since it was paused)
+        return done
     items = [(articles[i].text, articles[i].date) for i in missing]
     with collector.running():  # the language model makes cyclic garbage
         return _record(
