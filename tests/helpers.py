@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
+
+from briefgen.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_19bf21a25ff5d78b.txt"
@@ -40,3 +43,15 @@ def leftovers(root: Path, timeout: float = 30.0) -> list[Path]:
     while (found := list(root.glob(".site.*"))) and time.monotonic() < gone_by:
         time.sleep(0.05)
     return found
+
+
+def clean_build_of(site: Path, where: Path, *also: str) -> dict[str, bytes]:
+    """The site a clean build of ``site``'s sources produces, built at ``where``.
+
+    Its output, the build's state and temporaries are not copied; its extraction cache is (no extraction needed)
+    unless ``also`` names it among further patterns to leave out.
+    """
+    ignored = shutil.ignore_patterns("site", ".site.*", "state.json", "links.json", "build.lock", *also)
+    shutil.copytree(site, where, ignore=ignored)
+    assert build_site(where, jobs=1).published
+    return tree_bytes(where / "site")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
-from tests.helpers import REPO, SEED, leftovers, make_site, tree_bytes
+from tests.helpers import REPO, SEED, clean_build_of, leftovers, make_site, tree_bytes
 
 MD = """---
 title: {title}
@@ -152,10 +151,8 @@ def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> N
     for number, edit in enumerate(edits):
         edit()
         assert build_site(site, jobs=1).published
-        clean = tmp_path / f"clean-{number}"
-        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json"))
-        assert build_site(clean, jobs=1).published
-        assert tree_bytes(site / "site") == tree_bytes(clean / "site"), f"differs after edit {number}"
+        clean = clean_build_of(site, tmp_path / f"clean-{number}")
+        assert tree_bytes(site / "site") == clean, f"differs after edit {number}"
 
 
 def test_removed_article_disappears(site: Path) -> None:
@@ -208,10 +205,7 @@ def test_an_edit_is_extracted_aside_while_the_cache_is_decoded(site: Path, monke
     monkeypatch.setattr(briefgen.pipeline, "_Aside", spy)
     assert build_site(site, jobs=2).published
     assert len(made) == 1
-    clean = site.parent / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "cache.sqlite*"))
-    assert build_site(clean, jobs=1).published
-    assert tree_bytes(site / "site") == tree_bytes(clean / "site")
+    assert tree_bytes(site / "site") == clean_build_of(site, site.parent / "clean", "cache.sqlite*")
 
 
 def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

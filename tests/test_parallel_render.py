@@ -17,7 +17,7 @@ import briefgen.render
 from briefgen.build import build_site
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
-from tests.helpers import SEED, make_site, tree_bytes
+from tests.helpers import SEED, clean_build_of, make_site, tree_bytes
 
 ARTICLES = 12
 
@@ -120,10 +120,7 @@ def test_incremental_builds_with_workers_equal_a_clean_build(
     forks.clear()
     assert build_site(root, jobs=2).published
     assert forks == [2]
-    clean = tmp_path / "clean"
-    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "links.json"))
-    assert build_site(clean, jobs=1).published
-    assert tree_bytes(root / "site") == tree_bytes(clean / "site")
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
 def broken_template(root: Path) -> int:

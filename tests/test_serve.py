@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,7 +24,7 @@ from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
 from briefgen.watch import BuildCancelled, Builder, Reaper, Rebuild, is_editor_junk, plan_watch
-from tests.helpers import REPO, make_site, tree_bytes
+from tests.helpers import REPO, clean_build_of, make_site, tree_bytes
 
 T = TypeVar("T")
 TIMEOUT = 30.0
@@ -483,15 +482,6 @@ def test_reaper_frees_a_finished_builds_objects_in_the_background() -> None:
 
 
 # ---------------------------------------------------------------- the preview, then the full build
-
-
-def clean_build_of(site: Path, where: Path) -> dict[str, bytes]:
-    """The site a clean build of ``site``'s sources produces (cache copied: no extraction needed)."""
-    shutil.copytree(
-        site, where, ignore=shutil.ignore_patterns("site", ".site.*", "state.json", "links.json", "build.lock")
-    )
-    assert build_site(where, jobs=1).published
-    return tree_bytes(where / "site")
 
 
 @pytest.fixture
