@@ -32,7 +32,7 @@ from briefgen.state import (
     scan_output,
     unchanged_digests,
 )
-from briefgen.write import Keep, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
+from briefgen.write import Keep, Placed, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
 
 Progress = Callable[[int, int], None]
 
@@ -277,10 +277,11 @@ def _publish_site(
             links=links,
             search_plan=plan,
             jobs=jobs,
+            place=staging.place,
         )
         files = contextlib.closing(rendered)
 
-        def put(path: str, data: bytes | Keep, digest: str | None) -> None:
+        def put(path: str, data: bytes | Keep | Placed, digest: str | None) -> None:
             staging.put(path, data)
             digests[path] = digest
 

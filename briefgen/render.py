@@ -64,7 +64,7 @@ from briefgen.site.views import (
     pager,
 )
 from briefgen.text import slugify
-from briefgen.write import KEEP, Keep
+from briefgen.write import KEEP, Keep, Placed
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # All briefings. Not briefings/index.html: briefings/ holds exactly one folder per briefing (tests/test_build.py).
@@ -384,9 +384,10 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
     return files
 
 
-Output = tuple[str, "bytes | Keep", "str | None"]  # path, bytes (or KEEP), the input digest of a page
+Output = tuple[str, "bytes | Keep | Placed", "str | None"]  # path, bytes (KEEP, or Placed), a page's input digest
 _Task = tuple[int, bool, bool]  # a briefing to render: its index, whether its details and its page are kept
-_Rendered = tuple["bytes | None", "bytes | None", "bytes | None"]  # its details JSON, Markdown, page (None: kept)
+# A briefing's details JSON, Markdown and page (None: kept; Placed: put in the new site by the worker)
+_Rendered = tuple["bytes | Placed | None", "bytes | Placed | None", "bytes | Placed | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +443,7 @@ def render_site_files(
     links: dict[str, BriefingLinks] | None = None,
     search_plan: dict[str, list[str]] | None = None,
     jobs: int = 1,
+    place: Callable[[str, bytes], Placed] | None = None,
 ) -> Iterator[Output]:
     """Every output file of the site but the search index, one at a time, with each page's input digest.
 
@@ -455,7 +457,8 @@ def render_site_files(
     ``jobs`` (0: every core) is how many processes render the briefings: with more than one, and at least
     ``PARALLEL_FROM`` briefings to render, they are rendered in forked workers (:mod:`briefgen.parallel`),
     started before anything is yielded (the build's search indexing starts a thread once it has files), and
-    handed on in the same order and bytes as in-process.
+    handed on in the same order and bytes as in-process. ``place``, when given, is how a worker puts a file in
+    the new site itself (``Staging.place``): what it renders is then handed on as ``Placed``, not as bytes.
     """
     previous = previous or {}
     env = make_environment(config)
@@ -521,12 +524,27 @@ def render_site_files(
             prints.of(used(page.template)),
         )
 
-    def render_chunk(chunk: list[int | _Task]) -> list[bytes | _Rendered]:
-        """Site pages (by index in ``pages``) and briefings, in a worker."""
-        return [
-            render_page(env, pages[task], config, shared) if isinstance(task, int) else render_briefing(task)
-            for task in chunk
-        ]
+    def render_chunk(chunk: list[int | _Task]) -> list[bytes | Placed | _Rendered]:
+        """Site pages (by index in ``pages``) and briefings, in a worker; put in the new site with ``place``."""
+        return [render_site_page(task) if isinstance(task, int) else placed_briefing(task) for task in chunk]
+
+    def render_site_page(index: int) -> bytes | Placed:
+        html = render_page(env, pages[index], config, shared)
+        return html if place is None else place(pages[index].path, html)
+
+    def placed_briefing(task: _Task) -> _Rendered:
+        rendered = render_briefing(task)
+        if place is None:
+            return rendered
+        assert plans is not None  # workers are forked once every plan is known
+        planned = plans[task[0]]
+        details, markdown, page = rendered
+
+        def put(path: str, data: bytes | Placed | None) -> Placed | None:
+            assert place is not None and not isinstance(data, Placed)
+            return None if data is None else place(path, data)
+
+        return put(planned.details[0], details), put(planned.markdown[0], markdown), put(planned.page[0], page)
 
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
     # known before composing, and an unchanged briefing is neither composed nor rendered again. With many
@@ -534,7 +552,7 @@ def render_site_files(
     # before the first file is handed on; they render the site pages and the briefings, the files come in order.
     plans: list[_Plan] | None = None
     page_digests: list[str] | None = None
-    workers: ForkPool[list[int | _Task], list[bytes | _Rendered]] | None = None
+    workers: ForkPool[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
     jobs = jobs or available_cores()
     if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
         try:
@@ -546,8 +564,8 @@ def render_site_files(
             plans = [plan(i, outline, shared_digest) for i, outline in enumerate(outlines)]
     briefing_tasks = [p.task for p in plans or () if not p.kept]
     with contextlib.ExitStack() as stack:
-        rendered: Iterator[bytes | _Rendered] | None = None
-        ordered: Ordered[list[int | _Task], list[bytes | _Rendered]] | None = None
+        rendered: Iterator[bytes | Placed | _Rendered] | None = None
+        ordered: Ordered[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
         if page_digests is not None and len(briefing_tasks) >= PARALLEL_FROM:
             tasks: list[int | _Task] = [i for i, page in enumerate(pages) if previous.get(page.path) != page_digests[i]]
             tasks += briefing_tasks
@@ -567,7 +585,7 @@ def render_site_files(
                 yield page.path, KEEP, digest
             elif rendered is not None:
                 html = next(rendered)
-                assert isinstance(html, bytes)
+                assert isinstance(html, bytes | Placed)
                 yield page.path, html, digest
                 assert ordered is not None
                 ordered.poll()
@@ -584,7 +602,7 @@ def render_site_files(
                 details, markdown, page_html = None, None, None
             elif rendered is not None:
                 result = next(rendered)
-                assert not isinstance(result, bytes)
+                assert isinstance(result, tuple)
                 details, markdown, page_html = result
             else:
                 details, markdown, page_html = render_briefing(planned.task)

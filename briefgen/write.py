@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import enum
 import errno
 import fcntl
 import os
@@ -35,6 +36,13 @@ class Keep:
 
 
 KEEP = Keep()
+
+
+class Placed(enum.Enum):
+    """An output file already in the staging folder, put there by a render worker (:meth:`Staging.place`)."""
+
+    WRITTEN = "written"  # new bytes
+    LINKED = "linked"  # the previous site's file, with the same bytes, hard-linked
 
 
 class StaleOutput(RuntimeError):
@@ -238,12 +246,27 @@ class Staging:
         if not self._done:
             self.discard()
 
-    def put(self, path: str, data: bytes | Keep) -> None:
-        """Write one file of the new site (``KEEP``: the previous site's file, linked)."""
+    def put(self, path: str, data: bytes | Keep | Placed) -> None:
+        """Write one file of the new site (``KEEP``: the previous site's file, linked; ``Placed``: already there)."""
         relative = output_relative(path)
         if relative in self.paths:
             raise ValueError(f"{path}: written twice")
         self.paths.add(relative)
+        placed = data if isinstance(data, Placed) else self._place(relative, data)
+        if placed is Placed.WRITTEN:
+            self.written.append(relative)
+        else:
+            self.unchanged += 1
+
+    def place(self, path: str, data: bytes) -> Placed:
+        """Put one file in the staging folder, in any process (a forked render worker); ``put`` then records it.
+
+        Workers that write their own files spare the build sending every page's bytes back to one process, and
+        create files side by side (creating files and folders is most of what writing a site costs).
+        """
+        return self._place(output_relative(path), data)
+
+    def _place(self, relative: str, data: bytes | Keep) -> Placed:
         target = self._folder + relative
         parent = os.path.dirname(target)
         if parent not in self._made:
@@ -255,17 +278,15 @@ class Staging:
                 os.link(previous, target)
             except OSError as exc:
                 raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
-            self.unchanged += 1
-            return
+            return Placed.LINKED
         if _same_bytes(previous, data):
             try:
                 os.link(previous, target)
-                self.unchanged += 1
-                return
+                return Placed.LINKED
             except OSError:
                 pass
         write_file(target, data)
-        self.written.append(relative)
+        return Placed.WRITTEN
 
     def publish(self) -> WriteStats:
         """Swap the staging folder in for the output folder, atomically; remove the previous site."""

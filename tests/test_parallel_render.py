@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import shutil
@@ -14,10 +15,11 @@ from types import FrameType
 import pytest
 
 import briefgen.render
+import briefgen.write
 from briefgen.build import build_site
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
-from tests.helpers import SEED, clean_build_of, make_site, tree_bytes
+from tests.helpers import SEED, clean_build_of, leftovers, make_site, tree_bytes
 
 ARTICLES = 12
 
@@ -121,6 +123,67 @@ def test_incremental_builds_with_workers_equal_a_clean_build(
     assert build_site(root, jobs=2).published
     assert forks == [2]
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def retitled(root: Path) -> None:
+    """A briefing template that changes every briefing page, and no other file."""
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
+    (templates / "briefing.html").write_text(base.replace("{{ article.title }}", "{{ article.title }}!"), "utf-8")
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_workers_put_their_files_in_the_new_site(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    """Workers write what they render into the staging folder: new bytes as new files, the same bytes linked."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2, search=False).published
+    before = inodes(root / "site")
+    retitled(root)
+    forks.clear()
+    result = build_site(root, jobs=2, search=False)
+    assert result.published and result.stats is not None
+    assert forks == [2]
+    after = inodes(root / "site")
+    pages = sorted(p for p in before if p.startswith("briefings/") and p.endswith("/index.html"))
+    markdown = [p for p in before if p.endswith("/briefing.md")]
+    assert len(pages) == len(markdown) == ARTICLES
+    assert [p for p in pages if after[p] == before[p]] == []  # re-rendered, new bytes: written
+    assert [p for p in markdown if after[p] != before[p]] == []  # re-rendered, the same bytes: linked
+    assert sorted(result.stats.changed) == pages
+    assert (result.stats.written, result.stats.removed) == (ARTICLES, 0)
+    assert result.stats.unchanged == len(after) - ARTICLES
+
+
+def test_a_worker_that_cannot_write_fails_the_build(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk in a worker: the build fails naming the file, the published site stands, no staging is left."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2, search=False).published
+    published = tree_bytes(root / "site")
+    real = briefgen.write.write_file
+
+    def full(path: str, data: bytes) -> None:
+        if path.endswith(os.path.join("story-7", "index.html")):
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        real(path, data)
+
+    monkeypatch.setattr(briefgen.write, "write_file", full)
+    retitled(root)
+    forks.clear()
+    result = build_site(root, jobs=2, search=False)
+    assert forks == [2]
+    assert not result.published
+    [error] = result.errors
+    assert "No space left on device" in error.message and "story-7" in error.message
+    assert tree_bytes(root / "site") == published
+    assert leftovers(root) == []
 
 
 def broken_template(root: Path) -> int:
