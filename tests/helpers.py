@@ -34,15 +34,19 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path, timeout: float = 30.0) -> list[Path]:
-    """The site's temporary folders (``.site.*``) still there after up to ``timeout`` seconds.
+    """The site's temporary folders (``.site.*`` but the spare) still there after up to ``timeout`` seconds.
 
-    A build hands the previous site to a detached ``rm`` (``briefgen.write.discard_folder``), which may still be
-    at work when the build returns.
+    A build hands a previous site it does not keep as the spare (``.site.spare``) to a detached ``rm``
+    (``briefgen.write.discard_folder``), which may still be at work when the build returns.
     """
     gone_by = time.monotonic() + timeout
-    while (found := list(root.glob(".site.*"))) and time.monotonic() < gone_by:
+    while (found := temporaries(root)) and time.monotonic() < gone_by:
         time.sleep(0.05)
     return found
+
+
+def temporaries(root: Path) -> list[Path]:
+    return [path for path in root.glob(".site.*") if path.name != ".site.spare"]
 
 
 def clean_build_of(site: Path, where: Path, *also: str) -> dict[str, bytes]:

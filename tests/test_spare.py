@@ -1,0 +1,146 @@
+"""The spare: the site a build replaces is kept beside it (``.site.spare``) and is the next build's staging folder."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+import briefgen.write
+from briefgen.build import build_site
+from tests.helpers import SEED, clean_build_of, leftovers, make_site, tree_bytes
+
+MD = "---\ntitle: {title}\ndate: {date}\ntags: [trade]\n---\n{body}\n"
+
+
+def article(title: str, date: str, body: str) -> str:
+    return MD.format(title=title, date=date, body=body)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(
+        tmp_path / "s",
+        {
+            "content/2025-08-06-summit.txt": SEED.read_text(encoding="utf-8"),
+            "content/older.md": article("Older news", "2025-07-01", "Putin said on Monday that talks went well."),
+            "content/oldest.md": article("Oldest news", "2025-06-01", "Officials said the talks would resume."),
+        },
+    )
+
+
+def edit(site: Path, n: int) -> None:
+    body = f"Putin said on Monday that talks went well. Round {n} of the talks ended on Friday."
+    (site / "content" / "older.md").write_text(article("Older news", "2025-07-01", body), encoding="utf-8")
+
+
+def inode(path: Path) -> int:
+    return path.lstat().st_ino
+
+
+def build(site: Path) -> None:
+    result = build_site(site, jobs=1)  # with the search index: its bundles' files change names
+    assert result.published and not result.errors, result.problems
+
+
+def test_the_replaced_site_is_the_next_staging_folder(site: Path, tmp_path: Path) -> None:
+    out, spare = site / "site", site / ".site.spare"
+    build(site)
+    assert not spare.exists()  # nothing was replaced
+    first = {name: inode(out / name) for name in ("briefings", "briefings/oldest", "briefings/older/index.html")}
+    edit(site, 1)
+    build(site)
+    assert inode(spare / "briefings") == first["briefings"]  # the first site, kept as it was
+    second = {name: (out / name).read_bytes() for name in ("briefings/older/index.html", "briefings/oldest/index.html")}
+    edit(site, 2)
+    body = "Officials said the talks would resume on Tuesday."  # a page the first two sites share
+    (site / "content" / "oldest.md").write_text(article("Oldest news", "2025-06-01", body), encoding="utf-8")
+    build(site)
+    # The third site is made in the first one's folders; the second is the spare now, untouched.
+    assert inode(out / "briefings") == first["briefings"]
+    assert inode(out / "briefings/oldest") == first["briefings/oldest"]
+    assert {name: (spare / name).read_bytes() for name in second} == second
+    # A page the spare had to itself was rewritten in place; one it shared with the site was not written to.
+    assert inode(out / "briefings/older/index.html") == first["briefings/older/index.html"]
+    assert inode(out / "briefings/oldest/index.html") != inode(spare / "briefings/oldest/index.html")
+    assert inode(out / "briefings/summit/index.html") == inode(spare / "briefings/summit/index.html")
+    assert leftovers(site) == []
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) -> None:
+    """Files, folders and links the new site does not have, in any place, are cleared; links are not followed."""
+    out, spare = site / "site", site / ".site.spare"
+    build(site)
+    edit(site, 1)
+    build(site)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
+    (spare / "stray.html").write_text("stray", encoding="utf-8")
+    (spare / "stray-folder" / "deep").mkdir(parents=True)
+    (spare / "stray-folder" / "deep" / "x.html").write_text("stray", encoding="utf-8")
+    os.remove(spare / "404.html")
+    (spare / "404.html").mkdir()  # a folder where a file goes
+    (spare / "404.html" / "y").write_text("stray", encoding="utf-8")
+    os.remove(spare / "feed.xml")
+    (spare / "feed.xml").symlink_to(outside / "keep.txt")  # a link where a file goes
+    folder = spare / "briefings" / "oldest"
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    folder.symlink_to(outside)  # a link where a folder goes: nothing is written through it
+    tags = spare / "tags"
+    for child in sorted(tags.rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    tags.rmdir()
+    tags.write_text("a file where a folder goes", encoding="utf-8")
+    (spare / "briefings/summit/briefing.md").unlink()
+    (spare / "briefings/summit/briefing.md").write_text("other bytes at a kept file's place", encoding="utf-8")
+    edit(site, 2)
+    build(site)
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "not the site's"
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_failed_build_leaves_the_site_and_keeps_the_spare(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, spare = site / "site", site / ".site.spare"
+    build(site)
+    edit(site, 1)
+    build(site)
+    published = tree_bytes(out)
+    real = briefgen.write.write_file
+
+    def full(path: str, data: bytes) -> None:
+        if path.endswith(os.path.join("older", "index.html")):
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        real(path, data)
+
+    monkeypatch.setattr(briefgen.write, "write_file", full)
+    edit(site, 2)
+    result = build_site(site, jobs=1)
+    assert not result.published and "No space left on device" in result.errors[0].message
+    assert tree_bytes(out) == published
+    assert spare.is_dir() and leftovers(site) == []
+    monkeypatch.undo()
+    build(site)
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_a_killed_builds_staging_folder_becomes_the_spare(site: Path, tmp_path: Path) -> None:
+    build(site)
+    killed = site / ".site.tmp-99999"
+    (killed / "briefings" / "older").mkdir(parents=True)
+    (killed / "briefings" / "older" / "index.html").write_text("half written", encoding="utf-8")
+    half = inode(killed / "briefings")
+    edit(site, 1)
+    build(site)
+    assert inode(site / "site" / "briefings") == half
+    assert leftovers(site) == []
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
