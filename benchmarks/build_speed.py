@@ -271,13 +271,17 @@ def briefgen_no_change(ctx: Context, repeat: int) -> list[Row]:
 
 
 def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
+    """One edit, then another: the first build after a clean one has no spare folder yet, the next one has."""
     site = ctx.outputs["briefgen"]
-    append_edit(site / "content" / f"{ctx.edit_stem}.md", repeat)
-    rows = st.cache_rows(site)
-    row = briefgen_row(ctx, "one edit", briefgen_build(ctx, site), site, rows)
+    rows = []
+    for scenario, n in (("one edit", 2 * repeat), ("next edit (the spare reused)", 2 * repeat + 1)):
+        append_edit(site / "content" / f"{ctx.edit_stem}.md", n)
+        before = st.cache_rows(site)
+        rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, before))
     if not ctx.verify:
-        return [row]
-    return [Row(**{**asdict(row), "note": f"{row.note}; {verify_briefgen(ctx, site)}".strip("; ")})]
+        return rows
+    last = rows[-1]
+    return [*rows[:-1], Row(**{**asdict(last), "note": f"{last.note}; {verify_briefgen(ctx, site)}".strip("; ")})]
 
 
 def verify_briefgen(ctx: Context, site: Path) -> str:
