@@ -23,7 +23,7 @@ from briefgen.frontmatter import dump_briefing_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Quote, Span, TimeExpression
 from briefgen.text import slugify
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&!#~])")
+_MD_ESCAPES = {ord(c): "\\" + c for c in "\\`*_{}[]<>|&!#~"}  # Markdown's special characters, backslash-escaped
 _LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
 KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
 
@@ -31,7 +31,7 @@ KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
 @functools.lru_cache(maxsize=1 << 14)  # names, roles and tags come back in briefing after briefing
 def escape_md(text: str) -> str:
     """Make article text literal in Markdown: no emphasis, links, HTML, lists or headings."""
-    return _escape_line_start(_MD_SPECIAL.sub(r"\\\1", " ".join(text.split())))
+    return _escape_line_start(" ".join(text.split()).translate(_MD_ESCAPES))
 
 
 def _escape_line_start(text: str) -> str:
@@ -413,7 +413,8 @@ class Mark:
 
 
 def _escape_inline(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    """``text`` on one line, each Markdown special character backslash-escaped."""
+    return text.replace("\n", " ").translate(_MD_ESCAPES)
 
 
 def highlights(extraction: Extraction) -> list[Mark]:
