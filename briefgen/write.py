@@ -244,7 +244,8 @@ class Staging:
     The staging folder is the spare when there is one (``spare_path``: the site before the current one, or a
     failed build's staging folder), so a build creates only what that older tree lacks: a file the spare already
     shares with the site (the same inode) stays as it is, one only the spare holds is rewritten in place, and what
-    the new site does not have is removed before the swap. Creating files and folders is what writing a site
+    the new site does not have is removed before the swap. A build that fails keeps the spare for the next one,
+    unless writing into it failed. Creating files and folders is what writing a site
     costs most; on a file system without a journal, creating them right after deleting as many costs far more
     (ext4 skips every inode freed in the last minute or so, one by one).
     """
@@ -272,9 +273,9 @@ class Staging:
     def __enter__(self) -> Staging:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
         if not self._done:
-            self.discard()
+            self.discard(keep=not isinstance(exc, OSError))
 
     def put(self, path: str, data: bytes | Keep | Placed) -> None:
         """Write one file of the new site (``KEEP``: the previous site's file, linked; ``Placed``: already there)."""
@@ -347,8 +348,8 @@ class Staging:
                 self._prune()
             removed = _removed(self.output, self.paths)
             old = swap_folders(self.folder, self.output)
-        except BaseException:
-            self.discard()
+        except BaseException as exc:
+            self.discard(keep=not isinstance(exc, OSError))
             raise
         self._done = True
         if old is not None:
@@ -375,11 +376,16 @@ class Staging:
                 if prefix + name not in self.paths:
                     os.unlink(os.path.join(here, name))
 
-    def discard(self) -> None:
-        """Give up the new site: a reused spare stays the spare (partly rewritten), a new folder is removed."""
+    def discard(self, keep: bool = True) -> None:
+        """Give up the new site. A reused spare stays the spare (partly rewritten), unless ``keep`` is false: after
+        an error writing into it (a full disk, a folder it may not write to) it is removed, and the next build starts
+        afresh instead of failing on it again. A new folder is removed.
+        """
         self._done = True
-        if self.reused:
+        if self.reused and keep:
             keep_as_spare(self.folder, self.output)
+        elif self.reused:
+            discard_folder(self.folder, self.output)
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -107,9 +107,10 @@ def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) 
     assert not any(p.is_symlink() for p in out.rglob("*"))
 
 
-def test_a_failed_build_leaves_the_site_and_keeps_the_spare(
+def test_a_failed_write_leaves_the_site_and_drops_the_spare(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A spare that cannot be written into (a full disk here) is removed: the next build does not fail on it again."""
     out, spare = site / "site", site / ".site.spare"
     build(site)
     edit(site, 1)
@@ -127,9 +128,29 @@ def test_a_failed_build_leaves_the_site_and_keeps_the_spare(
     result = build_site(site, jobs=1)
     assert not result.published and "No space left on device" in result.errors[0].message
     assert tree_bytes(out) == published
-    assert spare.is_dir() and leftovers(site) == []
+    assert leftovers(site) == [] and not spare.exists()
     monkeypatch.undo()
     build(site)
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_a_template_error_keeps_the_spare(site: Path, tmp_path: Path) -> None:
+    out, spare = site / "site", site / ".site.spare"
+    build(site)
+    edit(site, 1)
+    build(site)
+    published = tree_bytes(out)
+    folders = inode(spare / "briefings")
+    (site / "templates").mkdir()
+    (site / "templates" / "briefing.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops(", "utf-8")
+    edit(site, 2)
+    result = build_site(site, jobs=1)
+    assert not result.published and result.errors[0].path and "briefing.html" in result.errors[0].path
+    assert tree_bytes(out) == published
+    assert inode(spare / "briefings") == folders and leftovers(site) == []
+    (site / "templates" / "briefing.html").unlink()
+    build(site)
+    assert inode(out / "briefings") == folders
     assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
 
 
