@@ -28,9 +28,9 @@ the body is not written as modelled. The head ends with the legend, a top-level 
 source paragraphs follow, where neither can reach into the other: the head defines no link references (markdown-it's
 part, when it renders it, is checked for them and for ending with that paragraph), and the source paragraphs never
 define any (every ``[`` of the article is escaped and each ``]`` of markup is followed by ``(`` or ``{``). Each
-source paragraph's Markdown is written beside its HTML, mirroring ``compose.mark_up``, and together they must equal
-the end of the body, so the HTML always describes the very Markdown the page is made from; if they do not,
-markdown-it renders the whole body.
+source paragraph's Markdown is written beside its HTML (``source_paragraphs``, mirroring ``compose.mark_up``, and
+what ``compose.source_lines`` writes into the body), and together they must equal the end of the body, so the HTML
+always describes the very Markdown the page is made from; if they do not, markdown-it renders the whole body.
 A paragraph whose text starts with whitespace or holds a carriage return may be more than one block to
 markdown-it, or reach into the next paragraph (an indented code block goes on across blank lines): then too
 markdown-it renders the whole body. Any other paragraph is one line starting with a character that opens no
@@ -612,25 +612,60 @@ def _reaches_out(text: str) -> bool:
     return (bool(text) and text[0].isspace()) or "\r" in text
 
 
-def body_html(article: Article, extraction: Extraction, body: str, stats: BodyStats | None = None) -> str:
-    """``render_markdown(body)`` for the body ``compose_briefing`` wrote for this article and extraction."""
-    stats = stats if stats is not None else BodyStats()
-    stats.bodies += 1
-    marks = sorted(highlights(extraction), key=_sort_key)
+class _Source:
+    """An article and its extraction as a cache key: the very same objects (compared by identity, kept alive)."""
+
+    __slots__ = ("_hash", "article", "extraction")
+
+    def __init__(self, article: Article, extraction: Extraction) -> None:
+        self.article, self.extraction = article, extraction
+        self._hash = hash((id(article), id(extraction)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Source) and other.article is self.article and other.extraction is self.extraction
+
+
+def source_paragraphs(article: Article, extraction: Extraction) -> tuple[tuple[str, str | None], ...]:
+    """Each source paragraph's Markdown, as the body has it, and its HTML (None when not modelled).
+
+    ``compose.source_lines`` writes the Markdown and ``body_html`` the HTML; a page's Markdown and its HTML are made
+    one after the other, so the last few are kept (the same article and extraction objects) and each paragraph is
+    marked up once.
+    """
+    return _source_paragraphs(_Source(article, extraction))
+
+
+@functools.lru_cache(maxsize=8)
+def _source_paragraphs(source: _Source) -> tuple[tuple[str, str | None], ...]:
+    text = source.article.text
+    marks = sorted(highlights(source.extraction), key=_sort_key)
     starts = [m.span.start for m in marks]
-    text = article.text
-    lines: list[str] = []
-    parts: list[str] = []
-    for paragraph in article.paragraphs:
+    found: list[tuple[str, str | None]] = []
+    for paragraph in source.article.paragraphs:
         start, end = paragraph.span.start, paragraph.span.end
-        if end > len(text) or _reaches_out(text[start:end]):
-            stats.whole += 1
-            return render_markdown(body)
         inside = [
             m for m in marks[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
             if start <= m.span.start < m.span.end <= end
         ]  # fmt: skip
-        markdown, html = paragraph_html(text, start, end, inside, paragraph.kind == "heading")
+        found.append(paragraph_html(text, start, end, inside, paragraph.kind == "heading"))
+    return tuple(found)
+
+
+def body_html(article: Article, extraction: Extraction, body: str, stats: BodyStats | None = None) -> str:
+    """``render_markdown(body)`` for the body ``compose_briefing`` wrote for this article and extraction."""
+    stats = stats if stats is not None else BodyStats()
+    stats.bodies += 1
+    text = article.text
+    lines: list[str] = []
+    parts: list[str] = []
+    for paragraph, (markdown, html) in zip(article.paragraphs, source_paragraphs(article, extraction), strict=True):
+        start, end = paragraph.span.start, paragraph.span.end
+        if end > len(text) or _reaches_out(text[start:end]):
+            stats.whole += 1
+            return render_markdown(body)
         stats.paragraphs += 1
         if html is None:
             stats.slow += 1

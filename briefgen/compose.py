@@ -487,10 +487,11 @@ def source_lines(article: Article, extraction: Extraction) -> list[str]:
         "[deadlines]{.date .deadline}. Each links back to its entry above.",
         "",
     ]
-    marks = highlights(extraction)
-    for paragraph in article.paragraphs:
-        marked = mark_up(article.text, paragraph.span.start, paragraph.span.end, marks)
-        lines += [f"### {marked}" if paragraph.kind == "heading" else marked, ""]
+    from briefgen.body_html import source_paragraphs  # it builds on this module
+
+    # Each paragraph as ``mark_up`` writes it (``### `` before a heading), marked up beside its HTML, for the page.
+    for markdown, _ in source_paragraphs(article, extraction):
+        lines += [markdown, ""]
     return lines
 
 

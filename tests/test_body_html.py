@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.body_html import MAX_DEPTH, BodyStats, body_html
-from briefgen.compose import compose_briefing
+from briefgen.body_html import MAX_DEPTH, BodyStats, body_html, source_paragraphs
+from briefgen.compose import compose_briefing, highlights, mark_up
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Actor, Article, Extraction, Mention, Paragraph, Quote, Span, TimeExpression
 from briefgen.readers import read_article
@@ -303,6 +303,29 @@ def test_generated_articles(briefing: tuple[Article, Extraction]) -> None:
     )
     if modelled and article.paragraphs:
         assert stats.whole == stats.slow == 0
+
+
+@PROFILE
+@given(briefing=articles())
+def test_the_source_markdown_is_mark_ups(briefing: tuple[Article, Extraction]) -> None:
+    """Each source paragraph's Markdown, written beside its HTML for the body and the page, is ``mark_up``'s."""
+    article, extraction = briefing
+    marks = highlights(extraction)
+    expected = []
+    for paragraph in article.paragraphs:
+        marked = mark_up(article.text, paragraph.span.start, paragraph.span.end, marks)
+        expected.append(f"### {marked}" if paragraph.kind == "heading" else marked)
+    assert [markdown for markdown, _ in source_paragraphs(article, extraction)] == expected
+
+
+def test_source_paragraphs_are_kept_for_the_very_same_objects_only() -> None:
+    article = make_article([("paragraph", "Anna Kowalska spoke on Monday.")])
+    plain, marked = Extraction(), Extraction(sentences=(Span(0, 30),))
+    first = source_paragraphs(article, plain)
+    assert source_paragraphs(article, plain) is first  # kept: the page's HTML after the Markdown
+    assert source_paragraphs(article, marked) != first  # another extraction of the same article
+    assert source_paragraphs(article, Extraction()) == first  # an equal one, marked up again
+    assert source_paragraphs(dataclasses.replace(article, text="Anna Kowalska spoke on Friday."), plain) != first
 
 
 # ---------------------------------------------------------------- the sections before the source text
