@@ -8,7 +8,7 @@ import dataclasses
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,7 +216,8 @@ def _build_locked(
     try:
         links: dict[str, BriefingLinks] = {}
         previous = unchanged_digests(state, output)
-        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs)
+        known = frozenset(state.files) if state.output == str(output) and state.files else None
+        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs, known)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False)
@@ -241,14 +242,18 @@ def _render_and_publish(
     search: bool,
     links: dict[str, BriefingLinks],
     jobs: int = 0,
+    known: Collection[str] | None = None,
 ) -> tuple[dict[str, str | None], WriteStats]:
-    """Render the site into a staging folder, file by file, index it for search there, and swap it in."""
+    """Render the site into a staging folder, file by file, index it for search there, and swap it in.
+
+    ``known``: the files of the published site, as the last build recorded them (``Staging``: what is removed).
+    """
     clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
     clear_links(config)
     try:
-        return _publish_site(briefings, config, registry, previous, search, links, jobs)
+        return _publish_site(briefings, config, registry, previous, search, links, jobs, known)
     except StaleOutput:  # a kept file vanished under us: render everything
-        return _publish_site(briefings, config, registry, {}, search, links, jobs)
+        return _publish_site(briefings, config, registry, {}, search, links, jobs, known)
 
 
 def _publish_site(
@@ -259,6 +264,7 @@ def _publish_site(
     search: bool,
     links: dict[str, BriefingLinks],
     jobs: int = 0,
+    known: Collection[str] | None = None,
 ) -> tuple[dict[str, str | None], WriteStats]:
     """The site rendered into a staging folder (by ``jobs`` processes: ``render_site_files``), indexed, published.
 
@@ -267,7 +273,7 @@ def _publish_site(
     """
     digests: dict[str, str | None] = {}
     plan: dict[str, list[str]] = {}
-    with Staging(config.output_path.absolute()) as staging:
+    with Staging(config.output_path.absolute(), known) as staging:
         rendered = render_site_files(
             briefings,
             config,

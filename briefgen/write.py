@@ -250,8 +250,9 @@ class Staging:
     (ext4 skips every inode freed in the last minute or so, one by one).
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, known: Collection[str] | None = None) -> None:
         self.output = output.absolute()
+        self.known = known  # the published site's files, as its build recorded them: not walked to find what goes
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover_interrupted(self.output)
         self.folder = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
@@ -346,7 +347,9 @@ class Staging:
         try:
             if self.reused:
                 self._prune()
-            removed = _removed(self.output, self.paths)
+            removed = (
+                sorted(set(self.known) - self.paths) if self.known is not None else _removed(self.output, self.paths)
+            )
             old = swap_folders(self.folder, self.output)
         except BaseException as exc:
             self.discard(keep=not isinstance(exc, OSError))

@@ -165,3 +165,22 @@ def test_a_killed_builds_staging_folder_becomes_the_spare(site: Path, tmp_path: 
     assert inode(site / "site" / "briefings") == half
     assert leftovers(site) == []
     assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_what_goes_is_reported_from_the_record_or_from_the_folder(site: Path) -> None:
+    """The files a build removes come from the last build's record, or, without one, from the published folder."""
+    oldest = site / "content" / "oldest.md"
+    text = oldest.read_text(encoding="utf-8")
+    reports = []
+    for recorded in (True, False):
+        oldest.write_text(text, encoding="utf-8")
+        build(site)
+        if not recorded:
+            (site / ".briefgen" / "state.json").unlink()
+        oldest.unlink()
+        result = build_site(site, jobs=1)
+        assert result.published and result.stats is not None
+        gone = set(result.stats.changed) - {p.relative_to(site / "site").as_posix() for p in (site / "site").rglob("*")}
+        assert {"briefings/oldest/index.html", "briefings/oldest/briefing.md"} <= gone
+        reports.append((result.stats.removed, sorted(gone)))
+    assert reports[0] == reports[1]
