@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import time
 from pathlib import Path
 
+import pytest
+
+import briefgen.write
 from briefgen.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_19bf21a25ff5d78b.txt"
+
+MD = """---
+title: {title}
+date: {date}
+tags: [sanctions]
+---
+{body}
+"""
+
+
+def article(title: str, date: str, body: str) -> str:
+    """A Markdown article with front matter."""
+    return MD.format(title=title, date=date, body=body)
+
+
+def full_disk_at(monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """Writing ``<folder>/index.html`` fails as on a full disk (in forked render workers too)."""
+    real = briefgen.write.write_file
+
+    def full(path: str, data: bytes) -> None:
+        if path.endswith(os.path.join(folder, "index.html")):
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        real(path, data)
+
+    monkeypatch.setattr(briefgen.write, "write_file", full)
 
 
 def make_site(root: Path, files: dict[str, str | bytes], config: str | None = "title: Test briefings\n") -> Path:

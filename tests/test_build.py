@@ -14,19 +14,7 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
-from tests.helpers import REPO, SEED, clean_build_of, leftovers, make_site, tree_bytes
-
-MD = """---
-title: {title}
-date: {date}
-tags: [sanctions]
----
-{body}
-"""
-
-
-def article(title: str, date: str, body: str) -> str:
-    return MD.format(title=title, date=date, body=body)
+from tests.helpers import REPO, SEED, article, clean_build_of, leftovers, make_site, tree_bytes
 
 
 @pytest.fixture

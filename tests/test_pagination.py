@@ -12,15 +12,8 @@ from briefgen.build import build_site
 from briefgen.config import load_config
 from briefgen.render import render_site, render_site_files
 from briefgen.site.views import PageLink, pager
-from tests.helpers import SEED, clean_build_of, make_site, tree_bytes
+from tests.helpers import MD, SEED, clean_build_of, make_site, tree_bytes
 
-MD = """---
-title: {title}
-date: {date}
-tags: [sanctions]
----
-{body}
-"""
 DAYS = range(1, 6)  # five briefings naming Putin: pages of 2, 2 and 1 briefings
 
 

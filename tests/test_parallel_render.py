@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import multiprocessing
 import os
 import shutil
@@ -19,7 +18,7 @@ import briefgen.write
 from briefgen.build import build_site
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
-from tests.helpers import SEED, clean_build_of, leftovers, make_site, tree_bytes
+from tests.helpers import SEED, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
 
 ARTICLES = 12
 
@@ -167,14 +166,7 @@ def test_a_worker_that_cannot_write_fails_the_build(
     root = fresh_copy(extracted, tmp_path / "s")
     assert build_site(root, jobs=2, search=False).published
     published = tree_bytes(root / "site")
-    real = briefgen.write.write_file
-
-    def full(path: str, data: bytes) -> None:
-        if path.endswith(os.path.join("story-7", "index.html")):
-            raise OSError(errno.ENOSPC, "No space left on device", path)
-        real(path, data)
-
-    monkeypatch.setattr(briefgen.write, "write_file", full)
+    full_disk_at(monkeypatch, "story-7")
     retitled(root)
     forks.clear()
     result = build_site(root, jobs=2, search=False)

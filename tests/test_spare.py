@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
 import pytest
 
-import briefgen.write
 from briefgen.build import build_site
-from tests.helpers import SEED, clean_build_of, leftovers, make_site, tree_bytes
-
-MD = "---\ntitle: {title}\ndate: {date}\ntags: [trade]\n---\n{body}\n"
-
-
-def article(title: str, date: str, body: str) -> str:
-    return MD.format(title=title, date=date, body=body)
+from tests.helpers import SEED, article, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
 
 
 @pytest.fixture
@@ -43,6 +35,14 @@ def inode(path: Path) -> int:
 def build(site: Path) -> None:
     result = build_site(site, jobs=1)  # with the search index: its bundles' files change names
     assert result.published and not result.errors, result.problems
+
+
+def with_spare(site: Path) -> tuple[Path, Path]:
+    """The site built, edited and built again: the first site is the spare now. (site folder, spare folder)"""
+    build(site)
+    edit(site, 1)
+    build(site)
+    return site / "site", site / ".site.spare"
 
 
 def test_the_replaced_site_is_the_next_staging_folder(site: Path, tmp_path: Path) -> None:
@@ -72,10 +72,7 @@ def test_the_replaced_site_is_the_next_staging_folder(site: Path, tmp_path: Path
 
 def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) -> None:
     """Files, folders and links the new site does not have, in any place, are cleared; links are not followed."""
-    out, spare = site / "site", site / ".site.spare"
-    build(site)
-    edit(site, 1)
-    build(site)
+    out, spare = with_spare(site)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
@@ -111,19 +108,9 @@ def test_a_failed_write_leaves_the_site_and_drops_the_spare(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A spare that cannot be written into (a full disk here) is removed: the next build does not fail on it again."""
-    out, spare = site / "site", site / ".site.spare"
-    build(site)
-    edit(site, 1)
-    build(site)
+    out, spare = with_spare(site)
     published = tree_bytes(out)
-    real = briefgen.write.write_file
-
-    def full(path: str, data: bytes) -> None:
-        if path.endswith(os.path.join("older", "index.html")):
-            raise OSError(errno.ENOSPC, "No space left on device", path)
-        real(path, data)
-
-    monkeypatch.setattr(briefgen.write, "write_file", full)
+    full_disk_at(monkeypatch, "older")
     edit(site, 2)
     result = build_site(site, jobs=1)
     assert not result.published and "No space left on device" in result.errors[0].message
@@ -135,10 +122,7 @@ def test_a_failed_write_leaves_the_site_and_drops_the_spare(
 
 
 def test_a_template_error_keeps_the_spare(site: Path, tmp_path: Path) -> None:
-    out, spare = site / "site", site / ".site.spare"
-    build(site)
-    edit(site, 1)
-    build(site)
+    out, spare = with_spare(site)
     published = tree_bytes(out)
     folders = inode(spare / "briefings")
     (site / "templates").mkdir()
