@@ -28,9 +28,10 @@ the body is not written as modelled. The head ends with the legend, a top-level 
 source paragraphs follow, where neither can reach into the other: the head defines no link references (markdown-it's
 part, when it renders it, is checked for them and for ending with that paragraph), and the source paragraphs never
 define any (every ``[`` of the article is escaped and each ``]`` of markup is followed by ``(`` or ``{``). Each
-source paragraph's Markdown is written beside its HTML (``source_paragraphs``, mirroring ``compose.mark_up``, and
-what ``compose.source_lines`` writes into the body), and together they must equal the end of the body, so the HTML
-always describes the very Markdown the page is made from; if they do not, markdown-it renders the whole body.
+source paragraph's Markdown is written beside its HTML (``source_paragraphs``: what ``compose.source_lines`` writes
+into the body, as ``mark_up``, now the tests' reference in ``tests/mark_up_before.py``, wrote it), and together they
+must equal the end of the body, so the HTML always describes the very Markdown the page is made from; if they do
+not, markdown-it renders the whole body.
 A paragraph whose text starts with whitespace or holds a carriage return may be more than one block to
 markdown-it, or reach into the next paragraph (an indented code block goes on across blank lines): then too
 markdown-it renders the whole body. Any other paragraph is one line starting with a character that opens no

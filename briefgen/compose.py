@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from briefgen import __version__
@@ -437,46 +437,6 @@ def highlights(extraction: Extraction) -> list[Mark]:
     return marks
 
 
-def mark_up(text: str, start: int, end: int, marks: Iterable[Mark]) -> str:
-    """Escape ``text[start:end]`` and wrap each properly nested mark in a bracketed span or link.
-
-    A mark that crosses one already open (not nested in it) is left out rather than
-    producing broken markup, and so is a mark inside a link: CommonMark links hold no links,
-    and a bracketed span counts as one (the link would be shown as text). The link, back to
-    its fact, is kept; e.g. a role inside "Finance Minister Kowalska" is not highlighted there.
-    """
-    inside = sorted(
-        (m for m in marks if start <= m.span.start < m.span.end <= end), key=lambda m: (m.span.start, -m.span.end)
-    )
-    out: list[str] = []
-    stack: list[tuple[int, str]] = []  # (end, closing markup) of open marks
-    links_open = 0
-    position = start
-
-    def close_until(limit: int) -> None:
-        nonlocal position, links_open
-        while stack and stack[-1][0] <= limit:
-            span_end, closing = stack.pop()
-            links_open -= closing.startswith("](")
-            out.append(_escape_inline(text[position:span_end]) + closing)
-            position = span_end
-
-    for mark in inside:
-        close_until(mark.span.start)
-        if links_open or (stack and mark.span.end > stack[-1][0]):
-            continue
-        out.append(_escape_inline(text[position : mark.span.start]) + "[")
-        position = mark.span.start
-        if mark.href and not links_open:
-            stack.append((mark.span.end, f"]({mark.href}){{{mark.attrs}}}{mark.after}"))
-            links_open += 1
-        else:
-            stack.append((mark.span.end, f"]{{{mark.attrs}}}{mark.after}"))
-    close_until(end)
-    out.append(_escape_inline(text[position:end]))
-    return _escape_line_start("".join(out))
-
-
 def source_lines(article: Article, extraction: Extraction) -> list[str]:
     lines = [
         "{#source}",
@@ -489,7 +449,7 @@ def source_lines(article: Article, extraction: Extraction) -> list[str]:
     ]
     from briefgen.body_html import source_paragraphs  # it builds on this module
 
-    # Each paragraph as ``mark_up`` writes it (``### `` before a heading), marked up beside its HTML, for the page.
+    # Each paragraph (``### `` before a heading) marked up beside its HTML, which the page takes from there.
     for markdown, _ in source_paragraphs(article, extraction):
         lines += [markdown, ""]
     return lines

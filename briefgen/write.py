@@ -238,8 +238,8 @@ class Staging:
     Files go to disk as they are produced, so no build holds the whole site in memory. ``KEEP``
     files, and files whose bytes equal the previous file's, are hard-linked from the previous
     site: they keep their inode and modification time. Leaving the ``with`` block without
-    ``publish`` (an error, a full disk) removes the staging folder; a killed build's folder is
-    removed by the next one. The previous site stands until the one atomic exchange.
+    ``publish`` (an error, a full disk) gives the staging folder up (``discard``); a killed build's
+    folder becomes the next build's spare. The previous site stands until the one atomic exchange.
 
     The staging folder is the spare when there is one (``spare_path``: the site before the current one, or a
     failed build's staging folder), so a build creates only what that older tree lacks: a file the spare already

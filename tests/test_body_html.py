@@ -18,12 +18,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen.body_html import MAX_DEPTH, BodyStats, body_html, source_paragraphs
-from briefgen.compose import compose_briefing, highlights, mark_up
+from briefgen.compose import compose_briefing, highlights
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Actor, Article, Extraction, Mention, Paragraph, Quote, Span, TimeExpression
 from briefgen.readers import read_article
 from tests.browser.sample import budget_briefing, forecast_briefing
 from tests.helpers import REPO, SEED
+from tests.mark_up_before import mark_up
 
 PROFILE = settings(
     max_examples=200,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from briefgen.compose import Mark, evidence_link, mark_up
+from briefgen.body_html import _sort_key, paragraph_html
+from briefgen.compose import Mark, evidence_link
 from briefgen.markdown import render_markdown, split_front_matter
 from briefgen.model import Extraction, Span
 from tests.browser.sample import budget_briefing, forecast_briefing
+from tests.mark_up_before import mark_up
 
 TEXT = "Anna Kowalska said “no [way]” on Friday."
 
@@ -35,6 +37,9 @@ TEXT = "Anna Kowalska said “no [way]” on Friday."
 )
 def test_mark_up(marks: list[Mark], expected: str) -> None:
     assert mark_up(TEXT, 0, len(TEXT), marks) == expected
+    # What the build writes: the marks inside the paragraph, sorted by start (the longest first), beside the HTML.
+    inside = sorted((m for m in marks if m.span.start < m.span.end <= len(TEXT)), key=_sort_key)
+    assert paragraph_html(TEXT, 0, len(TEXT), inside, False)[0] == expected
 
 
 def test_marked_text_renders_to_nested_elements() -> None:
