@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from briefgen.config import SiteConfig
 from briefgen.render import render_site
-from briefgen.site.search import search_index_files
+from briefgen.site.search import index_shard, search_index_files
 from tests.browser.sample import sample_briefings
 
 
@@ -66,3 +67,23 @@ def test_index_is_byte_identical_across_builds(config: SiteConfig, files: dict[s
 
 def test_no_pages_no_index(config: SiteConfig) -> None:
     assert search_index_files({"static/style.css": b""}, config, {"2025-08": ["briefings/x/index.html"]}) == {}
+
+
+def test_a_shard_indexes_its_own_pages_where_they_are_and_no_others(config: SiteConfig, tmp_path: Path) -> None:
+    def page(words: str) -> bytes:
+        return f'<html lang="en"><body><main data-pagefind-body><p>{words}</p></main></body></html>'.encode()
+
+    shard = ["briefings/budget-talks/index.html", "briefings/odd{1,2}[x]/index.html", "briefings/gone/index.html"]
+    others = ["briefings/other/index.html", "actors/anna/index.html", "index.html", "briefings/budget/index.html"]
+    for path in [*shard[:2], *others]:
+        target = tmp_path / "site" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page(f"words of {path}"))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    bundle = dict(index_shard(tmp_path / "site", "2025-08", shard, config))
+
+    assert indexed_urls(bundle) == {"/briefings/budget-talks/index.html", "/briefings/odd{1,2}[x]/index.html"}
+    assert all(path.startswith("pagefind/2025-08/") for path in bundle)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written into the site
+    assert dict(index_shard(tmp_path / "site", "2025-09", ["briefings/gone/index.html"], config)) == {}

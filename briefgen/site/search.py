@@ -6,8 +6,9 @@ the actor pages — each a Pagefind bundle of its own under ``pagefind/<shard>/`
 the browser (Pagefind's ``mergeIndex``). A build indexes only the shards whose pages changed: an edit to this
 week's article re-indexes this month, and the memory of a run is bounded by the largest month.
 
-The build indexes its staging folder (the new site, before it is published), and the bundle comes back file by
-file; an in-memory site (``render_site``) is written to a temporary folder first. Only elements marked
+The build indexes its staging folder (the new site, before it is published): Pagefind reads a shard's pages there,
+named one by one in a glob, and the bundle comes back file by file; an in-memory site (``render_site``) is written
+to a temporary folder first. Only elements marked
 ``data-pagefind-body`` (briefings, actor pages) are indexed; result URLs keep ``index.html`` so they work on any
 static host.
 """
@@ -15,6 +16,7 @@ static host.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -52,14 +54,21 @@ def _write_pages(files: Mapping[str, bytes], folder: Path) -> int:
     return count
 
 
-def _run_pagefind(site: Path, bundle: Path, config: SiteConfig) -> None:
+def _run_pagefind(site: Path, pages: Sequence[str], bundle: Path, config: SiteConfig) -> None:
+    """Index ``pages`` of ``site`` into ``bundle`` (an empty folder, whose parent holds the run's settings).
+
+    The glob naming the pages goes in a ``pagefind.json`` beside the bundle, Pagefind's working folder: a
+    command-line argument holds at most 128 KiB, about 10,000 briefings' paths.
+    """
     language = (config.language or "en").split("-")[0].lower()
+    settings = bundle.parent / "pagefind.json"
+    settings.write_text(json.dumps({"glob": page_glob(pages)}), encoding="utf-8")
     command = [
         *pagefind_command(),
         "--site",
-        str(site),
+        str(site.absolute()),
         "--output-path",
-        str(bundle),
+        str(bundle.absolute()),
         "--keep-index-url",
         "--force-language",
         language,
@@ -67,12 +76,38 @@ def _run_pagefind(site: Path, bundle: Path, config: SiteConfig) -> None:
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=300, env=env, check=False, cwd=bundle.parent
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"cannot run pagefind: {exc}") from exc
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         raise SearchIndexError(f"pagefind failed (exit {result.returncode}): {' / '.join(detail)}")
+
+
+_GLOB_SPECIAL = frozenset("\\*?[]{}(),<>!:#")  # what Pagefind's globs (the wax crate) read as syntax
+
+
+def page_glob(pages: Sequence[str]) -> str:
+    """A Pagefind glob that matches exactly ``pages`` (output paths), every character taken literally.
+
+    The folders the pages share lead the glob, so Pagefind walks only them (``briefings/{a/index.html,...}``),
+    not the whole site.
+    """
+    split = [PurePosixPath(page).parts for page in pages]
+    shared: list[str] = []
+    for column in zip(*(parts[:-1] for parts in split), strict=False):
+        if len(set(column)) != 1:
+            break
+        shared.append(column[0])
+    rest = sorted({"/".join(_literal(part) for part in parts[len(shared) :]) for parts in split})
+    head = "".join(f"{_literal(folder)}/" for folder in shared)
+    return head + (rest[0] if len(rest) == 1 else "{" + ",".join(rest) + "}")
+
+
+def _literal(text: str) -> str:
+    return "".join(f"\\{c}" if c in _GLOB_SPECIAL else c for c in text)
 
 
 def shard_of(briefing: Briefing) -> str:
@@ -127,27 +162,16 @@ def search_index_files(
 def index_shard(site: Path, name: str, pages: Sequence[str], config: SiteConfig) -> Iterator[tuple[str, bytes]]:
     """The Pagefind bundle of one shard: its ``pages`` (output paths) in ``site``, file by file.
 
-    The pages are hard-linked into a temporary folder of their own (at their paths, so result URLs stay right)
-    and the bundle is made there; nothing is written into ``site``.
+    Pagefind reads the pages where they are, through a glob that names each of them (``page_glob``), and makes
+    the bundle in a temporary folder; nothing is written into ``site``. Pages that are not there are left out.
     """
+    present = [page for page in pages if site.joinpath(*PurePosixPath(page).parts).is_file()]
+    if not present:
+        return
     try:
         with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
-            pages_folder, bundle = Path(tmp) / "site", Path(tmp) / BUNDLE
-            linked = 0
-            for page in pages:
-                source = site.joinpath(*PurePosixPath(page).parts)
-                if not source.is_file():
-                    continue
-                target = pages_folder.joinpath(*PurePosixPath(page).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(source, target)
-                except OSError:
-                    target.write_bytes(source.read_bytes())
-                linked += 1
-            if not linked:
-                return
-            _run_pagefind(pages_folder, bundle, config)
+            bundle = Path(tmp) / BUNDLE
+            _run_pagefind(site, present, bundle, config)
             for path in sorted(bundle.rglob("*")):
                 if path.is_file():
                     yield f"{BUNDLE}/{name}/{path.relative_to(bundle).as_posix()}", path.read_bytes()
