@@ -124,6 +124,52 @@ def test_incremental_builds_with_workers_equal_a_clean_build(
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
+def edited(root: Path) -> None:
+    path, text = story(3, "\nOfficials later said the talks would resume on Friday.\n")
+    (root / path).write_text(text, encoding="utf-8")
+
+
+def test_an_edit_has_a_helper_make_the_site_pages_beside_its_briefing(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    """Few briefings to render: they are rendered here, and one forked helper makes, digests and renders the site
+    pages meanwhile; the site is the clean build's."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    forks.clear()
+    edited(root)
+    result = build_site(root, jobs=2)
+    assert result.published and not result.errors
+    assert forks == [1]
+    assert result.stats is not None and "briefings/story-3/index.html" in result.stats.changed
+    assert any(path.startswith("actors/") for path in result.stats.changed)
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_a_template_error_in_the_helper_is_reported_and_keeps_the_site(
+    extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None
+) -> None:
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    before = tree_bytes(root / "site")
+    parent = os.getpid()
+    render_page = briefgen.render.render_page
+
+    def failing(env: object, page: briefgen.render.Page, *args: object) -> bytes:
+        if os.getpid() != parent and page.template == "actor.html":
+            raise briefgen.render.TemplateProblem("templates/actor.html", 7, "UndefinedError: 'nothing' is undefined")
+        return render_page(env, page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "render_page", failing)
+    forks.clear()
+    edited(root)
+    result = build_site(root, jobs=2)
+    assert forks == [1] and not result.published
+    (error,) = result.errors
+    assert (error.path, error.line) == ("templates/actor.html", 7) and "'nothing' is undefined" in error.message
+    assert tree_bytes(root / "site") == before
+
+
 def retitled(root: Path) -> None:
     """A briefing template that changes every briefing page, and no other file."""
     templates = root / "templates"
