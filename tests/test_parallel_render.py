@@ -144,6 +144,13 @@ def test_an_edit_has_a_helper_make_the_site_pages_beside_its_briefing(
     assert result.stats is not None and "briefings/story-3/index.html" in result.stats.changed
     assert any(path.startswith("actors/") for path in result.stats.changed)
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
+    # Again, into the spare the first edit left (the helper rewrites what the spare alone holds).
+    assert list(root.glob(".site.spare"))
+    (root / story(3)[0]).write_text(story(3)[1], encoding="utf-8")
+    forks.clear()
+    assert build_site(root, jobs=2).published
+    assert forks == [1]
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean-again")
 
 
 def test_a_template_error_in_the_helper_is_reported_and_keeps_the_site(
