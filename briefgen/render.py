@@ -607,7 +607,8 @@ def render_site_files(
             helper = stack.enter_context(ForkPool(site_outputs, 1)).ordered([None], 1)
         for path, data in static_files(config).items():
             yield path, data, None
-        # The site-wide pages first: the actor pages' search shard can then be indexed while the briefings render.
+        # The site-wide pages first, unless the helper makes them: the actor pages' search shard can then be indexed
+        # while the briefings render.
         lastmods: list[tuple[str, str]] = []  # the site pages', then the briefings'
         briefing_lastmods: list[tuple[str, str]] = []
         for i, page in enumerate(pages):

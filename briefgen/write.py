@@ -369,8 +369,7 @@ class Staging:
                 folders.add(folder)
         base = os.fspath(self.folder)
         for here, subfolders, files in os.walk(base):
-            prefix = os.path.relpath(here, base).replace(os.sep, "/") + "/"
-            prefix = "" if prefix == "./" else prefix
+            prefix = _prefix(here, base)
             for name in list(subfolders):
                 if prefix + name not in folders or os.path.islink(os.path.join(here, name)):
                     subfolders.remove(name)
@@ -424,7 +423,12 @@ def _removed(output: Path, produced: Collection[str]) -> list[str]:
     base = os.fspath(output)
     existing: set[str] = set()
     for folder, _, files in os.walk(base):
-        prefix = os.path.relpath(folder, base).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
+        prefix = _prefix(folder, base)
         existing.update(prefix + name for name in files)
     return sorted(existing - set(produced))
+
+
+def _prefix(folder: str, base: str) -> str:
+    """What goes before a name in ``folder`` to make its output path: "" in ``base`` itself, else "a/b/"."""
+    relative = os.path.relpath(folder, base).replace(os.sep, "/")
+    return "" if relative == "." else relative + "/"

@@ -8,9 +8,8 @@ week's article re-indexes this month, and the memory of a run is bounded by the 
 
 The build indexes its staging folder (the new site, before it is published): Pagefind reads a shard's pages there,
 named one by one in a glob, and the bundle comes back file by file; an in-memory site (``render_site``) is written
-to a temporary folder first. Only elements marked
-``data-pagefind-body`` (briefings, actor pages) are indexed; result URLs keep ``index.html`` so they work on any
-static host.
+to a temporary folder first. Only elements marked ``data-pagefind-body`` (briefings, actor pages) are indexed;
+result URLs keep ``index.html`` so they work on any static host.
 """
 
 from __future__ import annotations
