@@ -68,6 +68,11 @@ def _encoded(value: object) -> bytes:
         return b"pickle\x1f" + buffer.getvalue()
 
 
+def plain_digest(value: object) -> str:
+    """The digest of a plain value (a model object, a view): equal for equal values, in every run."""
+    return hashlib.blake2b(_encoded(value), digest_size=20).hexdigest()
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """briefgen's own source and packaged templates: a new version re-renders everything."""
@@ -142,7 +147,7 @@ class Fingerprints:
             return self.briefing(value)
         if isinstance(value, MODEL_TYPES) or getattr(type(value), "__view__", False):  # plain frozen values
             # (and the pages' views, see briefgen.site.views.view): encoded in C, not walked in Python
-            digest = hashlib.blake2b(_encoded(value), digest_size=20).hexdigest()
+            digest = plain_digest(value)
             self._memo[key] = digest
             self._keep.append(value)
             return digest

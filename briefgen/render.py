@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from briefgen import __version__
 from briefgen.body_html import body_html
 from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
-from briefgen.digest import Fingerprints, render_fingerprint, template_variables
+from briefgen.digest import Fingerprints, plain_digest, render_fingerprint, template_variables
 from briefgen.links import BriefingLinks
 from briefgen.markdown import split_front_matter
 from briefgen.model import Briefing
@@ -51,17 +52,21 @@ from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar
 from briefgen.site.search import search_shards
 from briefgen.site.views import (
     ActorChip,
+    ActorPage,
     ActorSummary,
+    ActorUses,
     ArticleRef,
     BriefingCard,
     Refs,
     actor_chip,
-    actor_pages,
+    actor_header,
+    actor_lines,
     actor_summary,
     briefing_card,
     chunks,
     deadline_items,
     pager,
+    split_actor,
 )
 from briefgen.text import slugify
 from briefgen.write import KEEP, Keep, Placed
@@ -97,7 +102,8 @@ class Page:
     context: dict[str, object]
     section: str = ""  # the navigation entry it belongs to
     lastmod: dt.date | None = None  # for the sitemap; None keeps it out
-    derived: Callable[[], dict[str, object]] | None = None  # costly context made from ``context``, only if rendered
+    derived: Callable[[], dict[str, object]] | None = None  # costly context, made only if the page is rendered
+    key: str = ""  # stands for what ``derived`` makes in the page's digest, when ``context`` does not hold its inputs
 
 
 def briefing_href(briefing: Briefing | BriefingCard | ArticleRef) -> str:
@@ -286,16 +292,42 @@ def with_pager(contexts: Sequence[dict[str, object]], first: str) -> list[tuple[
 
 
 def actor_site_pages(
-    actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip], config: SiteConfig, as_of: dt.date | None
+    actor: SiteActor,
+    refs: Refs,
+    chips: Mapping[str, ActorChip],
+    config: SiteConfig,
+    as_of: dt.date | None,
+    digests: Mapping[int, str],
 ) -> list[Page]:
-    """The actor's pages (``actor_page_size`` briefings each, newest first), each dated by its newest briefing."""
-    views = actor_pages(actor, refs, chips, config.actor_page_size)
-    paged = with_pager([{"actor": shown} for shown in views], actor_href(actor.id))
+    """The actor's pages (``actor_page_size`` briefings each, newest first), each dated by its newest briefing.
+
+    A page's view (``actor_lines``) is made only if the page is rendered. Its digest has the page's ``key``
+    instead: the actor's header, and the digest (``digests``, by the briefing's ``id()``) and actor of each
+    briefing the page shows, which are what its lines are made from. Making and digesting the views of every
+    actor page took most of an edit's site-wide work at 10,000 articles, and an edit changes the lines of few.
+    """
+    header = actor_header(actor, chips)
+    split = split_actor(actor, config.actor_page_size)
+    # The registry's role for an actor no briefing gives one, shown on the first page: not from its briefings.
+    fallback = actor.roles[0].text if actor.roles and not any(a.actor.roles for a in actor.appearances) else ""
+    top = _hash_parts(plain_digest(header), fallback)
+    paged = with_pager([{} for _ in split], actor_href(actor.id))
     pages = []
-    for shown, (path, context) in zip(views, paged, strict=True):
-        latest = (shown.appearances[0].article.date if shown.appearances else None) or as_of
-        pages.append(Page(path, "actor.html", context, "actors", latest))
+    for uses, (path, context) in zip(split, paged, strict=True):
+        latest = (uses.appearances[0].briefing.article.date if uses.appearances else None) or as_of
+        shown = uses.appearances
+        key = _hash_parts(top, *map(digests.__getitem__, map(id, map(_briefing_of, shown))), *map(_actor_id_of, shown))
+        view = functools.cache(functools.partial(_actor_view, header, uses, refs))  # made once, if at all
+        pages.append(Page(path, "actor.html", context, "actors", latest, view, key))
     return pages
+
+
+_briefing_of = operator.attrgetter("briefing")
+_actor_id_of = operator.attrgetter("actor.id")
+
+
+def _actor_view(header: ActorPage, uses: ActorUses, refs: Refs) -> dict[str, object]:
+    return {"actor": actor_lines(header, uses, refs)}
 
 
 def list_site_pages(
@@ -318,11 +350,14 @@ def site_pages(
     config: SiteConfig,
     actors: ActorIndex,
     deadlines: Sequence[Deadline],
+    briefing_digest: Callable[[Briefing], str],
     shards: Sequence[str] = (),
 ) -> list[Page]:
     """Every HTML page of the site but the briefings' own (:func:`briefing_page`); ``briefings`` newest first.
 
-    Their contexts hold views (``briefgen.site.views``): what each page shows, not whole briefings.
+    Their contexts hold views (``briefgen.site.views``): what each page shows, not whole briefings. An actor
+    page's view is made only if it is rendered (``actor_site_pages``); ``briefing_digest`` (``Fingerprints.briefing``)
+    digests the briefings it is made from.
     """
     as_of = as_of_date(briefings)
     newest = (briefings[0].article.date if briefings else None) or as_of
@@ -348,8 +383,9 @@ def site_pages(
     ]
     pages += list_site_pages(ARCHIVE_PATH, "briefings.html", {}, list(cards.values()), config, "briefings", newest)
     pages.append(Page("actors/index.html", "actors.html", {"groups": actor_groups(summaries)}, "actors", newest))
+    digests = {id(b): briefing_digest(b) for b in briefings}
     for actor in actors.actors:
-        pages += actor_site_pages(actor, refs, chips, config, as_of)
+        pages += actor_site_pages(actor, refs, chips, config, as_of, digests)
     for old, new in sorted(actors.redirects().items()):
         pages.append(Page(actor_href(old), "redirect.html", {"target": f"../{new}/index.html"}, "actors"))
     pages.append(
@@ -521,7 +557,7 @@ def render_site_files(
 
     pages: list[Page] = []  # made below: here, or by the helper that renders them beside the briefings (an edit)
 
-    def page_digest(page: Page) -> str:
+    def page_digest(page: Page, shows: str) -> str:
         return _hash_parts(
             base,
             page.path,
@@ -529,8 +565,28 @@ def render_site_files(
             page.section,
             repr(page.lastmod),
             prints.of(page.context),
+            shows,
             prints.of(used(page.template)),
         )
+
+    def settle(page: Page) -> tuple[str, bool]:
+        """The page's digest, and whether the file the previous build left stands for it (``KEEP``).
+
+        A page with a ``key`` (an actor page) has the digest ``<what it shows>~<by its key>``. One whose key is as
+        it was is kept without making its view (``Page.derived``). One whose key changed has its view made and
+        digested, and is kept all the same if that is as it was: an edit changes the key of every page that shows
+        its briefing, and what few of them show.
+        """
+        before = previous.get(page.path)
+        if not page.key:
+            digest = page_digest(page, "")
+            return digest, before == digest
+        keyed = page_digest(page, page.key)
+        if before is not None and before.endswith("~" + keyed):
+            return before, True
+        assert page.derived is not None
+        shows = page_digest(page, prints.of(page.derived()))
+        return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
 
     def render_chunk(chunk: list[int | _Task]) -> list[bytes | Placed | _Rendered]:
         """Site pages (by index in ``pages``) and briefings, in a worker; put in the new site with ``place``."""
@@ -557,10 +613,10 @@ def render_site_files(
     def site_outputs(_: None) -> list[_SiteOutput]:
         """Every site page, made, digested and (when its digest changed) rendered and put in place: in a helper."""
         made = []
-        for page in site_pages(outlines, config, actors, deadlines, list(shards)):
-            digest = page_digest(page)
+        for page in site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards)):
+            digest, kept = settle(page)
             data: bytes | Placed | None = None
-            if previous.get(page.path) != digest:
+            if not kept:
                 html = render_page(env, page, config, shared)
                 data = html if place is None else place(page.path, html)
             made.append((page.path, digest, page.lastmod.isoformat() if page.lastmod else None, data))
@@ -571,7 +627,7 @@ def render_site_files(
     # briefings to render and more than one job, every digest is known first and the workers are forked here,
     # before the first file is handed on; they render the site pages and the briefings, the files come in order.
     plans: list[_Plan] | None = None
-    page_digests: list[str] | None = None
+    settled: list[tuple[str, bool]] | None = None  # each site page's digest, and whether it is kept
     workers: ForkPool[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
     jobs = jobs or available_cores()
     if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
@@ -586,17 +642,17 @@ def render_site_files(
     # briefings, while this process hands the briefings on. Otherwise the site pages are made here, first.
     beside = plans is not None and len(briefing_tasks) < PARALLEL_FROM
     if not beside:
-        pages = site_pages(outlines, config, actors, deadlines, list(shards))
+        pages = site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards))
         if plans is not None:
             try:
-                page_digests = [page_digest(page) for page in pages]
+                settled = [settle(page) for page in pages]
             except TemplateProblem:  # reported below, where rendering in-process reaches it
                 plans, briefing_tasks = None, []
     with contextlib.ExitStack() as stack:
         rendered: Iterator[bytes | Placed | _Rendered] | None = None
         ordered: Ordered[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
-        if page_digests is not None and len(briefing_tasks) >= PARALLEL_FROM:
-            tasks: list[int | _Task] = [i for i, page in enumerate(pages) if previous.get(page.path) != page_digests[i]]
+        if settled is not None and len(briefing_tasks) >= PARALLEL_FROM:
+            tasks: list[int | _Task] = [i for i, (_, kept) in enumerate(settled) if not kept]
             tasks += briefing_tasks
             workers = stack.enter_context(ForkPool(render_chunk, min(jobs, len(tasks) // CHUNK + 1)))
             chunks = (tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK))
@@ -612,10 +668,10 @@ def render_site_files(
         lastmods: list[tuple[str, str]] = []  # the site pages', then the briefings'
         briefing_lastmods: list[tuple[str, str]] = []
         for i, page in enumerate(pages):
-            digest = page_digests[i] if page_digests is not None else page_digest(page)
+            digest, kept = settled[i] if settled is not None else settle(page)
             if page.lastmod:
                 lastmods.append((page.path, page.lastmod.isoformat()))
-            if previous.get(page.path) == digest:
+            if kept:
                 yield page.path, KEEP, digest
             elif rendered is not None:
                 html = next(rendered)

@@ -19,10 +19,14 @@ from briefgen.compose import (
     outline_briefing,
     sentence_index,
 )
+from briefgen.config import SiteConfig
+from briefgen.digest import Fingerprints, plain_digest
 from briefgen.frontmatter import dump_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Problem, Quote, Span, TimeExpression
 from briefgen.registry import Registry, RegistryEntry
+from briefgen.render import site_pages, sort_newest_first
 from briefgen.site.actors import ActorIndex, index_actors, merge_groups
+from briefgen.site.deadlines import collect_deadlines
 from briefgen.site.feeds import briefing_details_json, briefing_path, safe_json
 from tests import actors_before
 from tests.browser.sample import sample_briefings
@@ -276,3 +280,64 @@ def test_actor_index_is_the_plain_ones(briefings: list[Briefing], registry: Regi
     assert index.actors == expected.actors
     assert index.site_ids == expected.site_ids
     assert merge_groups(briefings, registry) == actors_before.merge_groups(briefings, registry)
+
+
+def actor_views(briefings: list[Briefing], registry: Registry | None, size: int) -> dict[str, tuple[str, str, str]]:
+    """Each actor page's key, its context and what it shows (the view ``Page.derived`` makes), digested."""
+    outlines = sort_newest_first(briefings)
+    actors = index_actors(outlines, registry)
+    config = SiteConfig(root=Path("site"), actor_page_size=size)
+    deadlines = collect_deadlines(outlines, actors)
+    pages = site_pages(outlines, config, actors, deadlines, lambda b: plain_digest((b.article, b.extraction)))
+    prints = Fingerprints()
+    shown: dict[str, tuple[str, str, str]] = {}
+    for page in pages:
+        if page.template == "actor.html":
+            assert page.key and page.derived is not None
+            shown[page.path] = (page.key, prints.of((page.context, page.lastmod)), prints.of(page.derived()))
+    return shown
+
+
+@st.composite
+def built_sites(draw: st.DrawFn) -> list[Briefing]:
+    """A site as builds make them: one briefing a slug (a second article with a used slug is refused)."""
+    slugs = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), max_size=6, unique=True))
+    return [draw(site_briefing(slug)) for slug in slugs]
+
+
+@PROFILE
+@given(briefings=built_sites(), registry=registries, size=st.integers(1, 3), data=st.data())
+def test_an_actor_pages_key_stands_for_what_it_shows(
+    briefings: list[Briefing], registry: Registry | None, size: int, data: st.DataObject
+) -> None:
+    """An edit to one briefing: every actor page whose key and context are as they were shows what it did.
+
+    A page found unchanged by its key is kept without its view being made (``render.actor_site_pages``), so the
+    key must cover all that the view is made from (with the briefings' digests covering each whole briefing).
+    """
+    if not briefings:
+        return
+    at = data.draw(st.integers(0, len(briefings) - 1))
+    edited = [*briefings]
+    edited[at] = data.draw(site_briefing(briefings[at].article.slug))
+    before, after = actor_views(briefings, registry, size), actor_views(edited, registry, size)
+    for path in before.keys() & after.keys():
+        if before[path][:2] == after[path][:2]:
+            assert before[path][2] == after[path][2], path
+
+
+def test_the_registrys_role_on_an_actors_first_page_goes_when_a_briefing_on_another_gives_one() -> None:
+    """No briefing gives Putin a role, so his first page shows the registry's. An edit giving him one in the
+    briefing of his second page takes it off the first, whose own briefing did not change: its key changes too."""
+
+    def briefing(slug: str, day: int, roles: tuple[tuple[str, Span], ...]) -> Briefing:
+        putin = Actor(id="putin", name="Putin", kind="person", mentions=(), roles=roles)
+        article = Article(Path(f"{slug}.txt"), slug, slug, dt.date(2025, 1, day), "", ())
+        return Briefing(article, Extraction(actors=(putin,)), "", "", {})
+
+    registry = Registry((RegistryEntry("Vladimir Putin", "person", ("Putin",), role="president"),))
+    before = actor_views([briefing("a", 2, ()), briefing("b", 1, ())], registry, 1)
+    after = actor_views([briefing("a", 2, ()), briefing("b", 1, (("envoy", Span(0, 0)),))], registry, 1)
+    first = "actors/vladimir-putin/index.html"
+    assert before[first][2] != after[first][2]
+    assert before[first][0] != after[first][0]

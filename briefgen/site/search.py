@@ -130,13 +130,16 @@ def search_shards(briefings: Iterable[Briefing], actor_pages: Iterable[str]) -> 
 
 
 def shard_digest(name: str, pages: Sequence[str], digests: Mapping[str, str | None], config: SiteConfig) -> str | None:
-    """What a shard's bundle depends on: its pages' input digests (None when one has none) and the language."""
+    """What a shard's bundle depends on: its pages' input digests (None when one has none) and the language.
+
+    Of a page digested as ``<what it shows>~<by its key>`` (an actor page, ``render_site_files``), what it shows.
+    """
     parts = [name, config.language or "en"]
     for page in pages:
         digest = digests.get(page)
         if digest is None:
             return None
-        parts += [page, digest]
+        parts += [page, digest.partition("~")[0]]
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=20).hexdigest()
 
 

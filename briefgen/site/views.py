@@ -3,20 +3,23 @@
 A list, tag, deadline or actor page gets these views rather than whole ``Briefing`` objects:
 an edit to a briefing then re-renders only the pages whose shown values changed (an appended
 sentence naming no new actor leaves every actor page as it was). A template can show no more
-than its context holds, so a template override cannot make a kept page stale either.
+than its context holds, so a template override cannot make a kept page stale either. An actor
+page's view is made only when the briefings it shows changed (``render.actor_site_pages``): the
+actor's uses are split into pages first (``split_actor``), and made lines page by page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from briefgen.compose import anchor_id
 from briefgen.model import Article, Briefing
-from briefgen.site.actors import SiteActor
+from briefgen.site.actors import Appearance, DeadlineUse, QuoteUse, RoleUse, SiteActor
 from briefgen.site.deadlines import Deadline
 
 CO_ACTORS_SHOWN = 16  # "Named alongside" on an actor page
@@ -24,12 +27,12 @@ PAGER_REACH = 2  # a pager links to the first and last pages and to this many on
 T = TypeVar("T")
 
 
-class _Line(Protocol):
+class _Use(Protocol):
     @property
-    def article(self) -> ArticleRef: ...
+    def briefing(self) -> Briefing: ...
 
 
-L = TypeVar("L", bound=_Line)
+U = TypeVar("U", bound=_Use)
 
 
 def view(cls: type[T]) -> type[T]:
@@ -261,8 +264,64 @@ def deadline_items(deadlines: Iterable[Deadline], refs: Refs, chips: Mapping[str
     return [deadline_item(d, refs, chips) for d in deadlines]
 
 
-def actor_page(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip]) -> ActorPage:
-    roles = tuple(RoleLine(use.text, refs(use.briefing.article), use.sentence) for use in actor.roles)
+def actor_header(actor: SiteActor, chips: Mapping[str, ActorChip]) -> ActorPage:
+    """What every page of the actor's shows: who they are, their counts and their company (no lines)."""
+    company = tuple((chips[other], shared) for other, shared in actor.co_actors[:CO_ACTORS_SHOWN])
+    return ActorPage(
+        actor.id,
+        actor.name,
+        actor.kind,
+        actor.description,
+        actor.names,
+        actor.briefing_count,
+        actor.mention_count,
+        (),
+        (),
+        (),
+        (),
+        company,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ActorUses:
+    """The uses of an actor that one of its pages shows (``split_actor``), before they are made lines."""
+
+    roles: tuple[RoleUse, ...]
+    quotes: tuple[QuoteUse, ...]
+    deadlines: tuple[DeadlineUse, ...]
+    appearances: tuple[Appearance, ...]  # newest first
+
+
+_slug_of = operator.attrgetter("briefing.article.slug")
+
+
+def split_actor(actor: SiteActor, size: int) -> list[ActorUses]:
+    """The actor's uses page by page: each page holds those of ``size`` briefings, newest first.
+
+    An actor in ``size`` briefings or fewer has one page with all of them. A page's uses are those of its own
+    briefings, so an edit to one briefing changes the uses of the page holding it and no other.
+    """
+    slugs = dict.fromkeys(map(_slug_of, actor.appearances))
+    if len(slugs) <= size:
+        return [ActorUses(actor.roles, actor.quotes, actor.deadlines, actor.appearances)]
+    page_of = {slug: n // size for n, slug in enumerate(slugs)}
+    count = len(chunks(list(slugs), size))
+
+    def split(uses: Sequence[U]) -> list[tuple[U, ...]]:
+        pages: list[list[U]] = [[] for _ in range(count)]
+        for use, n in zip(uses, map(page_of.get, map(_slug_of, uses)), strict=True):
+            pages[n or 0].append(use)
+        return [tuple(uses_of_page) for uses_of_page in pages]
+
+    roles, quotes, deadlines = split(actor.roles), split(actor.quotes), split(actor.deadlines)
+    appearances = split(actor.appearances)
+    return [ActorUses(roles[n], quotes[n], deadlines[n], appearances[n]) for n in range(count)]
+
+
+def actor_lines(header: ActorPage, uses: ActorUses, refs: Refs) -> ActorPage:
+    """One page of an actor's: its ``header`` with the lines of ``uses``."""
+    roles = tuple(RoleLine(use.text, refs(use.briefing.article), use.sentence) for use in uses.roles)
     quotes = tuple(
         QuoteLine(
             use.quote.span.slice(use.briefing.article.text),
@@ -273,7 +332,7 @@ def actor_page(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip]) -> 
             use.sentence,
             refs(use.briefing.article),
         )
-        for use in actor.quotes
+        for use in uses.quotes
     )
     deadlines = tuple(
         DeadlineLine(
@@ -282,54 +341,10 @@ def actor_page(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip]) -> 
             use.sentence,
             refs(use.briefing.article),
         )
-        for use in actor.deadlines
+        for use in uses.deadlines
     )
     appearances = tuple(
         AppearanceLine(refs(a.briefing.article), anchor_id(a.actor.id), a.actor.name, len(a.actor.mentions))
-        for a in actor.appearances
+        for a in uses.appearances
     )
-    company = tuple((chips[other], shared) for other, shared in actor.co_actors[:CO_ACTORS_SHOWN])
-    return ActorPage(
-        actor.id,
-        actor.name,
-        actor.kind,
-        actor.description,
-        actor.names,
-        actor.briefing_count,
-        actor.mention_count,
-        roles,
-        quotes,
-        deadlines,
-        appearances,
-        company,
-    )
-
-
-def actor_pages(actor: SiteActor, refs: Refs, chips: Mapping[str, ActorChip], size: int) -> list[ActorPage]:
-    """The actor's page, split by briefing, newest first: each page shows the lines of ``size`` briefings.
-
-    Every page has the actor's header and company; an actor in ``size`` briefings or fewer has the one page
-    ``actor_page`` makes. A page's lines depend only on its own briefings (and which page each falls on), so
-    an edit to one briefing changes the view of the page holding it and no other.
-    """
-    whole = actor_page(actor, refs, chips)
-    slugs = list(dict.fromkeys(line.article.slug for line in whole.appearances))
-    if len(slugs) <= size:
-        return [whole]
-    page_of = {slug: n // size for n, slug in enumerate(slugs)}
-    count = len(chunks(slugs, size))
-
-    def split(lines: Sequence[L]) -> list[tuple[L, ...]]:
-        pages: list[list[L]] = [[] for _ in range(count)]
-        for line in lines:
-            pages[page_of.get(line.article.slug, 0)].append(line)
-        return [tuple(lines_of_page) for lines_of_page in pages]
-
-    roles, quotes, deadlines = split(whole.roles), split(whole.quotes), split(whole.deadlines)
-    appearances = split(whole.appearances)
-    return [
-        dataclasses.replace(
-            whole, roles=roles[n], quotes=quotes[n], deadlines=deadlines[n], appearances=appearances[n]
-        )
-        for n in range(count)
-    ]
+    return dataclasses.replace(header, roles=roles, quotes=quotes, deadlines=deadlines, appearances=appearances)
