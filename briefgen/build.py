@@ -19,6 +19,7 @@ from briefgen.links import BriefingLinks, SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
 from briefgen.parallel import WorkerDied
 from briefgen.readers import ReadError, is_article_path, read_article
+from briefgen.readers.memo import ReadMemo, memo_path
 from briefgen.registry import Registry, load_registry
 from briefgen.render import SearchIndexer, TemplateProblem, render_site_files
 from briefgen.site.dates import as_of_date
@@ -77,16 +78,23 @@ def discover_articles(content: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def read_all(config: SiteConfig, drafts: bool, paths: list[Path] | None = None) -> tuple[list[Article], list[Problem]]:
-    """Every article (drafts only when asked); problems name the files. ``paths`` defaults to all of them."""
+def read_all(
+    config: SiteConfig, drafts: bool, paths: list[Path] | None = None, memo: bool = False
+) -> tuple[list[Article], list[Problem]]:
+    """Every article (drafts only when asked); problems name the files. ``paths`` defaults to all of them.
+
+    With ``memo`` (a build, reading every article), files read as the last such build read them are decoded
+    from ``.briefgen/articles.msgpack`` rather than parsed (``briefgen.readers.memo``), and this read is kept there.
+    """
     problems: list[Problem] = []
     if paths is None:
         paths, problems = discover_articles(config.content_path)
+    read = ReadMemo(memo_path(config.root)) if memo else None
     articles: list[Article] = []
     seen: dict[str, Article] = {}
     for path in paths:
         try:
-            article, read_problems = read_article(path, config.content_path)
+            article, read_problems = (read.read if read else read_article)(path, config.content_path)
         except ReadError as exc:
             problems.append(_in_content(exc.problem, config))
             continue
@@ -118,6 +126,8 @@ def read_all(config: SiteConfig, drafts: bool, paths: list[Path] | None = None) 
             )
         seen[article.slug] = article
         articles.append(article)
+    if read is not None:
+        read.save()
     return articles, problems
 
 
@@ -201,7 +211,7 @@ def _build_locked(
         articles, pages = state.counts
         return BuildResult(articles, pages, state.problems, True, up_to_date=True)
     problems += discover_problems
-    articles, read_problems = read_all(config, drafts, paths)
+    articles, read_problems = read_all(config, drafts, paths, memo=True)
     problems += read_problems
     try:
         briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler, release_model))

@@ -29,7 +29,7 @@ READERS: dict[str, Reader] = {
 
 MAX_BYTES = 20 * 1024 * 1024
 
-__all__ = ["READERS", "ReadError", "is_article_path", "read_article"]
+__all__ = ["READERS", "ReadError", "is_article_path", "parse_article", "read_article", "read_source"]
 
 
 def is_article_path(path: Path) -> bool:
@@ -38,13 +38,17 @@ def is_article_path(path: Path) -> bool:
 
 def read_article(path: Path, content_dir: Path) -> tuple[Article, tuple[Problem, ...]]:
     """Read one article file; ``source_path`` in the result is relative to ``content_dir``."""
+    return parse_article(*read_source(path, content_dir))
+
+
+def read_source(path: Path, content_dir: Path) -> tuple[Path, bytes]:
+    """An article file's path relative to ``content_dir``, and its bytes (what :func:`parse_article` takes)."""
     try:
         relative = path.relative_to(content_dir)
     except ValueError:
         relative = Path(path.name)
     shown = str(relative)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    if path.suffix.lower() not in READERS:
         raise ReadError(shown, f"no reader for '{path.suffix}' files (known: {', '.join(sorted(READERS))})")
     try:
         size = path.stat().st_size
@@ -52,10 +56,14 @@ def read_article(path: Path, content_dir: Path) -> tuple[Article, tuple[Problem,
             raise ReadError(
                 shown, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit"
             )
-        data = path.read_bytes()
+        return relative, path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def parse_article(relative: Path, data: bytes) -> tuple[Article, tuple[Problem, ...]]:
+    """The article in ``data``, the file at ``relative`` (in the content folder), with the warnings met."""
     problems: list[Problem] = []
-    source = decode_source(data, shown, problems)
-    article = reader(source, relative, problems)
+    source = decode_source(data, str(relative), problems)
+    article = READERS[relative.suffix.lower()](source, relative, problems)
     return article, tuple(problems)
