@@ -99,14 +99,15 @@ class ActorIndex:
         return self.site_ids.get((slug, actor_id)) if actor_id else None
 
     def ids_for(self, slug: str) -> dict[str, str]:
-        """One briefing's actor ids mapped to site ids (what compose needs for its links)."""
-        return dict(self._by_briefing.get(slug, ()))
+        """One briefing's actor ids mapped to site ids (what compose needs for its links); a copy of its own."""
+        found = self._by_briefing.get(slug)
+        return found.copy() if found is not None else {}
 
     @functools.cached_property
-    def _by_briefing(self) -> dict[str, list[tuple[str, str]]]:
-        grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    def _by_briefing(self) -> dict[str, dict[str, str]]:
+        grouped: dict[str, dict[str, str]] = defaultdict(dict)
         for (slug, local), site in self.site_ids.items():
-            grouped[slug].append((local, site))
+            grouped[slug][local] = site
         return grouped
 
     def redirects(self) -> dict[str, str]:
