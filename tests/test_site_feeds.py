@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin
 
 import icalendar
 import pytest
@@ -13,7 +15,9 @@ import pytest
 from briefgen.config import SiteConfig
 from briefgen.render import render_site
 from briefgen.site.dates import as_of_date
+from briefgen.site.feeds import absolute_base, site_url
 from tests.browser.sample import sample_briefings
+from tests.test_ical_writer import BASES, PATHS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -151,3 +155,12 @@ def test_feeds_do_not_depend_on_the_clock(config: SiteConfig, files: dict[str, b
     again = render_site(sample_briefings(config, hostile=False), config, search=False)
     for path in ("feed.xml", "deadlines.ics", "sitemap.xml", "briefings.json", "briefings/budget-talks/briefing.json"):
         assert again[path] == files[path], path
+
+
+@pytest.mark.parametrize("base_url", BASES)
+def test_site_url_is_urljoin(base_url: str) -> None:
+    """The plain paths' fast path (``PLAIN_PATH``) gives what ``urljoin`` gives, for every base and path."""
+    config = SiteConfig(root=Path("site"), base_url=base_url)
+    base = absolute_base(config)
+    for path in [*PATHS, "", "briefings/x/", "tags/a-b/page/2/", "a/b//", "x//"]:
+        assert site_url(config, path) == (urljoin(base, path) if base else path), path

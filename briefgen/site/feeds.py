@@ -6,7 +6,9 @@ feedgen stamps the current time by default; here every date is set from the arti
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 from urllib.parse import urljoin, urlsplit
@@ -28,7 +30,12 @@ SITEMAP_PATH = "sitemap.xml"
 
 def absolute_base(config: SiteConfig) -> str | None:
     """The configured base URL with a trailing slash, when it is absolute (http or https)."""
-    base = config.base_url.strip()
+    return _absolute_base(config.base_url)
+
+
+@functools.lru_cache(maxsize=8)
+def _absolute_base(base_url: str) -> str | None:
+    base = base_url.strip()
     if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
         return None
     return base if base.endswith("/") else base + "/"
@@ -38,10 +45,27 @@ def briefing_path(briefing: Briefing) -> str:
     return f"briefings/{briefing.article.slug}/index.html"
 
 
+# A relative path urljoin only appends: no scheme, query, fragment, parameters, empty or dot segments (a trailing
+# slash is an empty last segment, appended as it is).
+PLAIN_PATH = re.compile(r"[\w~-][\w.~-]*(?:/[\w~-][\w.~-]*)*/?", re.ASCII)
+
+
 def site_url(config: SiteConfig, path: str) -> str:
-    """The absolute URL of an output path (relative when no base URL is configured)."""
+    """The absolute URL of an output path (relative when no base URL is configured).
+
+    ``urljoin`` does the same to every plain path (``PLAIN_PATH``): the base's last segment goes, its empty and
+    dot segments are resolved, the path is appended. So ``urljoin(base, "x")`` without the ``x`` is worked out once
+    per base, and a plain path appended to it (the sitemap and the pages' canonical links ask for thousands).
+    """
     base = absolute_base(config)
-    return urljoin(base, path) if base else path
+    if base is None:
+        return path
+    return _joined(base) + path if PLAIN_PATH.fullmatch(path) else urljoin(base, path)
+
+
+@functools.lru_cache(maxsize=8)
+def _joined(base: str) -> str:
+    return urljoin(base, "x")[:-1]
 
 
 def _feed_id(config: SiteConfig) -> str:

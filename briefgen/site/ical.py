@@ -146,28 +146,10 @@ def _utc(moment: dt.datetime) -> bytes:
     return f"{m.year:04}{m.month:02}{m.day:02}T{m.hour:02}{m.minute:02}{m.second:02}Z".encode()
 
 
-PLAIN_PATH = re.compile(r"[\w~-][\w.~-]*(?:/[\w~-][\w.~-]*)*", re.ASCII)
-"""A relative path ``urljoin`` only appends: no scheme, query, fragment, parameters, empty or dot segments."""
-
-
-def _linker(config: SiteConfig) -> Callable[[str], str] | None:
-    """What :func:`site_url` makes of an output path, or None without a base URL.
-
-    ``urljoin`` was most of what was left of the time. To a plain path it does the same whatever the path (the
-    base's last segment goes, its empty and dot segments are resolved, the path's segments are appended), so
-    ``urljoin(base, "x")`` without the ``x`` is worked out once and the path appended to it.
-    """
-    base = absolute_base(config)
-    if base is None:
-        return None
-    joined = urljoin(base, "x")[:-1]
-    return lambda path: joined + path if PLAIN_PATH.fullmatch(path) else site_url(config, path)
-
-
 def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> bytes:
     """A VCALENDAR of the dated deadlines (:func:`calendar_entries`), in date order."""
     host = _host(config)
-    link = _linker(config)
+    linked = absolute_base(config) is not None
     days: dict[dt.date, bytes] = {}
     stamps: dict[dt.date, bytes] = {}
     lines = [
@@ -191,8 +173,8 @@ def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> 
             _line("DESCRIPTION", _text(inert(f"{entry.said}\n\nFrom the briefing “{entry.title}”."))),
             b"TRANSP:TRANSPARENT",
         )
-        if link is not None:
-            url = f"{link(entry.path)}#time-{entry.number}"
+        if linked:
+            url = f"{site_url(config, entry.path)}#time-{entry.number}"
             if "\r" in url or "\n" in url:
                 raise ValueError(f"a URL cannot hold a line break: {url!r}")
             lines.append(_line("URL", url))
