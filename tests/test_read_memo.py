@@ -110,7 +110,22 @@ def test_a_memo_written_by_other_code_is_not_used(
     assert len(parsed) == 3
 
 
-def test_the_memo_keeps_only_the_files_of_the_last_read(site: Path) -> None:
+def test_a_few_changes_leave_the_memo_as_it_is(site: Path, parsed: list[str]) -> None:
+    """Rewriting the memo for an edit costs more than parsing the edited file again, until edits add up."""
+    read(site)
+    kept = memo_path(site).read_bytes()
+    talks = site / "content" / "talks.md"
+    talks.write_text(talks.read_text("utf-8") + "\nThe talks will resume.\n", encoding="utf-8")
+    for _ in range(2):
+        parsed.clear()
+        articles, _ = read(site)
+        assert parsed == ["talks.md"]
+        assert "The talks will resume." in next(a for a in articles if a.slug == "talks").text
+    assert memo_path(site).read_bytes() == kept
+
+
+def test_the_memo_keeps_only_the_files_of_the_last_read(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(briefgen.readers.memo, "REWRITE_AFTER", 0)
     read(site)
     size = memo_path(site).stat().st_size
     (site / "content" / "2025-08-06-summit.txt").unlink()
