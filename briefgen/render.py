@@ -726,10 +726,11 @@ class SearchIndexer:
 
     Pagefind runs in a child process, so a shard indexed in the background uses the core the render leaves idle.
     The build reports each file it writes (:meth:`written`); once every page of a shard is on disk, the shard is
-    indexed (at most ``PAGEFINDS`` at a time, bounding memory), and :meth:`files` hands over finished bundles as
-    they come, file by file. A shard whose pages' input digests are all as they were, and whose every file the
-    previous build left intact, is kept (``KEEP``). Each file's digest names its shard's inputs and the number
-    of files the shard had, so a missing or edited file is noticed.
+    indexed (at most ``PAGEFINDS`` at a time, bounding memory) into its place in the staging folder
+    (``index_shard_in_place``), and :meth:`files` hands over finished bundles' files as they come (``Placed``). A
+    shard whose pages' input digests are all as they were, and whose every file the previous build left intact,
+    is kept (``KEEP``). Each file's digest names its shard's inputs and the number of files the shard had, so a
+    missing or edited file is noticed.
     """
 
     def __init__(
@@ -762,7 +763,7 @@ class SearchIndexer:
             self._start(name, digests)
 
     def _start(self, name: str, digests: Mapping[str, str | None]) -> None:
-        from briefgen.site.search import BUNDLE, index_shard, shard_digest
+        from briefgen.site.search import BUNDLE, index_shard_in_place, shard_digest
 
         if name in self.started:
             return
@@ -776,8 +777,9 @@ class SearchIndexer:
             return
 
         def index() -> list[Output]:
-            made = list(index_shard(self.site, name, pages, self.config))
-            return [(path, data, f"{inputs}/{len(made)}" if inputs is not None else None) for path, data in made]
+            made = index_shard_in_place(self.site, name, pages, self.config)
+            digest = f"{inputs}/{len(made)}" if inputs is not None else None
+            return [(path, Placed.WRITTEN, digest) for path in made]
 
         self.queued[name] = self.pool.submit(index)
 

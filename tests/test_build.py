@@ -277,7 +277,7 @@ def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch
 
     build_site(site, jobs=1)
     (site / "content" / "new.md").write_text(article("New", "2025-09-01", "Witkoff met Putin."), encoding="utf-8")
-    real = briefgen.site.search.index_shard
+    real = briefgen.site.search.index_shard_in_place
     seen: dict[str, object] = {}
 
     def spying(folder: Path, name: str, pages: list[str], config: object) -> object:
@@ -288,7 +288,7 @@ def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch
         }
         return real(folder, name, pages, config)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(briefgen.site.search, "index_shard", spying)
+    monkeypatch.setattr(briefgen.site.search, "index_shard_in_place", spying)
     summit = site / "site" / "briefings" / "summit" / "index.html"
     before = summit.stat().st_ino
     assert build_site(site, jobs=1).published

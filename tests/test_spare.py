@@ -168,3 +168,20 @@ def test_what_goes_is_reported_from_the_record_or_from_the_folder(site: Path) ->
         assert {"briefings/oldest/index.html", "briefings/oldest/briefing.md"} <= gone
         reports.append((result.stats.removed, sorted(gone)))
     assert reports[0] == reports[1]
+
+
+def test_pagefind_never_writes_through_a_bundle_the_spare_shares_with_the_site(site: Path, tmp_path: Path) -> None:
+    """Pagefind makes a shard's bundle where it goes in the staging folder. In a reused spare, an unchanged month's
+    bundle files are the published site's own (hard links): re-indexing that month must replace them, not write
+    into them, or the published site would change under its readers before the swap."""
+    out, spare = with_spare(site)  # the July edit: June's bundle in the spare is the live site's, linked
+    june = out / "pagefind" / "2025-06"
+    shared = [p for p in june.rglob("*") if p.is_file() and p.stat().st_nlink > 1]
+    assert shared and all((spare / p.relative_to(out)).exists() for p in shared)
+    published = {p: p.read_bytes() for p in june.rglob("*") if p.is_file()}
+    body = "Officials said the talks would resume on Tuesday in Vienna, after a week of silence."
+    (site / "content" / "oldest.md").write_text(article("Oldest news", "2025-06-01", body), encoding="utf-8")
+    build(site)  # June again, into the spare; the site it replaced is the spare now
+    kept = {p: (spare / p.relative_to(out)).read_bytes() for p in published}
+    assert kept == published, "the site June's bundle was published in, as it was"
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean")
