@@ -15,6 +15,20 @@ from pathlib import Path
 from typing import Any
 
 
+def path_as_text(value: object) -> object:
+    """msgspec's ``enc_hook``: a ``Path`` as its POSIX text (msgspec writes every other value of the model)."""
+    if isinstance(value, Path):
+        return value.as_posix()
+    raise NotImplementedError(type(value).__name__)
+
+
+def text_as_path(kind: type, value: Any) -> Any:
+    """msgspec's ``dec_hook``: :func:`path_as_text` undone."""
+    if kind is Path:
+        return Path(value)
+    raise NotImplementedError(kind.__name__)
+
+
 def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -24,6 +24,7 @@ import msgspec
 from jinja2 import meta
 
 from briefgen import __version__
+from briefgen.codec import path_as_text
 from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
 
@@ -39,14 +40,8 @@ def _hash(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _path_as_text(value: object) -> object:
-    if isinstance(value, Path):
-        return value.as_posix()
-    raise NotImplementedError(type(value).__name__)
-
-
 # Sets and mappings in sorted order, so equal values give equal bytes in every run (string hashing varies).
-_ENCODER = msgspec.msgpack.Encoder(enc_hook=_path_as_text, order="deterministic")
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=path_as_text, order="deterministic")
 
 
 def _encoded(value: object) -> bytes:

@@ -17,10 +17,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
+from briefgen.codec import path_as_text, text_as_path
 from briefgen.digest import code_fingerprint
 from briefgen.model import Article, Problem
 from briefgen.readers import parse_article, read_source
@@ -36,18 +36,6 @@ Read = tuple[Article, tuple[Problem, ...]]
 class _Stored:
     code: str  # briefgen's code fingerprint: the readers that parsed these
     articles: dict[str, Read]  # by the digest of each file's path and bytes
-
-
-def _enc_hook(value: object) -> object:
-    if isinstance(value, Path):
-        return value.as_posix()
-    raise NotImplementedError(type(value).__name__)
-
-
-def _dec_hook(kind: type, value: Any) -> Any:
-    if kind is Path:
-        return Path(value)
-    raise NotImplementedError(kind.__name__)
 
 
 class ReadMemo:
@@ -83,7 +71,7 @@ class ReadMemo:
         stale = len(self.known.keys() - self.used.keys())
         if self.known and self.parsed + stale <= max(REWRITE_AFTER, len(self.used) // 100):
             return
-        payload = msgspec.msgpack.Encoder(enc_hook=_enc_hook).encode(_Stored(code_fingerprint(), self.used))
+        payload = msgspec.msgpack.Encoder(enc_hook=path_as_text).encode(_Stored(code_fingerprint(), self.used))
         checksum = hashlib.blake2b(payload, digest_size=20).hexdigest().encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +97,7 @@ class ReadMemo:
             log.info("%s: damaged or of another format; articles are parsed again", self.path)
             return {}
         try:
-            stored = msgspec.msgpack.Decoder(_Stored, dec_hook=_dec_hook).decode(payload)
+            stored = msgspec.msgpack.Decoder(_Stored, dec_hook=text_as_path).decode(payload)
         except (msgspec.DecodeError, ValueError, TypeError, NotImplementedError):
             log.info("%s: cannot be decoded; articles are parsed again", self.path)
             return {}
