@@ -317,7 +317,7 @@ class Staging:
         if self.reused:
             here = _lstat(target)
             if here is not None and not (stat.S_ISREG(here.st_mode) and here.st_nlink == 1):
-                _clear(target)  # shared with the site (or not a file): a new file, not the site's rewritten
+                clear_path(target)  # shared with the site (or not a file): a new file, not the site's rewritten
         write_file(target, data)  # a file of the spare's own is rewritten in place
         return Placed.WRITTEN
 
@@ -326,7 +326,7 @@ class Staging:
         if self.reused and (here := _lstat(target)) is not None:
             if os.path.samestat(here, os.stat(previous)):
                 return
-            _clear(target)
+            clear_path(target)
         os.link(previous, target)
 
     def _folder_for(self, folder: str) -> None:
@@ -373,7 +373,7 @@ class Staging:
             for name in list(subfolders):
                 if prefix + name not in folders or os.path.islink(os.path.join(here, name)):
                     subfolders.remove(name)
-                    _clear(os.path.join(here, name))
+                    clear_path(os.path.join(here, name))
             for name in files:
                 if prefix + name not in self.paths:
                     os.unlink(os.path.join(here, name))
@@ -399,7 +399,7 @@ def _lstat(path: str) -> os.stat_result | None:
         return None
 
 
-def _clear(path: str) -> None:
+def clear_path(path: str | os.PathLike[str]) -> None:
     """Remove whatever is at ``path``: a file, a link, a folder and all it holds."""
     if stat.S_ISDIR(os.lstat(path).st_mode):
         shutil.rmtree(path)

@@ -8,8 +8,9 @@ week's article re-indexes this month, and the memory of a run is bounded by the 
 
 The build indexes its staging folder (the new site, before it is published): Pagefind reads a shard's pages there,
 named one by one in a glob, and writes the bundle there too (``index_shard_in_place``); an in-memory site
-(``render_site``) is written to a temporary folder first, and its bundles come back file by file (``index_shard``). Only elements marked ``data-pagefind-body`` (briefings, actor pages) are indexed;
-result URLs keep ``index.html`` so they work on any static host.
+(``render_site``) is written to a temporary folder first, and its bundles come back file by file
+(``index_shard``). Only elements marked ``data-pagefind-body`` (briefings, actor pages) are indexed; result URLs
+keep ``index.html`` so they work on any static host.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
+from briefgen.write import clear_path
 
 BUNDLE = "pagefind"
 ACTORS_SHARD = "actors"
@@ -195,11 +196,10 @@ def index_shard_in_place(site: Path, name: str, pages: Sequence[str], config: Si
     bundle = site / BUNDLE / name
     present = [page for page in pages if site.joinpath(*PurePosixPath(page).parts).is_file()]
     try:
-        for folder in (bundle.parent, bundle):
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                folder.unlink()
-        if bundle.is_dir():
-            shutil.rmtree(bundle)
+        if bundle.parent.is_symlink() or (bundle.parent.exists() and not bundle.parent.is_dir()):
+            clear_path(bundle.parent)
+        if os.path.lexists(bundle):
+            clear_path(bundle)
         if not present:
             return []
         bundle.parent.mkdir(parents=True, exist_ok=True)
