@@ -89,12 +89,13 @@ def read_all(
     problems: list[Problem] = []
     if paths is None:
         paths, problems = discover_articles(config.content_path)
-    read = ReadMemo(memo_path(config.root)) if memo else None
+    remembered = ReadMemo(memo_path(config.root)) if memo else None
+    read = remembered.read if remembered is not None else read_article
     articles: list[Article] = []
     seen: dict[str, Article] = {}
     for path in paths:
         try:
-            article, read_problems = (read.read if read else read_article)(path, config.content_path)
+            article, read_problems = read(path, config.content_path)
         except ReadError as exc:
             problems.append(_in_content(exc.problem, config))
             continue
@@ -126,8 +127,8 @@ def read_all(
             )
         seen[article.slug] = article
         articles.append(article)
-    if read is not None:
-        read.save()
+    if remembered is not None:
+        remembered.save()
     return articles, problems
 
 
