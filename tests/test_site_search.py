@@ -13,6 +13,7 @@ from briefgen.config import SiteConfig
 from briefgen.render import render_site
 from briefgen.site.search import index_shard, search_index_files
 from tests.browser.sample import sample_briefings
+from tests.test_site_escaping import pagefind_fragments
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,16 @@ def test_only_briefings_and_actor_pages_are_indexed_with_their_index_html(files:
     assert "/actors/anna-kowalska/index.html" in urls
     assert not any(u in urls for u in ("/index.html", "/deadlines/index.html", "/tags/index.html", "/404.html"))
     assert "/actors/kowalska/index.html" not in urls  # a redirect stub
+
+
+def test_a_briefing_is_found_by_its_own_words_not_by_the_pages_furniture(files: dict[str, bytes]) -> None:
+    fragment = next(f for f in pagefind_fragments(files) if f["url"] == "/briefings/budget-talks/index.html")
+    content = str(fragment["content"])
+    assert "Budget must pass by Friday" in content and "Kowalska" in content  # the title and the source text
+    assert "Highlighted" not in content  # the legend: "deadlines" or "quotes" would find every briefing
+    assert "Download this briefing" not in content
+    assert not re.search(r"Q\d", content)  # the quote marks' links back to the Quotes section
+    assert not any(re.search(r"Q\d", str(anchor["text"])) for anchor in fragment["anchors"])  # type: ignore[attr-defined]
 
 
 def test_index_is_byte_identical_across_builds(config: SiteConfig, files: dict[str, bytes]) -> None:

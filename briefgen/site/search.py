@@ -31,6 +31,10 @@ from briefgen.write import clear_path
 BUNDLE = "pagefind"
 ACTORS_SHARD = "actors"
 UNDATED_SHARD = "undated"
+# What a briefing's indexed body holds that is not the briefing: the source text's legend (the same words on every
+# page: without this, a search for "deadlines" or "quotes" found every briefing), the quote marks' links back to
+# their entries ("Q1", glued to the quote in excerpts), and the download line.
+NOT_INDEXED = (".legend", "a.backref", "p.download")
 
 
 class SearchIndexError(RuntimeError):
@@ -63,7 +67,9 @@ def _run_pagefind(site: Path, pages: Sequence[str], bundle: Path, config: SiteCo
     """
     language = (config.language or "en").split("-")[0].lower()
     settings = work / "pagefind.json"
-    settings.write_text(json.dumps({"glob": page_glob(pages)}), encoding="utf-8")
+    settings.write_text(
+        json.dumps({"glob": page_glob(pages), "exclude_selectors": list(NOT_INDEXED)}), encoding="utf-8"
+    )
     command = [
         *pagefind_command(),
         "--site",
