@@ -259,8 +259,6 @@ def _render_and_publish(
 
     ``known``: the files of the published site, as the last build recorded them (``Staging``: what is removed).
     """
-    clear_state(config)  # from here until the new state is saved, the old one no longer describes the site
-    clear_links(config)
     try:
         return _publish_site(briefings, config, registry, previous, search, links, jobs, known)
     except StaleOutput:  # a kept file vanished under us: render everything
@@ -312,6 +310,12 @@ def _publish_site(
             if search:
                 for found in index.files(dict(digests)):
                     put(*found)
+        # Until the swap, the published site is the one the last build's state describes: a build interrupted or
+        # failed before it leaves that state, and the next build keeps what it can (at 10,000 articles, an edit
+        # re-renders in seconds what a lost state makes a 40-second render of everything). From the swap until the
+        # new state is saved, neither describes the site.
+        clear_state(config)
+        clear_links(config)
         return digests, staging.publish()
 
 

@@ -219,6 +219,37 @@ def test_failed_publish_leaves_previous_site(site: Path, monkeypatch: pytest.Mon
     assert not list(site.glob(".site.tmp-*"))
 
 
+def test_a_build_interrupted_before_it_publishes_leaves_the_next_one_incremental(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the middle of rendering: the site stands, and so does what the last build recorded of it."""
+    import briefgen.render
+
+    build_site(site, jobs=1)
+    before = tree_bytes(site / "site")
+    with (site / "content" / "older.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nPutin added on Tuesday that the talks would go on.\n")
+    real = briefgen.render.render_page
+    calls: list[str] = []
+
+    def interrupted(env: object, page: briefgen.render.Page, *args: object) -> bytes:
+        calls.append(page.path)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return real(env, page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "render_page", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(site, jobs=1)
+    assert tree_bytes(site / "site") == before
+    calls.clear()
+    monkeypatch.setattr(briefgen.render, "render_page", lambda *args: calls.append(args[1].path) or real(*args))
+    result = build_site(site, jobs=1)
+    assert result.published and "briefings/older/index.html" in calls
+    assert "briefings/summit/index.html" not in calls, "the unchanged briefing is kept, not rendered again"
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+
+
 def test_the_previous_site_is_removed_in_the_background(site: Path) -> None:
     """Publishing swaps the new site in and hands the old one to a detached ``rm``; a leftover is removed later."""
     build_site(site, jobs=1)
