@@ -165,8 +165,8 @@ class QuickPreview:
         return self._environment[1]
 
     def _load_links(self, config: SiteConfig, building: bool = False) -> SiteLinks | None:
-        """The links the last build recorded. A build removes them while it renders: while that build is the
-        server's own (``building``), the links read before it still describe the published site."""
+        """The links the last build recorded. A build removes them as it publishes, until it records its own: while
+        that build is the server's own (``building``), the links read before it still describe the published site."""
         from briefgen.links import links_path
 
         try:
