@@ -358,6 +358,7 @@ def run_build_command(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         progress=ProgressBar(not args.quiet),
         scheduler=args.scheduler,
+        search=not args.no_search,
         release_model=True,  # a one-shot process: the model need not stay for the render
     )
     return report(result, strict=args.strict, quiet=args.quiet)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from briefgen import __version__
 
+NO_SEARCH_HELP = "no search index (Pagefind's share of a build; the search page says there is none)"
+
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefgen", description="Turn articles into briefings and publish them.")
@@ -27,6 +29,7 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--watch", action="store_true", help="keep watching and rebuild what changed")
     build.add_argument("--format", choices=("html", "mkdocs"), default="html", help="html site or an MkDocs project")
     build.add_argument("--scheduler", help="a dask.distributed scheduler address to run extraction on")
+    build.add_argument("--no-search", action="store_true", help=NO_SEARCH_HELP)
 
     extract = sub.add_parser("extract", help="print the briefing extracted from one article")
     extract.add_argument("file", type=Path, help="an article file, or with --jsonl a JSONL file ('-' for stdin)")
@@ -43,6 +46,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--drafts", action="store_true")
+    serve.add_argument("--no-search", action="store_true", help=NO_SEARCH_HELP)
     return parser
 
 

@@ -378,6 +378,7 @@ def start_preview(
     port: int = 0,
     drafts: bool = False,
     jobs: int = 0,
+    search: bool = True,
     out: Path | None = None,
     debounce: float = DEBOUNCE,
     workers: int = WORKERS,
@@ -407,6 +408,7 @@ def start_preview(
             out=out,
             drafts=drafts,
             jobs=jobs,
+            search=search,
             debounce=debounce,
             isolate=isolate,
             open_pages=state.hub.open_pages,
@@ -427,7 +429,7 @@ def start_preview(
 
 
 def run_serve_command(args: argparse.Namespace) -> int:
-    """``briefgen serve [DIR] [--host] [--port] [--open] [--drafts]``."""
+    """``briefgen serve [DIR] [--host] [--port] [--open] [--drafts] [--no-search]``."""
     if not is_loopback(args.host):
         print(
             f"briefgen: warning: serving on {args.host}: other machines can reach this preview, "
@@ -439,7 +441,7 @@ def run_serve_command(args: argparse.Namespace) -> int:
         try:
             preview = start_preview(
                 args.site, host=args.host, port=args.port, drafts=args.drafts, jobs=getattr(args, "jobs", 0) or 0,
-                out=getattr(args, "out", None), on_rebuild=reporter,
+                search=not args.no_search, out=getattr(args, "out", None), on_rebuild=reporter,
             )  # fmt: skip
         except OSError as exc:
             print(f"briefgen: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)

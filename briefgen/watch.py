@@ -627,6 +627,7 @@ def start_watch(
     drafts: bool = False,
     strict: bool = False,
     jobs: int = 0,
+    search: bool = True,
     debounce: float = DEBOUNCE,
     warm: bool = True,
     isolate: bool = True,
@@ -643,7 +644,7 @@ def start_watch(
     from briefgen.preview import QuickPreview
 
     plan = plan_watch(root, out)
-    options: dict[str, object] = {"out": out, "drafts": drafts, "strict": strict, "jobs": jobs}
+    options: dict[str, object] = {"out": out, "drafts": drafts, "strict": strict, "jobs": jobs, "search": search}
 
     def build() -> BuildResult:
         return build_site(root, **options)  # type: ignore[arg-type]
@@ -694,6 +695,7 @@ def run_watch(args: argparse.Namespace) -> int:
             drafts=args.drafts,
             strict=args.strict,
             jobs=args.jobs or 0,
+            search=not args.no_search,
             preview=False,
         )
         try:

@@ -52,6 +52,19 @@ def test_cli_exit_codes_and_summary(site: Path, capsys: pytest.CaptureFixture[st
     assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
 
 
+def test_no_search_builds_the_site_without_its_index_and_says_so(site: Path, tmp_path: Path) -> None:
+    assert main(["build", str(site), "--jobs", "1", "--quiet", "--no-search"]) == 0
+    output = site / "site"
+    assert not (output / "pagefind").exists()
+    search_page = (output / "search" / "index.html").read_text(encoding="utf-8")
+    assert "This build has no search index." in search_page and "pagefind-ui.js" not in search_page
+    assert (output / "briefings" / "summit" / "index.html").is_file()
+    # with the index again, it is built (the same content, now searchable)
+    assert main(["build", str(site), "--jobs", "1", "--quiet"]) == 0
+    assert list((output / "pagefind").glob("*/pagefind-entry.json"))
+    assert tree_bytes(output) == clean_build_of(site, tmp_path / "clean")
+
+
 def test_strict_fails_on_warnings_and_does_not_publish(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(site), "--jobs", "1"]) == 0
     before = tree_bytes(site / "site")

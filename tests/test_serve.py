@@ -138,6 +138,17 @@ def append(path: Path, text: str) -> None:
 # ---------------------------------------------------------------- serving an edit
 
 
+def test_serve_no_search_serves_the_site_without_its_index(site: Path, nlp: object) -> None:
+    running = start_preview(site, port=0, jobs=1, search=False)
+    try:
+        status, page = get_text(running.url, "/search/index.html")
+        assert status == 200 and "This build has no search index." in page
+        assert request(running.url, "/pagefind/").status == 404
+        assert get_text(running.url, "/briefings/harbour/index.html")[0] == 200
+    finally:
+        running.close()
+
+
 def test_edit_is_served_and_published_files_stay_clean(preview: Preview, site: Path) -> None:
     status, html = get_text(preview.url, "/briefings/older/")
     assert status == 200 and "Putin said on Monday" in html
