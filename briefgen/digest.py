@@ -1,9 +1,9 @@
 """Input digests: what a page was made from, so an unchanged page is neither rendered nor rewritten.
 
-A page's digest covers everything its output can depend on: briefgen's own code and every
-template (``render_fingerprint``), the site's settings, the page's path and template, its
-context, and those shared values its template (with the templates it extends, includes or
-imports) refers to. Equal digests mean equal bytes, because rendering is deterministic; the
+A page's digest covers everything its output can depend on: briefgen's own code and the site's
+settings (``settings_fingerprint``), the page's path, its template's source and those of the
+templates it extends, includes or imports (``template_digest``), its context, and those shared
+values these templates refer to. Equal digests mean equal bytes, because rendering is deterministic; the
 build then keeps the previous file. This is how an incremental build stays byte-identical
 to a clean one.
 """
@@ -80,10 +80,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def render_fingerprint(config: SiteConfig) -> str:
-    """Code, the site's template overrides and settings."""
+def settings_fingerprint(config: SiteConfig) -> str:
+    """Code and the site's settings: what every page depends on. Its templates are digested page by page
+    (``template_digest``), so a change to one template re-renders only the pages made with it, and a change to a
+    static file (copied, never rendered) none."""
     settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "root"}
-    parts = [code_fingerprint(), repr(sorted(settings.items()))]
+    return _hash(code_fingerprint(), repr(sorted(settings.items())))
+
+
+def render_fingerprint(config: SiteConfig) -> str:
+    """Code, the site's template overrides and settings: any change to them is a change to the build's inputs."""
+    parts = [settings_fingerprint(config)]
     overrides = config.templates_path
     if overrides.is_dir():
         for path in sorted(overrides.rglob("*")):
@@ -93,10 +100,14 @@ def render_fingerprint(config: SiteConfig) -> str:
     return _hash(*parts)
 
 
-def template_variables(env: jinja2.Environment, name: str) -> frozenset[str]:
-    """Every variable ``name`` refers to, through the templates it extends, includes and imports."""
+def template_closure(env: jinja2.Environment, name: str) -> tuple[frozenset[str], str]:
+    """Every variable ``name`` refers to, through the templates it extends, includes and imports; and a digest of
+    their sources as the loader finds them (the site's override, else briefgen's own). A template named by an
+    expression could be any of them: then every template the loader can list is digested."""
     seen: set[str] = set()
     names: set[str] = set()
+    sources: list[str] = []
+    computed = False
     pending = [name]
     while pending:
         current = pending.pop()
@@ -104,10 +115,19 @@ def template_variables(env: jinja2.Environment, name: str) -> frozenset[str]:
             continue
         seen.add(current)
         source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        sources += [current, source]
         tree = env.parse(source, current, filename)
         names |= meta.find_undeclared_variables(tree)
-        pending += [t for t in meta.find_referenced_templates(tree) if t]
-    return frozenset(names)
+        referenced = list(meta.find_referenced_templates(tree))
+        computed = computed or None in referenced
+        pending += [t for t in referenced if t]
+    if computed:
+        for other in sorted(set(env.list_templates()) - seen):
+            try:
+                sources += [other, env.loader.get_source(env, other)[0]]  # type: ignore[union-attr]
+            except UnicodeDecodeError:  # an image, say: no template can include it
+                sources += [other, ""]
+    return frozenset(names), _hash(*sources)
 
 
 class Fingerprints:

@@ -27,7 +27,7 @@ from briefgen import __version__
 from briefgen.body_html import body_html
 from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.config import SiteConfig
-from briefgen.digest import Fingerprints, plain_digest, render_fingerprint, template_variables
+from briefgen.digest import Fingerprints, plain_digest, settings_fingerprint, template_closure
 from briefgen.links import BriefingLinks
 from briefgen.markdown import split_front_matter
 from briefgen.model import Briefing
@@ -515,13 +515,20 @@ def render_site_files(
             links[slug] = BriefingLinks(outline.article.source_path.as_posix(), actors.ids_for(slug))
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
     prints = Fingerprints(_extraction_settings(registry))
-    base = render_fingerprint(config)
-    uses: dict[str, list[str]] = {}
+    base = settings_fingerprint(config)
+    uses: dict[str, tuple[list[str], str]] = {}  # each template's shared values, and its sources' digest
 
     def used(template: str) -> dict[str, object]:
         if template not in uses:
-            uses[template] = sorted(_variables(env, template) & shared.keys())
-        return {name: shared[name] for name in uses[template]}
+            variables, sources = _closure(env, template)
+            uses[template] = (sorted(variables & shared.keys()), sources)
+        return {name: shared[name] for name in uses[template][0]}
+
+    def made_with(template: str) -> str:
+        """What a page made with ``template`` depends on besides its context: its templates' sources, the shared
+        values they refer to."""
+        values = prints.of(used(template))
+        return _hash_parts(uses[template][1], values)
 
     deadlines = collect_deadlines(outlines, actors)
     shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
@@ -566,7 +573,7 @@ def render_site_files(
             repr(page.lastmod),
             prints.of(page.context),
             shows,
-            prints.of(used(page.template)),
+            made_with(page.template),
         )
 
     def settle(page: Page) -> tuple[str, bool]:
@@ -632,7 +639,7 @@ def render_site_files(
     jobs = jobs or available_cores()
     if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
         try:
-            shared_digest = prints.of(used("briefing.html"))
+            shared_digest = made_with("briefing.html")
         except TemplateProblem:  # reported below, where rendering in-process reaches it
             pass
         else:
@@ -684,7 +691,7 @@ def render_site_files(
         pages.clear()  # no longer needed here (the workers have their own copy)
         # Newest first, so each month's search shard is complete, and indexed, while older months render.
         if plans is None:
-            shared_digest = prints.of(used("briefing.html"))
+            shared_digest = made_with("briefing.html")
         for index, outline in enumerate(outlines):
             planned = plans[index] if plans is not None else plan(index, outline, shared_digest)
             briefing_lastmods.append((planned.page[0], planned.lastmod))
@@ -813,8 +820,13 @@ def _extraction_settings(registry: Registry | None) -> str:
 
 
 def _variables(env: jinja2.Environment, name: str) -> frozenset[str]:
+    return _closure(env, name)[0]
+
+
+def _closure(env: jinja2.Environment, name: str) -> tuple[frozenset[str], str]:
+    """``template_closure``, its problems as ``TemplateProblem``."""
     try:
-        return template_variables(env, name)
+        return template_closure(env, name)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
     except jinja2.TemplateNotFound as exc:

@@ -385,6 +385,41 @@ def test_an_edit_naming_no_new_actor_renders_only_its_briefings_page(
     assert "Nothing more was said" in (site / "site" / "briefings" / "talks" / "index.html").read_text("utf-8")
 
 
+def test_a_template_change_renders_again_only_the_pages_made_with_it(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's digest covers its own template and those it extends, includes or imports, not every file of
+    ``templates/``: a stylesheet (copied, never rendered) re-renders nothing, ``actor.html`` the actor pages only."""
+    import briefgen.render
+    from briefgen.render import PACKAGE_TEMPLATES
+
+    build_site(site, jobs=1)
+    rendered: list[str] = []
+    real = briefgen.render.render_page
+    monkeypatch.setattr(briefgen.render, "render_page", lambda *args: rendered.append(args[1].path) or real(*args))
+    templates = site / "templates"
+    (templates / "static").mkdir(parents=True)
+    css = (PACKAGE_TEMPLATES / "static" / "style.css").read_text(encoding="utf-8")
+    (templates / "static" / "style.css").write_text(css + "\n.tweak { color: red; }\n", encoding="utf-8")
+    result = build_site(site, jobs=1)
+    assert result.published and rendered == []
+    assert result.stats is not None and result.stats.changed == ("static/style.css",)
+    actor = (PACKAGE_TEMPLATES / "actor.html").read_text(encoding="utf-8")
+    assert "{% block main %}" in actor
+    (templates / "actor.html").write_text(actor.replace("{% block main %}", "{% block main %}<!-- tweak -->"), "utf-8")
+    result = build_site(site, jobs=1)
+    assert result.published and rendered and all(path.startswith("actors/") for path in rendered)
+    assert "actors/putin/index.html" in rendered and "actors/index.html" not in rendered  # actors.html: not changed
+    assert "<!-- tweak -->" in (site / "site" / "actors" / "putin" / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+    rendered.clear()
+    base = (PACKAGE_TEMPLATES / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(base + "<!-- footer tweak -->\n", encoding="utf-8")
+    assert build_site(site, jobs=1).published
+    assert "briefings/summit/index.html" in rendered and "actors/index.html" in rendered  # every page extends it
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean-again")
+
+
 def test_an_edit_reindexes_only_its_months_search_shard(site: Path) -> None:
     build_site(site, jobs=1)
     pagefind = site / "site" / "pagefind"
