@@ -2,7 +2,7 @@
 
 A page's digest covers everything its output can depend on: briefgen's own code and the site's
 settings (``settings_fingerprint``), the page's path, its template's source and those of the
-templates it extends, includes or imports (``template_digest``), its context, and those shared
+templates it extends, includes or imports (``template_closure``), its context, and those shared
 values these templates refer to. Equal digests mean equal bytes, because rendering is deterministic; the
 build then keeps the previous file. This is how an incremental build stays byte-identical
 to a clean one.
@@ -82,7 +82,7 @@ def code_fingerprint() -> str:
 
 def settings_fingerprint(config: SiteConfig) -> str:
     """Code and the site's settings: what every page depends on. Its templates are digested page by page
-    (``template_digest``), so a change to one template re-renders only the pages made with it, and a change to a
+    (``template_closure``), so a change to one template re-renders only the pages made with it, and a change to a
     static file (copied, never rendered) none."""
     settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "root"}
     return _hash(code_fingerprint(), repr(sorted(settings.items())))

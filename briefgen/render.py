@@ -516,19 +516,17 @@ def render_site_files(
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
     prints = Fingerprints(_extraction_settings(registry))
     base = settings_fingerprint(config)
-    uses: dict[str, tuple[list[str], str]] = {}  # each template's shared values, and its sources' digest
-
-    def used(template: str) -> dict[str, object]:
-        if template not in uses:
-            variables, sources = _closure(env, template)
-            uses[template] = (sorted(variables & shared.keys()), sources)
-        return {name: shared[name] for name in uses[template][0]}
+    made: dict[str, str] = {}  # by template: what ``made_with`` gives
 
     def made_with(template: str) -> str:
-        """What a page made with ``template`` depends on besides its context: its templates' sources, the shared
-        values they refer to."""
-        values = prints.of(used(template))
-        return _hash_parts(uses[template][1], values)
+        """What a page made with ``template`` depends on besides its context: its templates' sources and the shared
+        values they refer to. The same for every page made with it, so worked out once per template: digested per
+        page, the shared values were a new dict each time, which ``prints`` digests again and keeps alive."""
+        if template not in made:
+            variables, sources = _closure(env, template)
+            values = {name: shared[name] for name in sorted(variables & shared.keys())}
+            made[template] = _hash_parts(sources, prints.of(values))
+        return made[template]
 
     deadlines = collect_deadlines(outlines, actors)
     shards = search_shards(outlines, [actor_href(a.id) for a in actors.actors]) if search else {}
