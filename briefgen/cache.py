@@ -1,10 +1,13 @@
 """The persistent extraction cache: ``.briefgen/cache.sqlite`` at the site root.
 
-Keyed by the article text's hash, its date, the extractor version, the model's recorded
-weights and the actor registry: an unchanged article is never extracted twice, and any
-change to what extraction depends on misses the cache. Each row carries a checksum of its
-data; a row that fails it, or does not decode, is dropped and re-extracted. A cache file
-that is not a readable database is set aside and rebuilt — never trusted.
+Keyed by the article text's hash, its date, the extractor version and the model's recorded
+weights: an unchanged article is never extracted twice, and any change to what extraction
+depends on misses the cache. The actor registry is not in the key: each row is stamped with
+the digest of the registry it was made with and of the registry entries its text can match
+(:class:`RegistryScope`), so adding an alias to ``actors.yml`` re-extracts only the articles
+that hold its words. Each row carries a checksum of its data; a row that fails it, or does not
+decode, is dropped and re-extracted. A cache file that is not a readable database is set
+aside and rebuilt — never trusted.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import msgspec
@@ -23,11 +26,23 @@ import msgspec
 from briefgen import collector
 from briefgen.codec import encode
 from briefgen.model import Extraction
-from briefgen.registry import Registry
+from briefgen.registry import Registry, RegistryEntry
 
-SCHEMA = 1
-ROWS = "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)"
+SCHEMA = 2  # 2: rows carry the registry stamps; 1 (keyed by the whole registry) is upgraded in place
 log = logging.getLogger(__name__)
+
+
+def registry_digest(entries: Iterable[RegistryEntry]) -> str:
+    return hashlib.sha256(json.dumps(encode(tuple(entries)), sort_keys=True).encode()).hexdigest()
+
+
+NO_ENTRIES = registry_digest(())
+STAMPS = ("registry", "scope")  # the stamp columns; a version 1 row was made with no registry
+ROWS = (
+    "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL, "
+    + ", ".join(f"{name} TEXT NOT NULL DEFAULT '{NO_ENTRIES}'" for name in STAMPS)
+    + ")"
+)
 
 
 def extractor_code_digest() -> str:
@@ -44,7 +59,7 @@ def extractor_code_digest() -> str:
 
 
 def extraction_settings(registry: Registry | None) -> str:
-    """What extraction depends on besides the text and date."""
+    """What extraction depends on besides the text and date; the cache's keys use it with an empty registry."""
     from briefgen.extract import EXTRACTOR_VERSION
     from briefgen.nlp import MODEL_SHA256
 
@@ -55,6 +70,53 @@ def extraction_settings(registry: Registry | None) -> str:
         "registry": encode(registry) if registry else None,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def fold(text: str) -> str:
+    """Case and apostrophe folding that maps each character on its own, so a substring stays a substring."""
+    return text.replace("’", "'").casefold()
+
+
+class RegistryScope:
+    """Which entries of a registry an article's extraction can depend on, as a digest.
+
+    The extractor uses an entry only where one of its surfaces (name or alias) names a span of the text:
+    ``actors_names._match_at`` compares the surface's words with token texts, and ``actors._group`` looks the
+    span's text, and its ``surface_key``, up with ``Registry.lookup``. Each way, every word of the folded surface
+    is then a substring of the folded text (``fold``, ``casefold`` and ``lower`` map characters one by one, and
+    neither makes nor removes white space), so an entry none of whose surfaces passes that test cannot change
+    the extraction. The one exception is ``surface_key``'s place aliases ("U.S." looks up "united states"):
+    entries named like an alias's target are always in scope. The digest keeps the entries' order, which
+    ``lookup`` follows. ``tests/test_cache.py`` checks the claim against the extractor itself.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        from briefgen.extract.actors_data import PLACE_ALIASES
+
+        targets = {value.casefold().strip() for value in PLACE_ALIASES.values()}
+        self.registry = registry
+        self.entries = registry.entries
+        self.digest = registry_digest(self.entries)
+        self.words: list[tuple[tuple[str, ...], ...] | None] = []  # per entry; None: always in scope
+        for entry in self.entries:
+            surfaces = (entry.name, *entry.aliases)
+            if any(surface.casefold() in targets for surface in surfaces):
+                self.words.append(None)
+            else:
+                self.words.append(tuple(tuple(fold(surface).split()) for surface in surfaces))
+        self.vocabulary = {word for surfaces in self.words if surfaces for words in surfaces for word in words}
+
+    def of(self, text: str) -> str:
+        """The digest of the entries ``text`` can match, in registry order."""
+        if not self.entries:
+            return NO_ENTRIES
+        folded = fold(text)
+        present = {word for word in self.vocabulary if word in folded}
+        return registry_digest(
+            entry
+            for entry, surfaces in zip(self.entries, self.words, strict=True)
+            if surfaces is None or any(all(word in present for word in words) for words in surfaces)
+        )
 
 
 def cache_key(text: str, date: dt.date | None, settings: str) -> str:
@@ -85,11 +147,15 @@ class ExtractionCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is not None and row[0] != str(SCHEMA):
+            if row is not None and row[0] not in ("1", str(SCHEMA)):
                 db.close()
                 raise sqlite3.DatabaseError(f"cache schema {row[0]}, expected {SCHEMA}")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute(f"CREATE TABLE IF NOT EXISTS extractions {ROWS}")
+            columns = {info[1] for info in db.execute("PRAGMA table_info(extractions)")}
+            for name in STAMPS:
+                if name not in columns:  # version 1: its rows were keyed with no registry, and are stamped so
+                    db.execute(f"ALTER TABLE extractions ADD COLUMN {name} TEXT NOT NULL DEFAULT '{NO_ENTRIES}'")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.commit()
             return db
         except sqlite3.DatabaseError as exc:
@@ -106,18 +172,33 @@ class ExtractionCache:
             db.commit()
             return db
 
-    def present(self, keys: Iterable[str]) -> set[str]:
-        """The keys that have a row (not yet checked: :meth:`get_many` may still drop a bad one)."""
-        wanted = list(dict.fromkeys(keys))
+    def present(self, texts: Mapping[str, str], scope: RegistryScope) -> set[str]:
+        """The keys of ``texts`` (key → article text) whose rows fit the registry (not yet checked:
+        :meth:`get_many` may still drop a bad one).
+
+        A row stamped with this registry fits. A row stamped with another fits when the entries its text can match
+        are the same; it is stamped with this registry, so the next build does not ask again.
+        """
+        wanted = list(texts)
         found: set[str] = set()
+        restamp: list[str] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             try:
-                rows = self.db.execute(f"SELECT key FROM extractions WHERE key IN ({marks})", chunk).fetchall()
+                rows = self.db.execute(
+                    f"SELECT key, registry, scope FROM extractions WHERE key IN ({marks})", chunk
+                ).fetchall()
             except sqlite3.DatabaseError:
                 return found
-            found.update(row[0] for row in rows)
+            for key, registry, within in rows:
+                if registry == scope.digest:
+                    found.add(key)
+                elif within == scope.of(texts[key]):
+                    found.add(key)
+                    restamp.append(key)
+        if restamp:
+            self._write("UPDATE extractions SET registry=? WHERE key=?", [(scope.digest, key) for key in restamp])
         return found
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Extraction]:
@@ -147,13 +228,18 @@ class ExtractionCache:
             self.db.commit()
         return found
 
-    def put_many(self, items: Iterable[tuple[str, Extraction]]) -> None:
+    def put_many(self, items: Iterable[tuple[str, Extraction, str]], registry: str = NO_ENTRIES) -> None:
+        """Store (key, extraction, scope) rows made with the registry whose digest is ``registry``;
+        ``scope`` is the digest of the entries the article's text can match (:meth:`RegistryScope.of`)."""
         rows = []
-        for key, extraction in items:
+        for key, extraction, within in items:
             data = json.dumps(encode(extraction), ensure_ascii=False, separators=(",", ":"))
-            rows.append((key, data, hashlib.sha256(data.encode("utf-8")).hexdigest()))
+            rows.append((key, data, hashlib.sha256(data.encode("utf-8")).hexdigest(), registry, within))
+        self._write("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", rows)
+
+    def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
         try:
-            self.db.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", rows)
+            self.db.executemany(statement, rows)
             self.db.commit()
         except sqlite3.DatabaseError as exc:
             log.warning("extraction cache write failed (%s)", exc)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from briefgen import collector
-from briefgen.cache import ExtractionCache, cache_key, extraction_settings
+from briefgen.cache import ExtractionCache, RegistryScope, cache_key, extraction_settings
 from briefgen.config import SiteConfig
 from briefgen.extract import extract_many
 from briefgen.model import Article, Extraction
@@ -102,12 +102,13 @@ def extract_articles(
     model (~250 MB) and the whole decoded site at once. A few missing articles beside cached ones (an edit) are
     extracted in a worker process instead, while this one decodes the cache (:class:`_Aside`).
     """
-    settings = extraction_settings(registry)
+    settings = extraction_settings(Registry())  # the registry is in each row's stamps (RegistryScope)
     keys = [cache_key(a.text, a.date, settings) for a in articles]
+    scope = RegistryScope(registry)
     cache = ExtractionCache(cache_path(config)) if use_cache else None
     aside: _Aside | None = None
     try:
-        present = cache.present(keys) if cache else set()
+        present = cache.present(_texts(articles, keys), scope) if cache else set()
         found: dict[str, Extraction] = {}
         done = sum(1 for key in keys if key in present)
         if progress:
@@ -116,21 +117,25 @@ def extract_articles(
         if present and 0 < len(missing) < IN_PROCESS_BELOW and not scheduler and (jobs or default_jobs()) > 1:
             aside = _Aside([(articles[i].text, articles[i].date) for i in missing], registry)
         else:
-            done = _extract_missing(articles, keys, missing, found, cache, registry, jobs, scheduler, progress, done)
+            done = _extract_missing(articles, keys, missing, found, cache, scope, jobs, scheduler, progress, done)
             if release_model and missing:
                 _release_model()
         found.update(cache.get_many(k for k in keys if k in present) if cache else {})
         if aside is not None:
             extractions = aside.result()
-            done = _record(articles, keys, missing, extractions, found, cache, progress, done)
+            done = _record(articles, keys, missing, extractions, found, cache, scope, progress, done)
         dropped = [i for i, key in enumerate(keys) if key not in found]  # rows that failed their checks
-        _extract_missing(articles, keys, dropped, found, cache, registry, jobs, scheduler, None, done)
+        _extract_missing(articles, keys, dropped, found, cache, scope, jobs, scheduler, None, done)
     finally:
         if aside is not None:
             aside.close()
         if cache:
             cache.close()
     return [(article, found[key]) for article, key in zip(articles, keys, strict=True)]
+
+
+def _texts(articles: Sequence[Article], keys: list[str]) -> dict[str, str]:
+    return {key: article.text for article, key in zip(articles, keys, strict=True)}
 
 
 class _Aside:
@@ -159,7 +164,7 @@ def _extract_missing(
     missing: list[int],
     found: dict[str, Extraction],
     cache: ExtractionCache | None,
-    registry: Registry,
+    scope: RegistryScope,
     jobs: int,
     scheduler: str | None,
     progress: Progress | None,
@@ -170,9 +175,8 @@ def _extract_missing(
         return done
     items = [(articles[i].text, articles[i].date) for i in missing]
     with collector.running():  # the language model makes cyclic garbage
-        return _record(
-            articles, keys, missing, run_extraction(items, registry, jobs, scheduler), found, cache, progress, done
-        )
+        extractions = run_extraction(items, scope.registry, jobs, scheduler)
+        return _record(articles, keys, missing, extractions, found, cache, scope, progress, done)
 
 
 def _record(
@@ -182,23 +186,24 @@ def _record(
     extractions: Iterable[Extraction],
     found: dict[str, Extraction],
     cache: ExtractionCache | None,
+    scope: RegistryScope,
     progress: Progress | None,
     done: int,
 ) -> int:
     """Put the ``extractions`` of ``missing`` into ``found`` and the cache, as they come; the new count of done."""
-    fresh: list[tuple[str, Extraction]] = []
+    fresh: list[tuple[str, Extraction, str]] = []
     for index, extraction in zip(missing, extractions, strict=True):
         found[keys[index]] = extraction
         if not extraction.failed:  # a failure may be passing: try again next build rather than remember it
-            fresh.append((keys[index], extraction))
+            fresh.append((keys[index], extraction, scope.of(articles[index].text)))
         done += 1
         if progress:
             progress(done, len(articles))
         if cache and len(fresh) >= 200:
-            cache.put_many(fresh)
+            cache.put_many(fresh, scope.digest)
             fresh.clear()
     if cache and fresh:
-        cache.put_many(fresh)
+        cache.put_many(fresh, scope.digest)
     return done
 
 

@@ -180,6 +180,40 @@ def test_corrupt_cache_is_rebuilt_not_trusted(site: Path) -> None:
     assert tree_bytes(site / "site") == expected
 
 
+def test_an_actors_yml_change_extracts_again_only_the_articles_that_can_match_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry is not in the cache's key: an entry is looked for in each article's text, and only the
+    articles whose extraction it can change are extracted again. The site is then the one a clean build makes."""
+    import briefgen.pipeline
+
+    build_site(site, jobs=1)
+    extracted: list[str] = []
+    real = briefgen.pipeline.extract_many
+
+    def spy(items: list[tuple[str, object]], *args: object) -> object:
+        extracted.extend(text[:20] for text, _ in items)
+        return real(items, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.pipeline, "extract_many", spy)
+    registry = site / "actors.yml"
+    registry.write_text("- name: Emmanuel Macron\n  aliases: [Macron]\n", "utf-8")  # named in neither
+    assert build_site(site, jobs=1).published
+    assert extracted == []
+    registry.write_text(
+        "- name: Emmanuel Macron\n  aliases: [Macron]\n"
+        "- name: Karoline Leavitt\n  description: White House press secretary.\n",  # named in the seed only
+        "utf-8",
+    )
+    assert build_site(site, jobs=1).published
+    assert extracted == [SEED.read_text(encoding="utf-8")[:20]]
+    page = (site / "site" / "actors" / "karoline-leavitt" / "index.html").read_text(encoding="utf-8")
+    assert "White House press secretary." in page
+    extracted.clear()
+    assert tree_bytes(site / "site") == clean_build_of(site, site.parent / "clean", "cache.sqlite*")
+    assert len(extracted) == 2  # the clean build, without the cache, extracted both
+
+
 def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     body = SEED.read_text(encoding="utf-8")
     files = {f"content/2025-08-{day:02d}-story-{day}.txt": body for day in range(1, 15)}

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from briefgen.cache import ExtractionCache
+from briefgen.cache import NO_ENTRIES, ExtractionCache, RegistryScope, fold
+from briefgen.codec import encode
 from briefgen.extract import extract_doc
 from briefgen.model import Extraction
+from briefgen.registry import Registry, RegistryEntry
 from tests.helpers import SEED
 
 DATE = dt.date(2025, 8, 6)
@@ -26,7 +28,7 @@ def seed_extraction(parse: Callable[[str], Doc]) -> Extraction:
 def test_round_trip_is_exact(parse: Callable[[str], Doc], tmp_path: Path) -> None:
     extraction = seed_extraction(parse)
     cache = ExtractionCache(tmp_path / "cache.sqlite")
-    cache.put_many([("k", extraction)])
+    cache.put_many([("k", extraction, NO_ENTRIES)])
     cache.close()
     again = ExtractionCache(tmp_path / "cache.sqlite").get_many(["k", "missing"])
     assert again == {"k": extraction}
@@ -38,7 +40,8 @@ def _plant(path: Path, key: str, data: object) -> None:
     text = json.dumps(data)
     db = sqlite3.connect(path)
     db.execute(
-        "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (key, text, hashlib.sha256(text.encode()).hexdigest())
+        "INSERT OR REPLACE INTO extractions (key, data, checksum) VALUES (?, ?, ?)",
+        (key, text, hashlib.sha256(text.encode()).hexdigest()),
     )
     db.commit()
     db.close()
@@ -46,7 +49,7 @@ def _plant(path: Path, key: str, data: object) -> None:
 
 def test_rows_that_do_not_fit_the_types_are_misses_and_dropped(parse: Callable[[str], Doc], tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
-    ExtractionCache(path).put_many([("good", seed_extraction(parse))])
+    ExtractionCache(path).put_many([("good", seed_extraction(parse), NO_ENTRIES)])
     good = json.loads(sqlite3.connect(path).execute("SELECT data FROM extractions").fetchone()[0])
     wrong_type = {**good, "actors": "not a list"}
     wrong_literal = {**good, "timeline": [{**good["timeline"][0], "type": "<script>"}]}
@@ -57,3 +60,85 @@ def test_rows_that_do_not_fit_the_types_are_misses_and_dropped(parse: Callable[[
     found = cache.get_many(["good", "type", "literal", "date", "list"])
     assert set(found) == {"good"}
     assert {row[0] for row in cache.db.execute("SELECT key FROM extractions")} == {"good"}
+
+
+def entry(name: str, *aliases: str, kind: str = "person") -> RegistryEntry:
+    return RegistryEntry(name, kind, aliases, description="the registry's")  # type: ignore[arg-type]
+
+
+# Entries that name actors of the seed article, in the ways the extractor can meet them, and entries that do not.
+IN_SEED = (
+    entry("Donald Trump", "Trump"),
+    entry("Kremlin", kind="org"),  # a word of "Kremlin aide"
+    entry("Vladimir Putin", "PUTIN"),  # case folds
+    entry("Russia\u2019s government", "Russia's", kind="org"),  # the text writes "Russia’s"
+    entry("Karoline Leavitt"),
+    entry("The New York Times", kind="org"),
+)
+NOT_IN_SEED = (
+    entry("Emmanuel Macron", "Macron"),
+    entry("Kremlin Palace", kind="place"),  # one word of two is there
+    entry("Trumpington", kind="place"),
+)
+ALWAYS = (entry("United States", "America", kind="place"),)  # "U.S." looks it up through surface_key
+
+
+def test_an_article_scope_is_the_entries_whose_every_word_it_holds() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    whole = RegistryScope(Registry((*NOT_IN_SEED, *IN_SEED, *ALWAYS)))
+    assert whole.of(text) == RegistryScope(Registry((*IN_SEED, *ALWAYS))).digest
+    assert whole.of("Nothing here names anyone.") == RegistryScope(Registry(ALWAYS)).digest
+    assert RegistryScope(Registry()).of(text) == NO_ENTRIES == RegistryScope(Registry()).digest
+    # the order of the entries is kept: Registry.lookup takes the first that fits
+    backwards = RegistryScope(Registry((*reversed(IN_SEED), *ALWAYS)))
+    assert backwards.of(text) != whole.of(text)
+
+
+def test_entries_out_of_an_articles_scope_do_not_change_its_extraction(parse: Callable[[str], Doc]) -> None:
+    """The claim the cache rests on, checked against the extractor: an article extracted with the whole registry
+    is the same as with only the entries in its scope, and an entry out of scope alone changes nothing."""
+    doc = parse(SEED.read_text(encoding="utf-8"))
+    whole = Registry((*NOT_IN_SEED, *IN_SEED, *ALWAYS))
+    plain = extract_doc(doc, DATE)
+    assert extract_doc(doc, DATE, whole) == extract_doc(doc, DATE, Registry((*IN_SEED, *ALWAYS)))
+    assert extract_doc(doc, DATE, whole) != plain
+    for out in NOT_IN_SEED:
+        assert extract_doc(doc, DATE, Registry((out,))) == plain, out.name
+    # no word of "United States" or "America" is in the text, yet the entry names its "U.S."
+    assert "united" not in fold(doc.text) and "america" not in fold(doc.text)
+    assert extract_doc(doc, DATE, Registry(ALWAYS)) != plain
+    names = {actor.name: actor for actor in extract_doc(doc, DATE, whole).actors}
+    assert "Donald Trump" in names and "Trump" not in names
+    assert names["Donald Trump"].description == "the registry's"
+
+
+def test_a_row_fits_another_registry_when_its_scope_is_the_same(parse: Callable[[str], Doc], tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    cache = ExtractionCache(tmp_path / "cache.sqlite")
+    cache.put_many([("seed", seed_extraction(parse), NO_ENTRIES)])
+    assert cache.present({"seed": text, "other": "x"}, RegistryScope(Registry())) == {"seed"}
+    elsewhere = RegistryScope(Registry(NOT_IN_SEED))
+    assert cache.present({"seed": text}, elsewhere) == {"seed"}
+    stamps = cache.db.execute("SELECT registry, scope FROM extractions").fetchone()
+    assert stamps == (elsewhere.digest, NO_ENTRIES)  # stamped: the next build need not look at the text
+    assert cache.present({"seed": text}, RegistryScope(Registry((*NOT_IN_SEED, IN_SEED[0])))) == set()
+    assert cache.present({"seed": text}, RegistryScope(Registry(ALWAYS))) == set()
+
+
+def test_a_version_1_cache_keeps_its_rows(parse: Callable[[str], Doc], tmp_path: Path) -> None:
+    """Version 1 keyed rows by the whole registry; those made with none are the rows keyed as now, and stay."""
+    path = tmp_path / "cache.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('schema', '1')")
+    db.execute("CREATE TABLE extractions (key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    _plant(path, "seed", json.loads(json.dumps(encode(seed_extraction(parse)))))
+    cache = ExtractionCache(path)
+    text = SEED.read_text(encoding="utf-8")
+    assert cache.present({"seed": text}, RegistryScope(Registry())) == {"seed"}
+    assert cache.present({"seed": text}, RegistryScope(Registry(IN_SEED))) == set()
+    assert cache.get_many(["seed"]) == {"seed": seed_extraction(parse)}
+    assert cache.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    assert not (tmp_path / "cache.sqlite.corrupt").exists()
