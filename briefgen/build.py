@@ -150,11 +150,12 @@ def extract_all(
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
+    scopes: dict[str, str] = {}
     extracted = extract_articles(
-        articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model
+        articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model, scopes=scopes
     )
     for article, extraction in extracted:
-        yield outline_briefing(article, extraction)
+        yield outline_briefing(article, extraction, scopes[article.slug])
 
 
 def build_site(

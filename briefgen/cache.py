@@ -172,15 +172,15 @@ class ExtractionCache:
             db.commit()
             return db
 
-    def present(self, texts: Mapping[str, str], scope: RegistryScope) -> set[str]:
+    def present(self, texts: Mapping[str, str], scope: RegistryScope) -> dict[str, str]:
         """The keys of ``texts`` (key → article text) whose rows fit the registry (not yet checked:
-        :meth:`get_many` may still drop a bad one).
+        :meth:`get_many` may still drop a bad one), each with its text's scope (:meth:`RegistryScope.of`).
 
         A row stamped with this registry fits. A row stamped with another fits when the entries its text can match
         are the same; it is stamped with this registry, so the next build does not ask again.
         """
         wanted = list(texts)
-        found: set[str] = set()
+        found: dict[str, str] = {}
         restamp: list[str] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -193,9 +193,9 @@ class ExtractionCache:
                 return found
             for key, registry, within in rows:
                 if registry == scope.digest:
-                    found.add(key)
+                    found[key] = within
                 elif within == scope.of(texts[key]):
-                    found.add(key)
+                    found[key] = within
                     restamp.append(key)
         if restamp:
             self._write("UPDATE extractions SET registry=? WHERE key=?", [(scope.digest, key) for key in restamp])

@@ -489,13 +489,13 @@ def header_lines(article: Article, extraction: Extraction) -> list[str]:
     return lines
 
 
-def outline_briefing(article: Article, extraction: Extraction) -> Briefing:
+def outline_briefing(article: Article, extraction: Extraction, registry_scope: str = "") -> Briefing:
     """A briefing not yet written out: everything but its Markdown, which ``compose_briefing`` adds.
 
     Site-wide pages (lists, actors, feeds) need only this; the Markdown is composed once the
     site-wide actor ids are known, and only for briefings whose page must be rendered again.
     """
-    return Briefing(article, extraction, lead_sentences(article, extraction), "", {})
+    return Briefing(article, extraction, lead_sentences(article, extraction), "", {}, registry_scope)
 
 
 def compose_briefing(

@@ -18,6 +18,7 @@ import io
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import msgspec
@@ -27,6 +28,9 @@ from briefgen import __version__
 from briefgen.codec import path_as_text
 from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
+
+if TYPE_CHECKING:
+    from briefgen.cache import RegistryScope
 
 PACKAGE = Path(__file__).resolve().parent
 MODEL_TYPES = (Actor, Article, Extraction, Mention, Quote, Span, TimeExpression)
@@ -134,12 +138,15 @@ class Fingerprints:
     """Digests of page contexts, each object digested once per build (memoised by identity).
 
     A briefing is digested by what it is made from: its article and, for its extraction, the
-    extraction settings (extractor code, model, registry) with the article's text and date,
-    which determine the extraction. So the digest is known before the briefing is composed.
+    extraction settings (extractor code, model) with the article's text and date and the entries of
+    the actor registry its text can match (``scope``, see :class:`briefgen.cache.RegistryScope`),
+    which determine the extraction. So the digest is known before the briefing is composed, and an
+    ``actors.yml`` change renders again only the briefings it can change.
     """
 
-    def __init__(self, extraction_settings: str = "") -> None:
+    def __init__(self, extraction_settings: str = "", scope: RegistryScope | None = None) -> None:
         self.settings = extraction_settings
+        self.scope = scope
         self._memo: dict[int, str] = {}
         self._keep: list[object] = []  # holds memoised objects so their ids stay unique
 
@@ -147,7 +154,8 @@ class Fingerprints:
         key = id(briefing)
         if key not in self._memo:
             article = hashlib.blake2b(_encoded(briefing.article), digest_size=20).hexdigest()
-            self._memo[key] = _hash("briefing", self.settings, article)
+            within = briefing.registry_scope or (self.scope.of(briefing.article.text) if self.scope else "")
+            self._memo[key] = _hash("briefing", self.settings, within, article)
             self._keep.append(briefing)
         return self._memo[key]
 

@@ -171,3 +171,5 @@ class Briefing:
     summary: str
     markdown: str  # front matter + body, as written next to the page
     front_matter: dict[str, object] = field(hash=False, compare=False)
+    # the digest of the actors.yml entries its extraction can depend on (cache.RegistryScope.of); "": not known
+    registry_scope: str = field(default="", compare=False)

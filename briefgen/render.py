@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -70,6 +71,9 @@ from briefgen.site.views import (
 )
 from briefgen.text import slugify
 from briefgen.write import KEEP, Keep, Placed
+
+if TYPE_CHECKING:
+    from briefgen.cache import RegistryScope
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # All briefings. Not briefings/index.html: briefings/ holds exactly one folder per briefing (tests/test_build.py).
@@ -514,7 +518,7 @@ def render_site_files(
             slug = outline.article.slug
             links[slug] = BriefingLinks(outline.article.source_path.as_posix(), actors.ids_for(slug))
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
-    prints = Fingerprints(_extraction_settings(registry))
+    prints = Fingerprints(*_extraction_settings(registry))
     base = settings_fingerprint(config)
     made: dict[str, str] = {}  # by template: what ``made_with`` gives
 
@@ -811,10 +815,11 @@ class SearchIndexer:
         yield from outputs
 
 
-def _extraction_settings(registry: Registry | None) -> str:
-    from briefgen.cache import extraction_settings
+def _extraction_settings(registry: Registry | None) -> tuple[str, RegistryScope]:
+    """What a briefing's extraction depends on besides its article: for :class:`Fingerprints`."""
+    from briefgen.cache import RegistryScope, extraction_settings
 
-    return extraction_settings(registry)
+    return extraction_settings(Registry()), RegistryScope(registry or Registry())
 
 
 def _variables(env: jinja2.Environment, name: str) -> frozenset[str]:

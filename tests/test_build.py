@@ -180,26 +180,30 @@ def test_corrupt_cache_is_rebuilt_not_trusted(site: Path) -> None:
     assert tree_bytes(site / "site") == expected
 
 
-def test_an_actors_yml_change_extracts_again_only_the_articles_that_can_match_it(
+def test_an_actors_yml_change_extracts_and_renders_again_only_the_briefings_it_can_change(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The registry is not in the cache's key: an entry is looked for in each article's text, and only the
-    articles whose extraction it can change are extracted again. The site is then the one a clean build makes."""
+    articles whose extraction it can change are extracted again, and only their briefings rendered again. The
+    site is then the one a clean build makes."""
     import briefgen.pipeline
+    import briefgen.render
 
     build_site(site, jobs=1)
     extracted: list[str] = []
-    real = briefgen.pipeline.extract_many
+    rendered: list[str] = []
+    extract, render = briefgen.pipeline.extract_many, briefgen.render.render_page
 
-    def spy(items: list[tuple[str, object]], *args: object) -> object:
+    def extracting(items: list[tuple[str, object]], *args: object) -> object:
         extracted.extend(text[:20] for text, _ in items)
-        return real(items, *args)  # type: ignore[arg-type]
+        return extract(items, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(briefgen.pipeline, "extract_many", spy)
+    monkeypatch.setattr(briefgen.pipeline, "extract_many", extracting)
+    monkeypatch.setattr(briefgen.render, "render_page", lambda *args: rendered.append(args[1].path) or render(*args))
     registry = site / "actors.yml"
     registry.write_text("- name: Emmanuel Macron\n  aliases: [Macron]\n", "utf-8")  # named in neither
     assert build_site(site, jobs=1).published
-    assert extracted == []
+    assert extracted == [] and rendered == []
     registry.write_text(
         "- name: Emmanuel Macron\n  aliases: [Macron]\n"
         "- name: Karoline Leavitt\n  description: White House press secretary.\n",  # named in the seed only
@@ -207,6 +211,7 @@ def test_an_actors_yml_change_extracts_again_only_the_articles_that_can_match_it
     )
     assert build_site(site, jobs=1).published
     assert extracted == [SEED.read_text(encoding="utf-8")[:20]]
+    assert "briefings/summit/index.html" in rendered and "briefings/older/index.html" not in rendered
     page = (site / "site" / "actors" / "karoline-leavitt" / "index.html").read_text(encoding="utf-8")
     assert "White House press secretary." in page
     extracted.clear()

@@ -116,13 +116,13 @@ def test_a_row_fits_another_registry_when_its_scope_is_the_same(parse: Callable[
     text = SEED.read_text(encoding="utf-8")
     cache = ExtractionCache(tmp_path / "cache.sqlite")
     cache.put_many([("seed", seed_extraction(parse), NO_ENTRIES)])
-    assert cache.present({"seed": text, "other": "x"}, RegistryScope(Registry())) == {"seed"}
+    assert cache.present({"seed": text, "other": "x"}, RegistryScope(Registry())) == {"seed": NO_ENTRIES}
     elsewhere = RegistryScope(Registry(NOT_IN_SEED))
-    assert cache.present({"seed": text}, elsewhere) == {"seed"}
+    assert cache.present({"seed": text}, elsewhere) == {"seed": NO_ENTRIES}
     stamps = cache.db.execute("SELECT registry, scope FROM extractions").fetchone()
     assert stamps == (elsewhere.digest, NO_ENTRIES)  # stamped: the next build need not look at the text
-    assert cache.present({"seed": text}, RegistryScope(Registry((*NOT_IN_SEED, IN_SEED[0])))) == set()
-    assert cache.present({"seed": text}, RegistryScope(Registry(ALWAYS))) == set()
+    assert cache.present({"seed": text}, RegistryScope(Registry((*NOT_IN_SEED, IN_SEED[0])))) == {}
+    assert cache.present({"seed": text}, RegistryScope(Registry(ALWAYS))) == {}
 
 
 def test_a_version_1_cache_keeps_its_rows(parse: Callable[[str], Doc], tmp_path: Path) -> None:
@@ -137,8 +137,8 @@ def test_a_version_1_cache_keeps_its_rows(parse: Callable[[str], Doc], tmp_path:
     _plant(path, "seed", json.loads(json.dumps(encode(seed_extraction(parse)))))
     cache = ExtractionCache(path)
     text = SEED.read_text(encoding="utf-8")
-    assert cache.present({"seed": text}, RegistryScope(Registry())) == {"seed"}
-    assert cache.present({"seed": text}, RegistryScope(Registry(IN_SEED))) == set()
+    assert cache.present({"seed": text}, RegistryScope(Registry())) == {"seed": NO_ENTRIES}
+    assert cache.present({"seed": text}, RegistryScope(Registry(IN_SEED))) == {}
     assert cache.get_many(["seed"]) == {"seed": seed_extraction(parse)}
     assert cache.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
     assert not (tmp_path / "cache.sqlite.corrupt").exists()
