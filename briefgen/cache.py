@@ -12,6 +12,7 @@ aside and rebuilt — never trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -87,7 +88,9 @@ class RegistryScope:
     neither makes nor removes white space), so an entry none of whose surfaces passes that test cannot change
     the extraction. The one exception is ``surface_key``'s place aliases ("U.S." looks up "united states"):
     entries named like an alias's target are always in scope. The digest keeps the entries' order, which
-    ``lookup`` follows. ``tests/test_cache.py`` checks the claim against the extractor itself.
+    ``lookup`` follows, and leaves out their ``role``, which only the site's actor pages show (the extractor
+    copies an entry's name, kind and description). ``tests/test_cache.py`` checks these claims against the
+    extractor itself.
     """
 
     def __init__(self, registry: Registry) -> None:
@@ -95,7 +98,7 @@ class RegistryScope:
 
         targets = {value.casefold().strip() for value in PLACE_ALIASES.values()}
         self.registry = registry
-        self.entries = registry.entries
+        self.entries = tuple(dataclasses.replace(entry, role=None) for entry in registry.entries)
         self.digest = registry_digest(self.entries)
         self.words: list[tuple[tuple[str, ...], ...] | None] = []  # per entry; None: always in scope
         for entry in self.entries:

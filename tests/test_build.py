@@ -215,6 +215,11 @@ def test_an_actors_yml_change_extracts_and_renders_again_only_the_briefings_it_c
     page = (site / "site" / "actors" / "karoline-leavitt" / "index.html").read_text(encoding="utf-8")
     assert "White House press secretary." in page
     extracted.clear()
+    rendered.clear()
+    with registry.open("a", encoding="utf-8") as handle:
+        handle.write("  role: Spokeswoman\n")  # an entry's role is shown by the actor pages, not extracted
+    assert build_site(site, jobs=1).published
+    assert extracted == [] and not any(path.startswith("briefings/") for path in rendered)
     assert tree_bytes(site / "site") == clean_build_of(site, site.parent / "clean", "cache.sqlite*")
     assert len(extracted) == 2  # the clean build, without the cache, extracted both
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -104,6 +105,10 @@ def test_entries_out_of_an_articles_scope_do_not_change_its_extraction(parse: Ca
     assert extract_doc(doc, DATE, whole) != plain
     for out in NOT_IN_SEED:
         assert extract_doc(doc, DATE, Registry((out,))) == plain, out.name
+    # an entry's role is the site's, not the extraction's: it is left out of the scope
+    roled = Registry(tuple(dataclasses.replace(e, role="A role") for e in (*IN_SEED, *ALWAYS)))
+    assert extract_doc(doc, DATE, roled) == extract_doc(doc, DATE, whole)
+    assert RegistryScope(roled).of(doc.text) == RegistryScope(whole).of(doc.text)
     # no word of "United States" or "America" is in the text, yet the entry names its "U.S."
     assert "united" not in fold(doc.text) and "america" not in fold(doc.text)
     assert extract_doc(doc, DATE, Registry(ALWAYS)) != plain
