@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import collector
 from briefgen.compose import outline_briefing
@@ -35,6 +36,9 @@ from briefgen.state import (
 )
 from briefgen.write import Keep, Placed, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
 
+if TYPE_CHECKING:
+    from briefgen.pipeline import Collected
+
 Progress = Callable[[int, int], None]
 
 
@@ -48,6 +52,7 @@ class BuildResult:
     stats: WriteStats | None = None
     briefings: tuple[Briefing, ...] = field(default=(), repr=False)
     up_to_date: bool = False  # nothing had changed: nothing was done
+    collected: Collected | None = None  # what ``gc`` removed from the extraction cache
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -169,6 +174,7 @@ def build_site(
     scheduler: str | None = None,
     search: bool = True,
     release_model: bool = False,
+    gc: bool = False,
 ) -> BuildResult:
     """Build the site at ``root``; publish it unless the configuration or templates are broken.
 
@@ -176,7 +182,8 @@ def build_site(
     left it, there is nothing to do; otherwise only pages whose inputs changed are rendered
     and written. The result is always byte-identical to a clean build of the same content.
     ``release_model`` lets a language model loaded for the changed articles go before rendering (one-shot
-    processes: the CLI, the server's child builds).
+    processes: the CLI, the server's child builds). With ``gc``, a build that published (or found the site up to
+    date) then deletes the extraction cache's rows that no article of the site uses, drafts included.
     """
     started = time.perf_counter()
     config, config_problems = load_config(root)
@@ -190,7 +197,17 @@ def build_site(
         result = _build_locked(
             config, registry, problems, drafts, strict, jobs, progress, scheduler, search, release_model
         )
+        if gc and (result.published or result.up_to_date):
+            result = dataclasses.replace(result, collected=_collect_garbage(config))
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def _collect_garbage(config: SiteConfig) -> Collected:
+    from briefgen.pipeline import collect_garbage
+
+    paths, _ = discover_articles(config.content_path)
+    articles, _ = read_all(config, True, paths)  # drafts too: a build with --drafts would need them
+    return collect_garbage(config, articles)
 
 
 def _build_locked(
@@ -361,6 +378,7 @@ def run_build_command(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         search=not args.no_search,
         release_model=True,  # a one-shot process: the model need not stay for the render
+        gc=args.gc,
     )
     return report(result, strict=args.strict, quiet=args.quiet)
 
@@ -376,5 +394,12 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
             f"briefgen: {state}: {result.articles} articles, {result.pages} pages, "
             f"{len(result.errors)} errors, {len(result.warnings)} warnings in {result.seconds:.2f} s",
             file=sys.stderr if failed else sys.stdout,
+        )
+    if result.collected is not None and not quiet:
+        gone = result.collected
+        aside = f"; {gone.corrupt} set-aside corrupt files removed" if gone.corrupt else ""
+        print(
+            f"briefgen: cache: {gone.rows} unused extractions removed, "
+            f"{gone.before / 1e6:.1f} MB -> {gone.after / 1e6:.1f} MB{aside}"
         )
     return 1 if failed else 0

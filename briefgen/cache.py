@@ -240,6 +240,16 @@ class ExtractionCache:
             rows.append((key, data, hashlib.sha256(data.encode("utf-8")).hexdigest(), registry, within))
         self._write("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", rows)
 
+    def retain(self, keys: Iterable[str]) -> int:
+        """Delete every row but those of ``keys`` and compact the file; how many rows were deleted."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM kept")
+        self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in keys))
+        deleted = self.db.execute("DELETE FROM extractions WHERE key NOT IN (SELECT key FROM kept)").rowcount
+        self.db.commit()
+        self.db.execute("VACUUM")
+        return deleted
+
     def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
         try:
             self.db.executemany(statement, rows)

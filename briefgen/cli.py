@@ -30,6 +30,9 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", choices=("html", "mkdocs"), default="html", help="html site or an MkDocs project")
     build.add_argument("--scheduler", help="a dask.distributed scheduler address to run extraction on")
     build.add_argument("--no-search", action="store_true", help=NO_SEARCH_HELP)
+    build.add_argument(
+        "--gc", action="store_true", help="then delete cached extractions no article uses now, and compact the cache"
+    )
 
     extract = sub.add_parser("extract", help="print the briefing extracted from one article")
     extract.add_argument("file", type=Path, help="an article file, or with --jsonl a JSONL file ('-' for stdin)")

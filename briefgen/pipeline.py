@@ -12,6 +12,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import collector
@@ -104,8 +105,7 @@ def extract_articles(
     model (~250 MB) and the whole decoded site at once. A few missing articles beside cached ones (an edit) are
     extracted in a worker process instead, while this one decodes the cache (:class:`_Aside`).
     """
-    settings = extraction_settings(Registry())  # the registry is in each row's stamps (RegistryScope)
-    keys = [cache_key(a.text, a.date, settings) for a in articles]
+    keys = cache_keys(articles)
     scope = RegistryScope(registry)
     cache = ExtractionCache(cache_path(config)) if use_cache else None
     aside: _Aside | None = None
@@ -137,6 +137,44 @@ def extract_articles(
         if cache:
             cache.close()
     return [(article, found[key]) for article, key in zip(articles, keys, strict=True)]
+
+
+def cache_keys(articles: Sequence[Article]) -> list[str]:
+    """Each article's key in the extraction cache (the registry is not in it: see ``RegistryScope``)."""
+    settings = extraction_settings(Registry())
+    return [cache_key(a.text, a.date, settings) for a in articles]
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What ``collect_garbage`` did: rows deleted, the cache's size before and after (bytes), corrupt copies gone."""
+
+    rows: int
+    before: int
+    after: int
+    corrupt: int
+
+
+def collect_garbage(config: SiteConfig, articles: Sequence[Article]) -> Collected:
+    """Delete the extraction cache's rows that none of ``articles`` uses, compact it, and remove the copies of a
+    corrupt cache that were set aside (``cache.sqlite.corrupt``)."""
+    path = cache_path(config)
+    corrupt = [p for p in path.parent.glob(path.name + ".corrupt*") if p.is_file()]
+    for leftover in corrupt:
+        leftover.unlink()
+    if not path.is_file():
+        return Collected(0, 0, 0, len(corrupt))
+    before = _size(path)
+    cache = ExtractionCache(path)
+    try:
+        rows = cache.retain(cache_keys(articles))
+    finally:
+        cache.close()
+    return Collected(rows, before, _size(path), len(corrupt))
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.is_file())
 
 
 def _texts(articles: Sequence[Article], keys: list[str]) -> dict[str, str]:

@@ -224,6 +224,38 @@ def test_an_actors_yml_change_extracts_and_renders_again_only_the_briefings_it_c
     assert len(extracted) == 2  # the clean build, without the cache, extracted both
 
 
+def test_gc_deletes_the_cached_extractions_no_article_uses(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``build --gc``: rows of edited or deleted articles go, those of every article there (drafts too) stay, and
+    the next build extracts nothing."""
+    cache = site / ".briefgen" / "cache.sqlite"
+    content = site / "content"
+    (content / "draft.md").write_text("---\ntitle: D\ndraft: true\n---\nPutin kept it secret.\n", encoding="utf-8")
+    assert build_site(site, jobs=1, drafts=True).published
+    (content / "older.md").write_text(article("Older", "2025-07-01", "Putin said “yes” on Friday."), "utf-8")
+    (content / "gone.md").write_text(article("Gone", "2025-07-02", "Witkoff flew home."), "utf-8")
+    assert build_site(site, jobs=1).published
+    (content / "gone.md").unlink()
+    Path(f"{cache}.corrupt").write_bytes(b"a cache set aside")
+
+    def rows() -> int:
+        db = sqlite3.connect(cache)
+        try:
+            return db.execute("SELECT count(*) FROM extractions").fetchone()[0]
+        finally:
+            db.close()
+
+    assert rows() == 5  # the draft, the seed, two versions of older.md, gone.md
+    assert main(["build", str(site), "--gc"]) == 0
+    out = capsys.readouterr().out
+    assert "briefgen: cache: 2 unused extractions removed" in out and "1 set-aside corrupt files removed" in out
+    assert rows() == 3 and not Path(f"{cache}.corrupt").exists()
+    assert main(["build", str(site), "--drafts"]) == 0  # the draft is still cached: nothing to extract
+    assert rows() == 3
+    assert main(["build", str(site)]) == 0 and "up to date" not in capsys.readouterr().out
+    assert main(["build", str(site), "--gc"]) == 0
+    assert "up to date" in (out := capsys.readouterr().out) and "0 unused extractions removed" in out
+
+
 def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
     body = SEED.read_text(encoding="utf-8")
     files = {f"content/2025-08-{day:02d}-story-{day}.txt": body for day in range(1, 15)}
