@@ -204,7 +204,7 @@ def test_second_pages_are_accessible_and_their_pager_works(
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.locator('nav.pager [aria-current="page"]').inner_text() == "2"
     page.locator('nav.pager a[rel="prev"]').click()
-    assert page.url == paged_site + PAGED[name].replace("page/2/", "")
+    page.wait_for_url(paged_site + PAGED[name].replace("page/2/", ""))
 
 
 def test_dark_mode_screenshot(rich_site: str, open_page: OpenPage, screenshots: Path) -> None:
