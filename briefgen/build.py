@@ -155,12 +155,12 @@ def extract_all(
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
-    scopes: dict[str, str] = {}
+    scopes: list[str] = []
     extracted = extract_articles(
         articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model, scopes=scopes
     )
-    for article, extraction in extracted:
-        yield outline_briefing(article, extraction, scopes[article.slug])
+    for (article, extraction), scope in zip(extracted, scopes, strict=True):
+        yield outline_briefing(article, extraction, scope)
 
 
 def build_site(

@@ -241,13 +241,19 @@ class ExtractionCache:
         self._write("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", rows)
 
     def retain(self, keys: Iterable[str]) -> int:
-        """Delete every row but those of ``keys`` and compact the file; how many rows were deleted."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-        self.db.execute("DELETE FROM kept")
-        self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in keys))
-        deleted = self.db.execute("DELETE FROM extractions WHERE key NOT IN (SELECT key FROM kept)").rowcount
-        self.db.commit()
-        self.db.execute("VACUUM")
+        """Delete every row but those of ``keys`` and compact the file; how many rows were deleted (0 when the
+        database fails, as on a full disk: a warning is logged, and the rows deleted before stay deleted)."""
+        try:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM kept")
+            self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in keys))
+            deleted = self.db.execute("DELETE FROM extractions WHERE key NOT IN (SELECT key FROM kept)").rowcount
+            self.db.commit()
+            self.db.execute("VACUUM")
+        except sqlite3.DatabaseError as exc:
+            self.db.rollback()
+            log.warning("extraction cache not collected (%s)", exc)
+            return 0
         return deleted
 
     def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:

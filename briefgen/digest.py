@@ -154,7 +154,7 @@ class Fingerprints:
         key = id(briefing)
         if key not in self._memo:
             article = hashlib.blake2b(_encoded(briefing.article), digest_size=20).hexdigest()
-            within = briefing.registry_scope or (self.scope.of(briefing.article.text) if self.scope else "")
+            within = briefing.registry_scope or (self.scope.of(briefing.article.text) if self.scope is not None else "")
             self._memo[key] = _hash("briefing", self.settings, within, article)
             self._keep.append(briefing)
         return self._memo[key]

@@ -95,10 +95,10 @@ def extract_articles(
     use_cache: bool = True,
     scheduler: str | None = None,
     release_model: bool = False,
-    scopes: dict[str, str] | None = None,
+    scopes: list[str] | None = None,
 ) -> list[tuple[Article, Extraction]]:
     """Each article with its extraction, in input order; the cache is read and filled. ``scopes``, when given, is
-    filled with each article's registry scope (by slug: :meth:`RegistryScope.of`, mostly read from the cache).
+    filled with each article's registry scope, in the same order (:meth:`RegistryScope.of`, mostly from the cache).
 
     The articles missing from the cache are extracted first, then the cached ones decoded. With
     ``release_model``, a language model loaded here is let go in between, so a one-edit build does not hold the
@@ -129,8 +129,7 @@ def extract_articles(
         dropped = [i for i, key in enumerate(keys) if key not in found]  # rows that failed their checks
         _extract_missing(articles, keys, dropped, found, cache, scope, jobs, scheduler, None, done)
         if scopes is not None:  # a row that fits was made, or stamped, with the entries its text can match now
-            for article, key in zip(articles, keys, strict=True):
-                scopes[article.slug] = present[key] if key in present else scope.of(article.text)
+            scopes += [present.get(key) or scope.of(article.text) for article, key in zip(articles, keys, strict=True)]
     finally:
         if aside is not None:
             aside.close()
