@@ -24,7 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate_site  # noqa: E402
 
-ROWS = "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)"  # briefgen.cache's table
+# briefgen.cache's version 1 table; briefgen adds its stamp columns when it opens one. Rows are copied by these
+# three columns, so the caches of any version mix (the benchmark's sites have no actors.yml: the stamps' defaults).
+ROWS = "(key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)"
+COLUMNS = "key, data, checksum"
 PINNED_PARTS = ("extract", "nlp.py")  # what briefgen's cache key hashes besides the text (cache.extractor_code_digest)
 
 
@@ -222,10 +225,10 @@ from pathlib import Path
 from briefgen.build import read_all
 from briefgen.cache import cache_key, extraction_settings
 from briefgen.config import load_config
-from briefgen.registry import load_registry
+from briefgen.registry import Registry
 root = Path(sys.argv[1])
 config, _ = load_config(root)
-settings = extraction_settings(load_registry(root / "actors.yml")[0])
+settings = extraction_settings(Registry())  # the registry is not in the key (briefgen.cache.RegistryScope)
 for article in read_all(config, False)[0]:
     print(cache_key(article.text, article.date, settings))
 """
@@ -249,7 +252,9 @@ def merge_cache(source_site: Path, target_site: Path, keys: Sequence[str]) -> No
             chunk = list(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
             db.execute(
-                f"INSERT OR IGNORE INTO extractions SELECT * FROM other.extractions WHERE key IN ({marks})", chunk
+                f"INSERT OR IGNORE INTO extractions ({COLUMNS}) SELECT {COLUMNS} FROM other.extractions "
+                f"WHERE key IN ({marks})",
+                chunk,
             )
         db.commit()
         db.execute("DETACH DATABASE other")
@@ -265,7 +270,9 @@ def clone_cache_rows(source_site: Path, target_site: Path, pairs: Sequence[tuple
         db.execute(f"CREATE TABLE IF NOT EXISTS extractions {ROWS}")
         db.execute("ATTACH DATABASE ? AS other", (str(cache_file(source_site)),))
         db.executemany(
-            "INSERT OR IGNORE INTO extractions SELECT ?, data, checksum FROM other.extractions WHERE key = ?", pairs
+            f"INSERT OR IGNORE INTO extractions ({COLUMNS}) "
+            "SELECT ?, data, checksum FROM other.extractions WHERE key = ?",
+            pairs,
         )
         db.commit()
         db.execute("DETACH DATABASE other")

@@ -115,7 +115,8 @@ def merge_cache(source: Path, target: Path) -> None:
         return
     db = sqlite3.connect(target)
     db.execute("ATTACH DATABASE ? AS other", (f"file:{source}?mode=ro",))
-    db.execute("INSERT OR IGNORE INTO extractions SELECT * FROM other.extractions")
+    columns = "key, data, checksum"  # the columns of every version of briefgen's cache (it adds stamps to them)
+    db.execute(f"INSERT OR IGNORE INTO extractions ({columns}) SELECT {columns} FROM other.extractions")
     db.commit()
     db.close()
 
