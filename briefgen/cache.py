@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import msgspec
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from briefgen import collector
 from briefgen.codec import encode
@@ -34,7 +35,16 @@ log = logging.getLogger(__name__)
 
 
 def registry_digest(entries: Iterable[RegistryEntry]) -> str:
-    return hashlib.sha256(json.dumps(encode(tuple(entries)), sort_keys=True).encode()).hexdigest()
+    return _digest_of_encoded(_encoded_entry(entry) for entry in entries)
+
+
+def _encoded_entry(entry: RegistryEntry) -> str:
+    return json.dumps(encode(entry), sort_keys=True)
+
+
+def _digest_of_encoded(parts: Iterable[str]) -> str:
+    """The digest of the JSON list of entries encoded one by one: the same text ``json.dumps`` makes of the list."""
+    return hashlib.sha256(("[" + ", ".join(parts) + "]").encode()).hexdigest()
 
 
 NO_ENTRIES = registry_digest(())
@@ -99,26 +109,31 @@ class RegistryScope:
         targets = {value.casefold().strip() for value in PLACE_ALIASES.values()}
         self.registry = registry
         self.entries = tuple(dataclasses.replace(entry, role=None) for entry in registry.entries)
-        self.digest = registry_digest(self.entries)
-        self.words: list[tuple[tuple[str, ...], ...] | None] = []  # per entry; None: always in scope
-        for entry in self.entries:
-            surfaces = (entry.name, *entry.aliases)
-            if any(surface.casefold() in targets for surface in surfaces):
-                self.words.append(None)
-            else:
-                self.words.append(tuple(tuple(fold(surface).split()) for surface in surfaces))
-        self.vocabulary = {word for surfaces in self.words if surfaces for words in surfaces for word in words}
+        self.encoded = [_encoded_entry(entry) for entry in self.entries]  # each entry encoded once, not per article
+        self.digest = _digest_of_encoded(self.encoded)
+        self.words: list[tuple[tuple[str, ...], ...]] = []  # per entry: each surface's folded words
+        self.always: set[int] = set()  # entries in every article's scope (by index)
+        self.by_word: dict[str, set[int]] = {}  # the entries a word is in
+        for index, entry in enumerate(self.entries):
+            surfaces = tuple(tuple(fold(surface).split()) for surface in (entry.name, *entry.aliases))
+            self.words.append(surfaces)
+            if any(surface.casefold() in targets for surface in (entry.name, *entry.aliases)) or not all(surfaces):
+                self.always.add(index)
+            for word in (word for words in surfaces for word in words):
+                self.by_word.setdefault(word, set()).add(index)
+        # every occurrence of every word, overlapping ones too, in one pass over the text (Aho-Corasick)
+        self.matcher = AhoCorasick(sorted(self.by_word), matchkind=MatchKind.Standard) if self.by_word else None
 
     def of(self, text: str) -> str:
         """The digest of the entries ``text`` can match, in registry order."""
         if not self.entries:
             return NO_ENTRIES
-        folded = fold(text)
-        present = {word for word in self.vocabulary if word in folded}
-        return registry_digest(
-            entry
-            for entry, surfaces in zip(self.entries, self.words, strict=True)
-            if surfaces is None or any(all(word in present for word in words) for words in surfaces)
+        present = set(self.matcher.find_matches_as_strings(fold(text), overlapping=True) if self.matcher else ())
+        candidates = self.always.union(*(self.by_word[word] for word in present))
+        return _digest_of_encoded(
+            self.encoded[index]
+            for index in sorted(candidates)
+            if index in self.always or any(all(word in present for word in words) for words in self.words[index])
         )
 
 

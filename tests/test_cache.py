@@ -90,6 +90,13 @@ def test_an_article_scope_is_the_entries_whose_every_word_it_holds() -> None:
     assert whole.of(text) == RegistryScope(Registry((*IN_SEED, *ALWAYS))).digest
     assert whole.of("Nothing here names anyone.") == RegistryScope(Registry(ALWAYS)).digest
     assert RegistryScope(Registry()).of(text) == NO_ENTRIES == RegistryScope(Registry()).digest
+    # the digests are those of the entries' JSON list, as the first caches stamped them (entries encoded once)
+    listed = json.dumps(encode(tuple(dataclasses.replace(e, role=None) for e in IN_SEED)), sort_keys=True)
+    assert RegistryScope(Registry(IN_SEED)).digest == hashlib.sha256(listed.encode()).hexdigest()
+    assert hashlib.sha256(b"[]").hexdigest() == NO_ENTRIES
+    # words inside words, and overlapping ones, count: the test is on substrings, not on tokens
+    parts = Registry((entry("Trump"), entry("Rump"), entry("Pet"), entry("Trumpeter")))
+    assert RegistryScope(parts).of("A trumpet.") == RegistryScope(Registry(parts.entries[:3])).digest
     # the order of the entries is kept: Registry.lookup takes the first that fits
     backwards = RegistryScope(Registry((*reversed(IN_SEED), *ALWAYS)))
     assert backwards.of(text) != whole.of(text)
