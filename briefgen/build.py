@@ -398,8 +398,10 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
     if result.collected is not None and not quiet:
         gone = result.collected
         aside = f"; {gone.corrupt} set-aside corrupt files removed" if gone.corrupt else ""
-        print(
-            f"briefgen: cache: {gone.rows} unused extractions removed, "
-            f"{gone.before / 1e6:.1f} MB -> {gone.after / 1e6:.1f} MB{aside}"
-        )
+        sizes = f"{_size(gone.before)} -> {_size(gone.after)}"
+        print(f"briefgen: cache: {gone.rows} unused extractions removed, {sizes}{aside}")
     return 1 if failed else 0
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} kB"
