@@ -219,6 +219,29 @@ class ExtractionCache:
             self._write("UPDATE extractions SET registry=? WHERE key=?", [(scope.digest, key) for key in restamp])
         return found
 
+    def adopt(self, wanted: Mapping[str, tuple[str, str]], scope: RegistryScope) -> dict[str, str]:
+        """Copy rows to new keys: ``wanted`` maps a key to (the key a row made with ``scope``'s registry has, the
+        article's text). Returns the keys given a row, each with its text's scope; the old rows stay (``--gc``)."""
+        by_old = {old: (new, text) for new, (old, text) in wanted.items()}
+        olds = list(by_old)
+        rows: list[tuple[str, ...]] = []
+        for start in range(0, len(olds), 500):
+            chunk = olds[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            try:
+                found = self.db.execute(f"SELECT key FROM extractions WHERE key IN ({marks})", chunk).fetchall()
+            except sqlite3.DatabaseError:
+                return {}
+            for (old,) in found:
+                new, text = by_old[old]
+                rows.append((new, scope.digest, scope.of(text), old))
+        self._write(
+            "INSERT OR IGNORE INTO extractions (key, data, checksum, registry, scope) "
+            "SELECT ?, data, checksum, ?, ? FROM extractions WHERE key = ?",
+            rows,
+        )
+        return {row[0]: row[2] for row in rows}
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Extraction]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Extraction] = {}

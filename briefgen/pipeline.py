@@ -111,6 +111,8 @@ def extract_articles(
     aside: _Aside | None = None
     try:
         present = cache.present(_texts(articles, keys), scope) if cache else {}
+        if cache and registry.entries and len(present) < len(keys):
+            present.update(_adopt_version_1_rows(cache, articles, keys, present, scope))
         found: dict[str, Extraction] = {}
         done = sum(1 for key in keys if key in present)
         if progress:
@@ -174,6 +176,20 @@ def collect_garbage(config: SiteConfig, articles: Sequence[Article]) -> Collecte
 
 def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.is_file())
+
+
+def _adopt_version_1_rows(
+    cache: ExtractionCache, articles: Sequence[Article], keys: list[str], present: dict[str, str], scope: RegistryScope
+) -> dict[str, str]:
+    """The missing articles' rows that a version 1 cache keyed by this very registry, taken under today's keys
+    (:meth:`ExtractionCache.adopt`): upgrading briefgen does not extract a site with an ``actors.yml`` again."""
+    settings = extraction_settings(scope.registry)  # how version 1 keyed a row: with the whole registry
+    wanted = {
+        key: (cache_key(article.text, article.date, settings), article.text)
+        for article, key in zip(articles, keys, strict=True)
+        if key not in present
+    }
+    return cache.adopt(wanted, scope)
 
 
 def _texts(articles: Sequence[Article], keys: list[str]) -> dict[str, str]:

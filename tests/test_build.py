@@ -224,6 +224,38 @@ def test_an_actors_yml_change_extracts_and_renders_again_only_the_briefings_it_c
     assert len(extracted) == 2  # the clean build, without the cache, extracted both
 
 
+def test_an_upgrade_keeps_the_rows_a_version_1_cache_keyed_by_the_registry(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 1 keyed each row by the whole registry. A site with an ``actors.yml`` is not extracted again."""
+    import briefgen.pipeline
+    from briefgen.build import read_all
+    from briefgen.cache import NO_ENTRIES, cache_key, extraction_settings
+    from briefgen.config import load_config
+    from briefgen.registry import Registry, load_registry
+
+    (site / "actors.yml").write_text("- name: Vladimir Putin\n  aliases: [Putin]\n  description: Russia.\n", "utf-8")
+    assert build_site(site, jobs=1).published
+    expected = tree_bytes(site / "site")
+    config, _ = load_config(site)
+    articles, _ = read_all(config, False)
+    registry, _ = load_registry(site / "actors.yml")
+    db = sqlite3.connect(site / ".briefgen" / "cache.sqlite")
+    for read in articles:  # the rows as version 1 keyed them, stamped as the upgrade stamps them
+        old, new = (cache_key(read.text, read.date, extraction_settings(r)) for r in (registry, Registry()))
+        stamps = (NO_ENTRIES, NO_ENTRIES)
+        db.execute("UPDATE extractions SET key = ?, registry = ?, scope = ? WHERE key = ?", (old, *stamps, new))
+    db.commit()
+    db.close()
+    (site / "site" / "index.html").unlink()  # the build must run
+    extracted: list[object] = []
+    real = briefgen.pipeline.extract_many
+    monkeypatch.setattr(briefgen.pipeline, "extract_many", lambda items, *a: extracted.extend(items) or real(items, *a))
+    assert build_site(site, jobs=1).published
+    assert extracted == []
+    assert tree_bytes(site / "site") == expected
+
+
 def test_gc_deletes_the_cached_extractions_no_article_uses(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``build --gc``: rows of edited or deleted articles go, those of every article there (drafts too) stay, and
     the next build extracts nothing."""
