@@ -12,7 +12,8 @@ not force a new fill while the rendering code measured is the current one.
 Scenarios: cold extraction on the first articles with --jobs 1 and 2 (words/s); clean build with extraction
 cached (a fresh site folder holding only the articles and a copy of cache.sqlite, briefgen's only cache);
 no-change rebuild; one-edit
-rebuild (a sentence appended to one article, which briefgen re-extracts). Tools run alternately; every clean
+rebuild (a sentence appended to one article, which briefgen re-extracts); then, for briefgen alone, two edits
+to ``actors.yml`` (an entry naming no one, then one naming every twelfth article). Tools run alternately; every clean
 build writes to a new folder, nothing is deleted before a timed run, and ``sync`` runs before each one.
 Peak RSS is wait4's ru_maxrss: the largest single process of the build, not the sum over workers.
 """
@@ -247,8 +248,9 @@ def briefgen_pages(timing: st.Timing) -> int:
     return int(match.group(1)) if match else 0
 
 
-def briefgen_row(ctx: Context, scenario: str, timing: st.Timing, site: Path, rows_before: int) -> Row:
-    extracted = st.cache_rows(site) - rows_before
+def briefgen_row(ctx: Context, scenario: str, timing: st.Timing, site: Path, mark: int) -> Row:
+    """``mark``: ``st.cache_mark`` before the build, to count the articles it extracted."""
+    extracted = st.rows_since(site, mark)
     note = f"{extracted} extracted" if extracted else ""
     if timing.returncode:
         note = f"failed ({timing.returncode}) " + note
@@ -260,9 +262,9 @@ def briefgen_clean_cached(ctx: Context, repeat: int) -> list[Row]:
     site = ctx.run / f"briefgen-{repeat}"
     st.copy_site_sources(ctx.master, site)
     st.copy_cache(ctx.master, site)
-    rows = st.cache_rows(site)
+    mark = st.cache_mark(site)
     ctx.outputs["briefgen"] = site
-    return [briefgen_row(ctx, "clean, extraction cached", briefgen_build(ctx, site), site, rows)]
+    return [briefgen_row(ctx, "clean, extraction cached", briefgen_build(ctx, site), site, mark)]
 
 
 def briefgen_clean(ctx: Context, repeat: int) -> list[Row]:
@@ -273,7 +275,7 @@ def briefgen_clean(ctx: Context, repeat: int) -> list[Row]:
     site = ctx.run / f"briefgen-{repeat}-{NO_SEARCH}"
     st.copy_site_sources(ctx.master, site)
     st.copy_cache(ctx.master, site)
-    before = st.cache_rows(site)
+    before = st.cache_mark(site)
     ctx.outputs[NO_SEARCH] = site
     timing = briefgen_build(ctx, site, search=False)
     return [*rows, briefgen_row(ctx, f"clean, extraction cached, {NO_SEARCH}", timing, site, before)]
@@ -281,8 +283,8 @@ def briefgen_clean(ctx: Context, repeat: int) -> list[Row]:
 
 def briefgen_no_change(ctx: Context, repeat: int) -> list[Row]:
     site = ctx.outputs["briefgen"]
-    rows = st.cache_rows(site)
-    return [briefgen_row(ctx, "no change", briefgen_build(ctx, site), site, rows)]
+    mark = st.cache_mark(site)
+    return [briefgen_row(ctx, "no change", briefgen_build(ctx, site), site, mark)]
 
 
 def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
@@ -291,7 +293,7 @@ def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
     rows = []
     for scenario, n in (("one edit", 2 * repeat), ("next edit (the spare reused)", 2 * repeat + 1)):
         append_edit(site / "content" / f"{ctx.edit_stem}.md", n)
-        before = st.cache_rows(site)
+        before = st.cache_mark(site)
         rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, before))
     if ctx.verify:
         last = rows.pop()
@@ -299,9 +301,35 @@ def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
     bare = ctx.outputs.get(NO_SEARCH)
     if bare is not None:
         append_edit(bare / "content" / f"{ctx.edit_stem}.md", 2 * repeat)
-        before = st.cache_rows(bare)
+        before = st.cache_mark(bare)
         timing = briefgen_build(ctx, bare, search=False)
         rows.append(briefgen_row(ctx, f"one edit, {NO_SEARCH}", timing, bare, before))
+    return rows
+
+
+# Edits to the actor registry, one after the other: an entry the articles never name, then one the generator gives
+# every twelfth article as its lead (corpus.PEOPLE). Only the articles an entry can match are extracted again.
+REGISTRY_EDITS = (
+    ("actors.yml: an entry naming no one", "- name: Emmanuel Macron\n  aliases: [Macron]\n"),
+    (
+        "actors.yml: an entry for 1 article in 12",
+        "- name: Emmanuel Macron\n  aliases: [Macron]\n- name: Kwame Mensah\n  description: A minister.\n",
+    ),
+)
+
+
+def briefgen_registry(ctx: Context, repeat: int) -> list[Row]:
+    """``actors.yml`` edits on the edited site (briefgen only: the others have no such registry); the site after
+    them is compared with a clean build."""
+    site = ctx.outputs["briefgen"]
+    rows = []
+    for scenario, registry in REGISTRY_EDITS:
+        (site / "actors.yml").write_text(registry, encoding="utf-8")
+        mark = st.cache_mark(site)
+        rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, mark))
+    if ctx.verify:
+        last = rows.pop()
+        rows.append(Row(**{**asdict(last), "note": f"{last.note}; {verify_briefgen(ctx, site)}".strip("; ")}))
     return rows
 
 
@@ -441,6 +469,7 @@ PHASES: dict[str, dict[str, Step]] = {
     "no-change": {"briefgen": briefgen_no_change, "hugo": hugo_no_change, "mkdocs": mkdocs_no_change,
                   "pelican": pelican_no_change},
     "one-edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
+    "actors-yml": {"briefgen": briefgen_registry},  # after the edits: it changes the edited site's registry
 }  # fmt: skip
 # MkDocs's full rebuild deletes its whole site folder; run it last in each round so the others follow it least.
 ORDER = ("briefgen", "hugo", "pelican", "mkdocs")
@@ -459,7 +488,7 @@ def run_size(ctx: Context, tools: Sequence[str], repeat: int, scenarios: Sequenc
     rows: list[Row] = []
     for steps in (PHASES[s] for s in PHASES if s in scenarios):
         for r in range(repeat):
-            for name in (t for t in ORDER if t in tools):
+            for name in (t for t in ORDER if t in tools and t in steps):
                 for row in steps[name](ctx, r):
                     log(f"[{ctx.size}] {row.tool:8} {row.scenario:28} {row.seconds:7.2f} s {row.cpu_s:7.2f} s CPU "
                         f"{row.rss_mb:5.0f} MB {row.pages:6} pages {row.note}")  # fmt: skip

@@ -198,6 +198,31 @@ def cache_rows(site: Path) -> int:
             return 0
 
 
+def cache_mark(site: Path) -> int:
+    """The cache's newest row id: the rows a build writes after it (new keys, or rows replaced by a new extraction
+    under the same key) have higher ones (``rows_since``). Re-stamping a row keeps its id."""
+    path = cache_file(site)
+    if not path.is_file():
+        return 0
+    with sqlite3.connect(path) as db:
+        try:
+            return int(db.execute("SELECT coalesce(max(rowid), 0) FROM extractions").fetchone()[0])
+        except sqlite3.DatabaseError:
+            return 0
+
+
+def rows_since(site: Path, mark: int) -> int:
+    """How many extractions were stored since ``cache_mark`` gave ``mark``."""
+    path = cache_file(site)
+    if not path.is_file():
+        return 0
+    with sqlite3.connect(path) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM extractions WHERE rowid > ?", (mark,)).fetchone()[0])
+        except sqlite3.DatabaseError:
+            return 0
+
+
 def missing_keys(site: Path, keys: Sequence[str]) -> set[str]:
     """The keys that ``site``'s cache lacks."""
     wanted = set(keys)
@@ -279,9 +304,12 @@ def clone_cache_rows(source_site: Path, target_site: Path, pairs: Sequence[tuple
 
 
 def copy_site_sources(source: Path, target: Path, names: Iterable[str] | None = None) -> None:
-    """A fresh site folder with briefgen.yml and (some of) the articles, no output and no state."""
+    """A fresh site folder with briefgen.yml, actors.yml if there is one, and (some of) the articles; no output
+    and no state."""
     (target / "content").mkdir(parents=True)
     shutil.copy2(source / "briefgen.yml", target / "briefgen.yml")
+    if (source / "actors.yml").is_file():
+        shutil.copy2(source / "actors.yml", target / "actors.yml")
     wanted = sorted(p.name for p in (source / "content").iterdir()) if names is None else names
     for name in wanted:
         shutil.copy2(source / "content" / name, target / "content" / name)
