@@ -295,9 +295,7 @@ def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
         append_edit(site / "content" / f"{ctx.edit_stem}.md", n)
         before = st.cache_mark(site)
         rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, before))
-    if ctx.verify:
-        last = rows.pop()
-        rows.append(Row(**{**asdict(last), "note": f"{last.note}; {verify_briefgen(ctx, site)}".strip("; ")}))
+    rows = verified(ctx, rows, site)
     bare = ctx.outputs.get(NO_SEARCH)
     if bare is not None:
         append_edit(bare / "content" / f"{ctx.edit_stem}.md", 2 * repeat)
@@ -327,10 +325,15 @@ def briefgen_registry(ctx: Context, repeat: int) -> list[Row]:
         (site / "actors.yml").write_text(registry, encoding="utf-8")
         mark = st.cache_mark(site)
         rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, mark))
-    if ctx.verify:
-        last = rows.pop()
-        rows.append(Row(**{**asdict(last), "note": f"{last.note}; {verify_briefgen(ctx, site)}".strip("; ")}))
-    return rows
+    return verified(ctx, rows, site)
+
+
+def verified(ctx: Context, rows: list[Row], site: Path) -> list[Row]:
+    """``rows``, the last one noting how ``site`` compares with a fresh build of it (unless ``--no-verify``)."""
+    if not ctx.verify:
+        return rows
+    last = rows[-1]
+    return [*rows[:-1], Row(**{**asdict(last), "note": f"{last.note}; {verify_briefgen(ctx, site)}".strip("; ")})]
 
 
 def verify_briefgen(ctx: Context, site: Path) -> str:
