@@ -187,40 +187,31 @@ def cache_file(site: Path) -> Path:
     return site / ".briefgen" / "cache.sqlite"
 
 
-def cache_rows(site: Path) -> int:
+def _cache_number(site: Path, query: str, *args: object) -> int:
+    """One number from ``site``'s extraction cache (0 when there is none, or it is not a database)."""
     path = cache_file(site)
     if not path.is_file():
         return 0
     with sqlite3.connect(path) as db:
         try:
-            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
+            return int(db.execute(query, args).fetchone()[0])
         except sqlite3.DatabaseError:
             return 0
+
+
+def cache_rows(site: Path) -> int:
+    return _cache_number(site, "SELECT count(*) FROM extractions")
 
 
 def cache_mark(site: Path) -> int:
     """The cache's newest row id: the rows a build writes after it (new keys, or rows replaced by a new extraction
     under the same key) have higher ones (``rows_since``). Re-stamping a row keeps its id."""
-    path = cache_file(site)
-    if not path.is_file():
-        return 0
-    with sqlite3.connect(path) as db:
-        try:
-            return int(db.execute("SELECT coalesce(max(rowid), 0) FROM extractions").fetchone()[0])
-        except sqlite3.DatabaseError:
-            return 0
+    return _cache_number(site, "SELECT coalesce(max(rowid), 0) FROM extractions")
 
 
 def rows_since(site: Path, mark: int) -> int:
     """How many extractions were stored since ``cache_mark`` gave ``mark``."""
-    path = cache_file(site)
-    if not path.is_file():
-        return 0
-    with sqlite3.connect(path) as db:
-        try:
-            return int(db.execute("SELECT count(*) FROM extractions WHERE rowid > ?", (mark,)).fetchone()[0])
-        except sqlite3.DatabaseError:
-            return 0
+    return _cache_number(site, "SELECT count(*) FROM extractions WHERE rowid > ?", mark)
 
 
 def missing_keys(site: Path, keys: Sequence[str]) -> set[str]:
