@@ -35,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -310,18 +310,33 @@ STAGES = [
 def _timed(function: Callable[..., object], totals: dict[str, list[float]], key: str) -> Callable[..., object]:
     @functools.wraps(function)
     def wrapper(*args: object, **kwargs: object) -> object:
+        entry = totals.setdefault(key, [0.0, 0])
+        entry[1] += 1
         started = time.perf_counter()
         try:
             result = function(*args, **kwargs)
-            if isinstance(result, Iterator):  # a generator stage: time its whole run
-                result = iter(list(result))
-            return result
         finally:
-            entry = totals.setdefault(key, [0.0, 0])
             entry[0] += time.perf_counter() - started
-            entry[1] += 1
+        if isinstance(result, Generator):  # a generator stage: its own time, step by step; it can still be closed
+            return _timed_steps(result, entry)
+        return result
 
     return wrapper
+
+
+def _timed_steps(steps: Generator[object, None, None], entry: list[float]) -> Generator[object, None, None]:
+    try:
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(steps)
+            except StopIteration:
+                return
+            finally:
+                entry[0] += time.perf_counter() - started
+            yield item
+    finally:
+        steps.close()
 
 
 @contextlib.contextmanager
