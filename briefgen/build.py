@@ -398,10 +398,11 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
     if result.collected is not None and not quiet:
         gone = result.collected
         aside = f"; {gone.corrupt} set-aside corrupt files removed" if gone.corrupt else ""
-        sizes = f"{_size(gone.before)} -> {_size(gone.after)}"
+        sizes = f"{_in_units(gone.before)} -> {_in_units(gone.after)}"
         print(f"briefgen: cache: {gone.rows} unused extractions removed, {sizes}{aside}")
     return 1 if failed else 0
 
 
-def _size(count: int) -> str:
+def _in_units(count: int) -> str:
+    """A size in bytes, as MB or kB."""
     return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} kB"

@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import msgspec
@@ -123,11 +123,19 @@ class RegistryScope:
                 self.by_word.setdefault(word, set()).add(index)
         # every occurrence of every word, overlapping ones too, in one pass over the text (Aho-Corasick)
         self.matcher = AhoCorasick(sorted(self.by_word), matchkind=MatchKind.Standard) if self.by_word else None
+        self.known: dict[str, str] = {}  # text -> its scope
 
     def of(self, text: str) -> str:
-        """The digest of the entries ``text`` can match, in registry order."""
+        """The digest of the entries ``text`` can match, in registry order (worked out once per text: the cache
+        stores it with a new extraction, and the build hands it on with the briefing)."""
         if not self.entries:
             return NO_ENTRIES
+        known = self.known.get(text)
+        if known is None:
+            known = self.known[text] = self._of(text)
+        return known
+
+    def _of(self, text: str) -> str:
         present = set(self.matcher.find_matches_as_strings(fold(text), overlapping=True) if self.matcher else ())
         candidates = self.always.union(*(self.by_word[word] for word in present))
         return _digest_of_encoded(
@@ -190,6 +198,13 @@ class ExtractionCache:
             db.commit()
             return db
 
+    def _rows(self, columns: str, keys: Sequence[str]) -> Iterator[tuple[str, ...]]:
+        """``columns`` of the rows of ``keys``, asked for 500 keys at a time (SQLite caps a statement's ``?``s)."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(f"SELECT {columns} FROM extractions WHERE key IN ({marks})", chunk).fetchall()
+
     def present(self, texts: Mapping[str, str], scope: RegistryScope) -> dict[str, str]:
         """The keys of ``texts`` (key → article text) whose rows fit the registry (not yet checked:
         :meth:`get_many` may still drop a bad one), each with its text's scope (:meth:`RegistryScope.of`).
@@ -197,24 +212,17 @@ class ExtractionCache:
         A row stamped with this registry fits. A row stamped with another fits when the entries its text can match
         are the same; it is stamped with this registry, so the next build does not ask again.
         """
-        wanted = list(texts)
         found: dict[str, str] = {}
         restamp: list[str] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            try:
-                rows = self.db.execute(
-                    f"SELECT key, registry, scope FROM extractions WHERE key IN ({marks})", chunk
-                ).fetchall()
-            except sqlite3.DatabaseError:
-                return found
-            for key, registry, within in rows:
+        try:
+            for key, registry, within in self._rows("key, registry, scope", list(texts)):
                 if registry == scope.digest:
                     found[key] = within
                 elif within == scope.of(texts[key]):
                     found[key] = within
                     restamp.append(key)
+        except sqlite3.DatabaseError:
+            return found
         if restamp:
             self._write("UPDATE extractions SET registry=? WHERE key=?", [(scope.digest, key) for key in restamp])
         return found
@@ -223,18 +231,13 @@ class ExtractionCache:
         """Copy rows to new keys: ``wanted`` maps a key to (the key a row made with ``scope``'s registry has, the
         article's text). Returns the keys given a row, each with its text's scope; the old rows stay (``--gc``)."""
         by_old = {old: (new, text) for new, (old, text) in wanted.items()}
-        olds = list(by_old)
         rows: list[tuple[str, ...]] = []
-        for start in range(0, len(olds), 500):
-            chunk = olds[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            try:
-                found = self.db.execute(f"SELECT key FROM extractions WHERE key IN ({marks})", chunk).fetchall()
-            except sqlite3.DatabaseError:
-                return {}
-            for (old,) in found:
+        try:
+            for (old,) in self._rows("key", list(by_old)):
                 new, text = by_old[old]
                 rows.append((new, scope.digest, scope.of(text), old))
+        except sqlite3.DatabaseError:
+            return {}
         self._write(
             "INSERT OR IGNORE INTO extractions (key, data, checksum, registry, scope) "
             "SELECT ?, data, checksum, ?, ? FROM extractions WHERE key = ?",
@@ -247,16 +250,8 @@ class ExtractionCache:
         found: dict[str, Extraction] = {}
         bad: list[str] = []
         with collector.paused():  # some 300 objects per article and no cycles
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                try:
-                    rows = self.db.execute(f"SELECT key, data, checksum FROM extractions WHERE key IN ({marks})", chunk)
-                    rows = rows.fetchall()
-                except sqlite3.DatabaseError as exc:
-                    log.warning("extraction cache read failed (%s); extracting again", exc)
-                    return found
-                for key, data, checksum in rows:
+            try:
+                for key, data, checksum in self._rows("key, data, checksum", wanted):
                     if hashlib.sha256(data.encode("utf-8")).hexdigest() != checksum:
                         bad.append(key)
                         continue
@@ -264,6 +259,9 @@ class ExtractionCache:
                         found[key] = _decoder().decode(data)
                     except (msgspec.DecodeError, ValueError, TypeError, KeyError):
                         bad.append(key)
+            except sqlite3.DatabaseError as exc:
+                log.warning("extraction cache read failed (%s); extracting again", exc)
+                return found
         if bad:
             self.db.executemany("DELETE FROM extractions WHERE key=?", [(k,) for k in bad])
             self.db.commit()
