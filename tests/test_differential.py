@@ -282,6 +282,22 @@ def test_actor_index_is_the_plain_ones(briefings: list[Briefing], registry: Regi
     assert merge_groups(briefings, registry) == actors_before.merge_groups(briefings, registry)
 
 
+def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:
+    """Two actors whose ids both anchor as "putin": the one whose least key repr sorts first keeps the id. Keys of
+    plain text are ordered without writing each one's repr (``actors._plain``); "!" and "#" sort before the quote,
+    so these are not plain: "putin"'s least repr is its key in "a!" (its least key is the one in "a"), which sorts
+    before "Putin!"'s, in "a#"."""
+    found = []
+    for slug, actor_id in (("a", "putin"), ("a!", "putin"), ("a#", "Putin!")):
+        actor = Actor(id=actor_id, name="Putin", kind="org", mentions=())
+        article = Article(Path(f"{slug}.txt"), slug, slug, None, "", ())
+        found.append(Briefing(article, Extraction(actors=(actor,)), "", "", {}))
+    expected = actors_before.index_actors(found, None)
+    assert index_actors(found, None).site_ids == expected.site_ids
+    assert expected.site_ids[("a", "putin")] == "putin"
+    assert expected.site_ids[("a#", "Putin!")] == "putin-2"
+
+
 def actor_views(briefings: list[Briefing], registry: Registry | None, size: int) -> dict[str, tuple[str, str, str]]:
     """Each actor page's key, its context and what it shows (the view ``Page.derived`` makes), digested."""
     outlines = sort_newest_first(briefings)

@@ -255,12 +255,37 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
 # ---------------------------------------------------------------- aggregation
 
 
-def _newest_first(appearances: Iterable[Appearance]) -> list[Appearance]:
-    return sorted(
-        appearances,
-        key=lambda a: (a.briefing.article.date or dt.date.min, a.briefing.article.slug, a.actor.id),
-        reverse=True,
-    )
+def _newest_first(appearances: Iterable[Appearance], ranks: dict[int, int]) -> list[Appearance]:
+    """Newest briefing first: by date, slug and actor id, all descending; ``ranks`` (``_ranks``) orders the
+    briefings by date and slug."""
+    return sorted(appearances, key=lambda a: (ranks[id(a.briefing)], a.actor.id), reverse=True)
+
+
+def _ranks(briefings: Iterable[Briefing]) -> dict[int, int]:
+    """Each briefing's place (by ``id()``) among the briefings ordered by date (undated first), then slug: the same
+    place for the same date and slug. Sorting by it is sorting by date and slug, without reading both for every
+    appearance of a prominent actor."""
+    listed = list(briefings)
+    places = {key: n for n, key in enumerate(sorted({(b.article.date or dt.date.min, b.article.slug) for b in listed}))}
+    return {id(b): places[(b.article.date or dt.date.min, b.article.slug)] for b in listed}
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text``'s repr is the text in single quotes, and every character of it sorts after the quote.
+
+    For keys made of such strings the least repr is the repr of the least key (a string that ends first writes
+    the quote, which sorts before any of its characters, as a prefix sorts first), so the groups' order
+    (``_group_order``) needs one repr a group, not one a key.
+    """
+    return bool(text) and text.isprintable() and "\\" not in text and min(text) > "'"
+
+
+def _group_order(groups: list[Group], plain: bool) -> None:
+    """Sort the groups by their keys' least repr: the order site ids are given in (a name taken first keeps it)."""
+    if plain:
+        groups.sort(key=lambda group: repr(min(group[0])))
+    else:
+        groups.sort(key=lambda group: min(map(repr, group[0])))
 
 
 def _canonical(group: Sequence[Appearance], registry_names: set[str]) -> tuple[str, str, Actor]:
@@ -311,9 +336,10 @@ def _site_actor(
     registry: RegistryTable | None,
     canonical: tuple[str, str, Actor],
     sentences: _Sentences,
+    ranks: dict[int, int],
 ) -> SiteActor:
     name, _, best = canonical
-    ordered = _newest_first(group)
+    ordered = _newest_first(group, ranks)
     entry = registry.lookup(name) if registry is not None else None
     names = [name, *sorted({a.actor.name for a in group} - {name})]
     description = (entry.description if entry else None) or next(
@@ -393,9 +419,9 @@ def _replace(actor: SiteActor, **changes: object) -> SiteActor:
     return changed
 
 
-def _co_actors(actors: Sequence[SiteActor]) -> dict[str, tuple[tuple[str, int], ...]]:
-    """For each actor, the others named in the same briefings, most shared first (ties by id)."""
-    slugs_of = {a.id: {x.briefing.article.slug for x in a.appearances} for a in actors}
+def _co_actors(actors: Sequence[SiteActor], slugs_of: dict[str, set[str]]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each actor, the others named in the same briefings (``slugs_of``: each actor's), most shared first (ties
+    by id)."""
     present: dict[str, set[str]] = defaultdict(set)  # slug -> the actors it names
     for actor_id, slugs in slugs_of.items():
         for slug in slugs:
@@ -443,10 +469,14 @@ def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None
 def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> ActorIndex:
     table = _table(registry)
     groups = _merge(briefings, table)
-    groups.sort(key=lambda group: min(map(repr, group[0])))
+    slugs = {b.article.slug for b in briefings}
+    actor_ids = {a.id for b in briefings for a in b.extraction.actors}
+    _group_order(groups, all(map(_plain, slugs)) and all(map(_plain, actor_ids)))
     sentences = _Sentences()
+    ranks = _ranks(briefings)
     actors: list[SiteActor] = []
     site_ids: dict[Key, str] = {}
+    slugs_of: dict[str, set[str]] = {}  # each site actor's briefings
     taken: set[str] = set()
     for keys, group, registry_names in groups:
         canonical = _canonical(group, registry_names)
@@ -455,10 +485,11 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> A
         while site_id in taken:
             site_id, n = f"{base}-{n}", n + 1
         taken.add(site_id)
-        actors.append(_site_actor(site_id, group, table, canonical, sentences))
+        actors.append(_site_actor(site_id, group, table, canonical, sentences, ranks))
         site_ids.update(dict.fromkeys(keys, site_id))
+        slugs_of[site_id] = {slug for slug, _ in keys}
     facts = _facts(briefings, site_ids, sentences)
-    company = _co_actors(actors)
+    company = _co_actors(actors, slugs_of)
     complete: list[SiteActor] = []
     for actor in actors:
         quotes, deadlines = _attach_facts(actor, facts[actor.id]) if actor.id in facts else ((), ())
