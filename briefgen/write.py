@@ -222,6 +222,27 @@ def same_bytes(path: Path, data: bytes) -> bool:
     return _same_bytes(os.fspath(path), data)
 
 
+def link_if_same(previous: Path, placed: Path) -> bool:
+    """Whether ``placed`` (a file just made in the staging folder by another program) has the bytes of ``previous``
+    (the published site's file at its path). If so it becomes a hard link to that file, which keeps its inode and
+    modification time, as every file the build writes with unchanged bytes does."""
+    try:
+        data = placed.read_bytes()
+    except OSError:
+        return False
+    if not _same_bytes(os.fspath(previous), data):
+        return False
+    temporary = placed.with_name(f".{placed.name}.link-{os.getpid()}")
+    try:
+        os.link(previous, temporary)
+        os.replace(temporary, placed)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return False
+    return True
+
+
 def _same_bytes(path: str, data: bytes) -> bool:
     try:
         if os.stat(path).st_size != len(data):
