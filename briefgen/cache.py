@@ -153,6 +153,36 @@ def cache_key(text: str, date: dt.date | None, settings: str) -> str:
     return digest.hexdigest()
 
 
+class DecodedRows:
+    """The extractions a long-lived process decoded, by key, with the checksum of the row each came from.
+
+    A resident build process (``briefgen serve``'s) keeps them from one build to the next (:func:`keep_decoded`):
+    a build then reads only the keys and checksums of the rows it wants, and decodes a row only when its checksum
+    is not the one it was decoded from (about 1.5 s of an edit's build at 10,000 articles). What the last build did
+    not ask for is let go (:meth:`forget_unused`).
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, Extraction]] = {}  # key -> (checksum, extraction)
+        self.used: set[str] = set()
+
+    def forget_unused(self) -> None:
+        """Let go of the rows no ``get_many`` asked for since the last call."""
+        self.rows = {key: row for key, row in self.rows.items() if key in self.used}
+        self.used = set()
+
+
+_decoded: DecodedRows | None = None  # set in a resident build process only
+
+
+def keep_decoded() -> DecodedRows:
+    """Keep the extractions this process decodes for its later builds; returns the store (one per process)."""
+    global _decoded
+    if _decoded is None:
+        _decoded = DecodedRows()
+    return _decoded
+
+
 @functools.cache
 def _decoder() -> msgspec.json.Decoder[Extraction]:
     """JSON straight into the typed dataclasses, checked against their hints: nothing else can be built."""
@@ -249,16 +279,23 @@ class ExtractionCache:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Extraction] = {}
         bad: list[str] = []
+        decoded = _decoded
         with collector.paused():  # some 300 objects per article and no cycles
             try:
+                if decoded is not None:
+                    wanted = self._decoded_before(wanted, decoded, found)
                 for key, data, checksum in self._rows("key, data, checksum", wanted):
                     if hashlib.sha256(data.encode("utf-8")).hexdigest() != checksum:
                         bad.append(key)
                         continue
                     try:
-                        found[key] = _decoder().decode(data)
+                        found[key] = extraction = _decoder().decode(data)
                     except (msgspec.DecodeError, ValueError, TypeError, KeyError):
                         bad.append(key)
+                        continue
+                    if decoded is not None:
+                        decoded.rows[key] = (checksum, extraction)
+                        decoded.used.add(key)
             except sqlite3.DatabaseError as exc:
                 log.warning("extraction cache read failed (%s); extracting again", exc)
                 return found
@@ -266,6 +303,23 @@ class ExtractionCache:
             self.db.executemany("DELETE FROM extractions WHERE key=?", [(k,) for k in bad])
             self.db.commit()
         return found
+
+    def _decoded_before(self, wanted: list[str], decoded: DecodedRows, found: dict[str, Extraction]) -> list[str]:
+        """Put in ``found`` the rows of ``wanted`` decoded before, whose checksums are still the rows'; return the
+        keys left to read and decode."""
+        checksums = dict(self._rows("key, checksum", wanted))
+        left = []
+        for key in wanted:
+            known = decoded.rows.get(key)
+            if known is not None and known[0] == checksums.get(key):
+                found[key] = known[1]
+                decoded.used.add(key)
+                continue
+            if known is not None:  # the row changed (or went): what was decoded from it is let go
+                del decoded.rows[key]
+            if key in checksums:
+                left.append(key)
+        return left
 
     def put_many(self, items: Iterable[tuple[str, Extraction, str]], registry: str = NO_ENTRIES) -> None:
         """Store (key, extraction, scope) rows made with the registry whose digest is ``registry``;

@@ -10,9 +10,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
+import pytest
 from spacy.tokens import Doc
 
-from briefgen.cache import NO_ENTRIES, ExtractionCache, RegistryScope, fold
+import briefgen.cache
+from briefgen.cache import NO_ENTRIES, DecodedRows, ExtractionCache, RegistryScope, fold
 from briefgen.codec import encode
 from briefgen.extract import extract_doc
 from briefgen.model import Extraction
@@ -34,6 +37,41 @@ def test_round_trip_is_exact(parse: Callable[[str], Doc], tmp_path: Path) -> Non
     again = ExtractionCache(tmp_path / "cache.sqlite").get_many(["k", "missing"])
     assert again == {"k": extraction}
     assert again["k"].quotes and again["k"].timeline and again["k"].actors
+
+
+def test_a_resident_process_decodes_only_the_rows_that_changed(
+    parse: Callable[[str], Doc], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``keep_decoded`` (a serve build process): a row whose checksum is the one it was decoded from is not decoded
+    again; a row replaced (re-extracted) or damaged is read as any build reads it; what a build did not ask for goes."""
+    decoded = DecodedRows()
+    monkeypatch.setattr(briefgen.cache, "_decoded", decoded)
+    decodes: list[str] = []
+    real = msgspec.json.Decoder(Extraction)
+
+    class Spy:
+        def decode(self, data: str) -> Extraction:
+            decodes.append(data)
+            return real.decode(data)
+
+    monkeypatch.setattr(briefgen.cache, "_decoder", Spy)
+    path = tmp_path / "cache.sqlite"
+    extraction = seed_extraction(parse)
+    shorter = dataclasses.replace(extraction, quotes=extraction.quotes[:1])
+    ExtractionCache(path).put_many([("a", extraction, NO_ENTRIES), ("b", extraction, NO_ENTRIES)])
+    first = ExtractionCache(path).get_many(["a", "b", "missing"])
+    assert first == {"a": extraction, "b": extraction} and len(decodes) == 2
+    again = ExtractionCache(path).get_many(["a", "b"])
+    assert again["a"] is first["a"] and again["b"] is first["b"] and len(decodes) == 2
+    ExtractionCache(path).put_many([("b", shorter, NO_ENTRIES)])
+    assert ExtractionCache(path).get_many(["a", "b"]) == {"a": extraction, "b": shorter} and len(decodes) == 3
+    _plant(path, "a", {"actors": "not a list"})  # damaged, with a checksum that fits it: dropped, not kept
+    assert ExtractionCache(path).get_many(["a", "b"]) == {"b": shorter} and len(decodes) == 4
+    decoded.forget_unused()
+    assert set(decoded.rows) == {"b"}
+    ExtractionCache(path).get_many([])
+    decoded.forget_unused()
+    assert decoded.rows == {}
 
 
 def _plant(path: Path, key: str, data: object) -> None:

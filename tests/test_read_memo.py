@@ -62,6 +62,22 @@ def test_only_files_whose_bytes_changed_are_parsed_again(site: Path, parsed: lis
     assert "The talks will resume." in next(a for a in articles if a.slug == "talks").text
 
 
+def test_a_resident_process_keeps_its_reads_and_still_sees_every_edit(
+    site: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``keep_read`` (a serve build process): the next build starts from what the last one read, not from the file."""
+    monkeypatch.setattr(briefgen.readers.memo, "_kept", {})
+    first = read(site)
+    memo_path(site).unlink()
+    parsed.clear()
+    assert read(site) == first and parsed == []
+    talks = site / "content" / "talks.md"
+    talks.write_text(talks.read_text("utf-8") + "\nThe talks will resume.\n", encoding="utf-8")
+    articles, _ = read(site)
+    assert parsed == ["talks.md"]
+    assert "The talks will resume." in next(a for a in articles if a.slug == "talks").text
+
+
 def test_a_file_restored_with_its_old_size_and_time_is_still_read_afresh(site: Path, parsed: list[str]) -> None:
     """Entries are keyed by the bytes, not by what stat says."""
     talks = site / "content" / "talks.md"

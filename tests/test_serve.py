@@ -23,7 +23,7 @@ import pytest
 from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
-from briefgen.watch import BuildCancelled, Builder, Reaper, Rebuild, is_editor_junk, plan_watch
+from briefgen.watch import BuildCancelled, Builder, BuildProcess, Reaper, Rebuild, is_editor_junk, plan_watch
 from tests.helpers import REPO, clean_build_of, make_site, tree_bytes
 
 T = TypeVar("T")
@@ -638,6 +638,35 @@ def test_a_save_during_a_full_build_is_previewed_and_built_next() -> None:
         (False, ("b.md",)),
     ]
     assert [r.number for r in done] == list(range(1, 7))
+
+
+def test_one_build_process_runs_the_builds_and_a_cancelled_one_is_replaced(
+    site: Path, nlp: object, tmp_path: Path
+) -> None:
+    """Full builds run one after another in one child process (which keeps what they read and decoded); cancelling
+    a build ends the process and its workers, and the next build starts another; closing its input ends it."""
+    builds = BuildProcess({"root": site, "jobs": 1, "release_model": True})
+    try:
+        assert builds.start().result().published
+        first = builds.pid
+        append(site / "content" / "older.md", "Officials said the talks would resume on Friday.\n")
+        result = builds.start().result()
+        assert result.published and result.stats is not None
+        assert "briefings/older/index.html" in result.stats.changed
+        assert builds.pid == first
+        assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+        running = builds.start()
+        running.cancel()
+        with pytest.raises(BuildCancelled):
+            running.result()
+        assert builds.start().result().published
+        last = builds.pid
+        assert last is not None and last != first
+    finally:
+        builds.close()
+    assert builds.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(last, 0)  # ended, and reaped
 
 
 def test_template_save_renders_the_open_briefing_first(

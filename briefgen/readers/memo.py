@@ -38,12 +38,25 @@ class _Stored:
     articles: dict[str, Read]  # by the digest of each file's path and bytes
 
 
+# In a resident build process (``keep_read``): each memo's last build's reads, by memo file, so the next build of
+# the process does not decode the file again (some 0.3 s at 10,000 articles). Entries are keyed by path and bytes.
+_kept: dict[Path, dict[str, Read]] | None = None
+
+
+def keep_read() -> None:
+    """Keep each build's reads in this process for its next build, rather than decoding the memo file again."""
+    global _kept
+    if _kept is None:
+        _kept = {}
+
+
 class ReadMemo:
     """What :func:`briefgen.readers.read_article` gives, for files parsed before; :meth:`save` keeps this build's."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.known = self._load()
+        kept = _kept.get(path) if _kept is not None else None
+        self.known = kept if kept is not None else self._load()
         self.used: dict[str, Read] = {}
         self.parsed = 0  # articles parsed (not found here) by this build
 
@@ -68,6 +81,8 @@ class ReadMemo:
         than parsing those files again at the next build: the memo is rewritten once the files parsed, and the
         entries no longer read, are more than ``REWRITE_AFTER`` or a hundredth of the articles.
         """
+        if _kept is not None:
+            _kept[self.path] = self.used
         stale = len(self.known.keys() - self.used.keys())
         if self.known and self.parsed + stale <= max(REWRITE_AFTER, len(self.used) // 100):
             return
