@@ -227,6 +227,8 @@ def link_if_same(previous: Path, placed: Path) -> bool:
     (the published site's file at its path). If so it becomes a hard link to that file, which keeps its inode and
     modification time, as every file the build writes with unchanged bytes does."""
     try:
+        if os.stat(previous).st_size != os.stat(placed).st_size:  # most often: no such file (a clean build)
+            return False
         data = placed.read_bytes()
     except OSError:
         return False
