@@ -206,7 +206,8 @@ def _collect_garbage(config: SiteConfig) -> Collected:
     from briefgen.pipeline import collect_garbage
 
     paths, _ = discover_articles(config.content_path)
-    articles, _ = read_all(config, True, paths)  # drafts too: a build with --drafts would need them
+    # drafts too (a build with --drafts would need them); read as the build read them, through the memo
+    articles, _ = read_all(config, True, paths, memo=True)
     return collect_garbage(config, articles)
 
 
