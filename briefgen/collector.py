@@ -16,6 +16,15 @@ import gc
 from collections.abc import Iterator
 
 _paused = [False]  # whether the collector is off because of :func:`paused` (not because the program turned it off)
+_froze = [False]  # whether this process froze objects with :func:`freeze`
+
+
+def freeze() -> None:
+    """``gc.freeze()``, remembered, so :func:`paused` knows there are frozen objects without counting them: counting
+    walks them all (``gc.get_freeze_count``), some 0.4 s a build in ``briefgen serve``'s build process at 10,000
+    articles, which freezes what it keeps after each build."""
+    gc.freeze()
+    _froze[0] = True
 
 
 @contextlib.contextmanager
@@ -30,7 +39,7 @@ def paused() -> Iterator[None]:
     if not gc.isenabled():
         yield
         return
-    frozen_before = gc.get_freeze_count()
+    frozen_before = _froze[0] or gc.get_freeze_count() > 0
     gc.disable()
     _paused[0] = True
     try:

@@ -43,6 +43,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from briefgen import collector
 from briefgen.build import BuildResult, build_site
 from briefgen.config import load_config
 from briefgen.model import Problem
@@ -391,7 +392,7 @@ def child_builds() -> None:
             _write_frame(results, pickle.dumps(outcome))
             del result  # its briefings go once it is reported
             decoded.forget_unused()
-            gc.freeze()  # what stays (the extractions, the articles) is never walked by the collector again
+            collector.freeze()  # what stays (the extractions, the articles) is never walked by the collector again
 
 
 class Builder:
@@ -686,7 +687,7 @@ def warm_extraction() -> None:
     except Exception:
         return  # only an optimisation: the build that needs the model reports any real problem
     gc.collect()
-    gc.freeze()
+    collector.freeze()
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from briefgen import collector
 
 
@@ -36,6 +38,27 @@ def test_objects_frozen_by_the_program_stay_frozen() -> None:
         before = gc.get_freeze_count()
         with collector.paused():
             kept = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() >= before + len(kept)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_objects_frozen_with_freeze_stay_frozen_and_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that froze with ``collector.freeze`` (``briefgen serve``'s build process, after every build) is
+    not walked to count what it froze: at 10,000 articles that took 0.4 s of each build."""
+    monkeypatch.setattr(collector, "_froze", [False])
+    collector.freeze()
+    try:
+        before = gc.get_freeze_count()
+
+        def walked() -> int:
+            raise AssertionError("the frozen objects were counted")
+
+        monkeypatch.setattr(gc, "get_freeze_count", walked)
+        with collector.paused():
+            kept = [[i] for i in range(1000)]
+        monkeypatch.undo()
         assert gc.get_freeze_count() >= before + len(kept)
         assert gc.isenabled()
     finally:
