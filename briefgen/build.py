@@ -155,12 +155,40 @@ def extract_all(
 ) -> Iterator[Briefing]:
     from briefgen.pipeline import extract_articles
 
+    global _outlines
     scopes: list[str] = []
     extracted = extract_articles(
         articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model, scopes=scopes
     )
+    kept = _outlines
+    made: dict[Path, Briefing] = {}
     for (article, extraction), scope in zip(extracted, scopes, strict=True):
-        yield outline_briefing(article, extraction, scope)
+        outline = kept.get(article.source_path) if kept is not None else None
+        if (
+            outline is None
+            or outline.article is not article
+            or outline.extraction is not extraction
+            or outline.registry_scope != scope
+        ):
+            outline = outline_briefing(article, extraction, scope)
+        made[article.source_path] = outline
+        yield outline
+    if kept is not None:
+        _outlines = made
+
+
+# In a resident build process (``keep_outlines``): the last build's outlines by article path. One whose article and
+# extraction are the very objects this build has (``readers.memo.keep_read`` and ``cache.keep_decoded`` keep them)
+# is used again, so what was made from it and is known by identity, the actor index above all
+# (``site.actors.keep_index``), can be used again too.
+_outlines: dict[Path, Briefing] | None = None
+
+
+def keep_outlines() -> None:
+    """Keep each build's briefing outlines in this process for its next build."""
+    global _outlines
+    if _outlines is None:
+        _outlines = {}
 
 
 def build_site(

@@ -376,11 +376,15 @@ def child_builds() -> None:
     520 MB at 10,000 articles, stay between builds)."""
     import pickle
 
+    from briefgen.build import keep_outlines
     from briefgen.cache import keep_decoded
     from briefgen.readers.memo import keep_read
+    from briefgen.site.actors import keep_index
 
     decoded = keep_decoded()
     keep_read()
+    keep_outlines()
+    keep_index()
     with os.fdopen(int(sys.argv[1]), "wb") as results:
         while (frame := _read_frame(sys.stdin.buffer)) is not None:
             result: BuildResult | None = None

@@ -568,3 +568,45 @@ def test_a_one_shot_build_lets_the_model_go_before_rendering(site: Path) -> None
     )
     done = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, cwd=REPO)
     assert done.stdout.strip() == "True [0]", done.stdout + done.stderr
+
+
+def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_clean_builds(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``briefgen serve``'s build process keeps the articles it read, the extractions it decoded, the outlines and
+    the actor index between builds: an edit that names the same actors is indexed from the last index, one that
+    names a new actor anew, and after each the site is byte for byte a clean build's."""
+    import briefgen.build
+    import briefgen.cache
+    import briefgen.readers.memo
+    import briefgen.site.actors
+
+    switches = (
+        (briefgen.cache, "_decoded"),
+        (briefgen.readers.memo, "_kept"),
+        (briefgen.build, "_outlines"),
+        (briefgen.site.actors, "_kept"),
+    )
+    for module, name in switches:
+        monkeypatch.setattr(module, name, None)
+    briefgen.cache.keep_decoded()
+    briefgen.readers.memo.keep_read()
+    briefgen.build.keep_outlines()
+    kept = briefgen.site.actors.keep_index()
+    older = site / "content" / "older.md"
+    assert build_site(site, jobs=1).published
+    edits = [
+        (article("Older news", "2025-07-01", "Putin said on Monday that talks “went well” and would go on."), 1),
+        (article("Older news", "2025-07-01", "Putin said on Monday that talks “went badly”."), 2),
+        (article("Older news", "2025-07-01", "Putin told Witkoff on Monday that talks “went badly”."), 2),
+        (article("Older news", "2025-07-01", "Putin told Witkoff on Monday that talks “went well”."), 3),
+    ]
+    for number, (text, edits_after) in enumerate(edits):
+        older.write_text(text, encoding="utf-8")
+        assert build_site(site, jobs=1).published
+        assert kept.edits == edits_after, f"edit {number}"
+        with monkeypatch.context() as elsewhere:  # a process of its own
+            for module, name in switches:
+                elsewhere.setattr(module, name, None)
+            clean = clean_build_of(site, tmp_path / f"clean-{number}")
+        assert tree_bytes(site / "site") == clean, f"edit {number}"

@@ -44,8 +44,6 @@ def test_a_resident_process_decodes_only_the_rows_that_changed(
 ) -> None:
     """``keep_decoded`` (a serve build process): a row whose checksum is the one it was decoded from is not decoded
     again; a row replaced (re-extracted) or damaged is read as any build reads it; what a build did not ask for goes."""
-    decoded = DecodedRows()
-    monkeypatch.setattr(briefgen.cache, "_decoded", decoded)
     decodes: list[str] = []
     real = msgspec.json.Decoder(Extraction)
 
@@ -58,15 +56,20 @@ def test_a_resident_process_decodes_only_the_rows_that_changed(
     path = tmp_path / "cache.sqlite"
     extraction = seed_extraction(parse)
     shorter = dataclasses.replace(extraction, quotes=extraction.quotes[:1])
-    ExtractionCache(path).put_many([("a", extraction, NO_ENTRIES), ("b", extraction, NO_ENTRIES)])
+    ExtractionCache(path).put_many([("a", extraction, NO_ENTRIES), ("b", extraction, NO_ENTRIES)])  # by another
+    decoded = DecodedRows()
+    monkeypatch.setattr(briefgen.cache, "_decoded", decoded)
     first = ExtractionCache(path).get_many(["a", "b", "missing"])
     assert first == {"a": extraction, "b": extraction} and len(decodes) == 2
     again = ExtractionCache(path).get_many(["a", "b"])
     assert again["a"] is first["a"] and again["b"] is first["b"] and len(decodes) == 2
-    ExtractionCache(path).put_many([("b", shorter, NO_ENTRIES)])
-    assert ExtractionCache(path).get_many(["a", "b"]) == {"a": extraction, "b": shorter} and len(decodes) == 3
+    ExtractionCache(path).put_many([("b", shorter, NO_ENTRIES)])  # what is stored is what its row decodes to
+    stored = ExtractionCache(path).get_many(["a", "b"])
+    assert stored == {"a": extraction, "b": shorter} and stored["b"] is shorter and len(decodes) == 2
     _plant(path, "a", {"actors": "not a list"})  # damaged, with a checksum that fits it: dropped, not kept
-    assert ExtractionCache(path).get_many(["a", "b"]) == {"b": shorter} and len(decodes) == 4
+    assert ExtractionCache(path).get_many(["a", "b"]) == {"b": shorter} and len(decodes) == 3
+    _plant(path, "b", encode(shorter))  # replaced by another process: decoded
+    assert ExtractionCache(path).get_many(["b"]) == {"b": shorter} and len(decodes) == 4
     decoded.forget_unused()
     assert set(decoded.rows) == {"b"}
     ExtractionCache(path).get_many([])

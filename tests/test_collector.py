@@ -9,6 +9,14 @@ import pytest
 from briefgen import collector
 
 
+@pytest.fixture
+def nothing_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a process that froze nothing, whatever tests ran before in this one (``briefgen serve`` freezes)."""
+    monkeypatch.setattr(collector, "_froze", [False])
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("nothing_frozen")
 def test_paused_turns_the_collector_off_and_back_on() -> None:
     assert gc.isenabled()
     with collector.paused():
@@ -65,6 +73,7 @@ def test_objects_frozen_with_freeze_stay_frozen_and_are_not_counted(monkeypatch:
         gc.unfreeze()
 
 
+@pytest.mark.usefixtures("nothing_frozen")
 def test_cycles_made_while_paused_are_collected_later() -> None:
     class Node:
         pass

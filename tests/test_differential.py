@@ -7,7 +7,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+import pytest
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen import __version__
@@ -25,6 +26,7 @@ from briefgen.frontmatter import dump_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Problem, Quote, Span, TimeExpression
 from briefgen.registry import Registry, RegistryEntry
 from briefgen.render import site_pages, sort_newest_first
+from briefgen.site import actors as actors_module
 from briefgen.site.actors import ActorIndex, index_actors, merge_groups
 from briefgen.site.deadlines import collect_deadlines
 from briefgen.site.feeds import briefing_details_json, briefing_path, safe_json
@@ -192,21 +194,33 @@ def test_sentence_lookup_is_the_scan(sentences: tuple[Span, ...], probes: list[S
 # Actors across briefings: names that merge by id, by surname (or not: ambiguous ones), by the registry.
 NAMES = ["Trump", "Donald Trump", "Kim", "Kim Jong Un", "Kim Yo Jong", "Smith", "John Smith", "Anna Smith", "Putin"]
 site_mentions = st.lists(st.builds(Mention, span=small_spans, text=st.sampled_from(NAMES)), max_size=2).map(tuple)
+site_roles = st.lists(st.tuples(st.sampled_from(["envoy", " Envoy ", "president"]), small_spans), max_size=2).map(tuple)
+site_descriptions = st.none() | st.sampled_from(["a", "b"])
 site_actors = st.builds(
     Actor,
     id=st.sampled_from(["trump", "donald-trump", "kim", "x", "smith", "john-smith", "putin", "Putin!"]),
     name=st.sampled_from(NAMES),
     kind=st.sampled_from(["person", "person", "org", "place"]),
     mentions=site_mentions,
-    roles=st.lists(st.tuples(st.sampled_from(["envoy", " Envoy ", "president"]), small_spans), max_size=2).map(tuple),
+    roles=site_roles,
     salience=st.just(1.0),
-    description=st.none() | st.sampled_from(["a", "b"]),
+    description=site_descriptions,
 )
 
 
 @st.composite
-def site_briefing(draw: st.DrawFn, slug: str) -> Briefing:
-    actors = draw(st.lists(site_actors, max_size=4).map(tuple))
+def site_briefing(draw: st.DrawFn, slug: str, like: Briefing | None = None) -> Briefing:
+    """A briefing of a small site; ``like``: an edit of that briefing, mostly of the same date and actors (mentioned,
+    given roles and described anew), with new quotes, deadlines and sentences."""
+    if like is not None and draw(st.integers(0, 4)):
+        actors = tuple(
+            dataclasses.replace(
+                a, mentions=draw(site_mentions), roles=draw(site_roles), description=draw(site_descriptions)
+            )
+            for a in like.extraction.actors
+        )
+    else:
+        actors = draw(st.lists(site_actors, max_size=4).map(tuple))
     ids = st.none() | st.sampled_from([a.id for a in actors] or ["nobody"])
     quotes = st.builds(
         Quote,
@@ -238,6 +252,8 @@ def site_briefing(draw: st.DrawFn, slug: str) -> Briefing:
         sentences=draw(ordered_sentences | any_sentences),
     )
     date = draw(st.none() | st.sampled_from([dt.date(2025, 1, 1), dt.date(2025, 1, 2)]))
+    if like is not None and draw(st.integers(0, 4)):
+        date = like.article.date
     return Briefing(Article(Path(f"{slug}.txt"), slug, slug, date, "", ()), extraction, "", "", {})
 
 
@@ -280,6 +296,83 @@ def test_actor_index_is_the_plain_ones(briefings: list[Briefing], registry: Regi
     assert index.actors == expected.actors
     assert index.site_ids == expected.site_ids
     assert merge_groups(briefings, registry) == actors_before.merge_groups(briefings, registry)
+
+
+@st.composite
+def edited_sites(draw: st.DrawFn) -> tuple[list[Briefing], list[Briefing]]:
+    """A site, and the site after an edit of one or more of its briefings (``site_briefing``'s ``like``)."""
+    before = draw(sites())
+    after = list(before)
+    for n in draw(st.sets(st.integers(0, len(before) - 1), max_size=3)) if before else ():
+        after[n] = draw(site_briefing(before[n].article.slug, like=before[n]))
+    return before, after
+
+
+def assert_same_index(index: ActorIndex, expected: ActorIndex) -> None:
+    assert index.actors == expected.actors
+    assert index.site_ids == expected.site_ids
+    # fields left out of the comparison: what the pages read of them
+    assert [(a.co_actors, a.mention_count, a.briefing_count) for a in index.actors] == [
+        (a.co_actors, a.mention_count, a.briefing_count) for a in expected.actors
+    ]
+
+
+@PROFILE
+@given(site=edited_sites(), registry=registries)
+def test_an_index_made_from_the_last_one_is_the_index_made_anew(
+    site: tuple[list[Briefing], list[Briefing]], registry: Registry | None
+) -> None:
+    """A resident build process makes the actor index of an edit from the last build's (``actors._edited``): where
+    it does, the index is the one a build of its own makes, and so is the next one, made from it."""
+    before, after = site
+    made = actors_module._index_actors(before, registry)
+    edited = actors_module._edited(made, after, registry)
+    event("made from the last" if edited is not None else "made anew")
+    if edited is not None:
+        anew = actors_module._index_actors(after, registry)
+        assert_same_index(edited.index, anew.index)
+        # and what the next edit starts from is what indexing anew keeps
+        assert (edited.groups, edited.places, edited.order) == (anew.groups, anew.places, anew.order)
+        again = actors_module._edited(edited, before, registry)
+        if again is not None:
+            assert_same_index(again.index, made.index)
+
+
+def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``keep_index`` (``briefgen serve``'s build process), an edit that leaves its actors as they were is
+    indexed from the last index: the actors it does not name are the very objects they were, the rest as a build
+    of its own makes them. A new article is indexed anew."""
+    monkeypatch.setattr(actors_module, "_kept", None)
+    kept = actors_module.keep_index()
+    site = [
+        dataclasses.replace(b, article=dataclasses.replace(b.article, slug=f"{b.article.slug}-{n}", date=day))
+        for n, day in enumerate(dt.date(2025, 1, n) for n in range(1, 11))
+        for b in sample_briefings(hostile=False)
+    ]
+    first = index_actors(site, None)
+    edited = site[4]
+    actor = edited.extraction.actors[0]
+    fewer = dataclasses.replace(actor, mentions=actor.mentions[:1], roles=())
+    site[4] = dataclasses.replace(
+        edited,
+        extraction=dataclasses.replace(
+            edited.extraction, actors=(fewer, *edited.extraction.actors[1:]), quotes=edited.extraction.quotes[1:]
+        ),
+    )
+    second = index_actors(site, None)
+    assert kept.edits == 1
+    assert_same_index(second, actors_module._index_actors(site, None).index)
+    named = {second.site_id(edited.article.slug, a.id) for a in edited.extraction.actors}
+    assert 0 < len(named) < len(second.actors)
+    for before, after in zip(first.actors, second.actors, strict=True):
+        if after.id in named:
+            assert after is not before
+        else:  # the same, or only its company ordered again (the edit changed some mentions)
+            assert after is before or (after.appearances is before.appearances and after.co_actors != before.co_actors)
+    assert index_actors(site, None) is second  # nothing changed
+    added = dataclasses.replace(site[0], article=dataclasses.replace(site[0].article, slug="new"))
+    assert_same_index(index_actors([*site, added], None), actors_module._index_actors([*site, added], None).index)
+    assert kept.edits == 1
 
 
 def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:

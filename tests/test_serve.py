@@ -658,6 +658,7 @@ def test_one_build_process_runs_the_builds_and_a_cancelled_one_is_replaced(
         assert "briefings/older/index.html" in result.stats.changed
         assert builds.pid == first
         assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+        append(site / "content" / "older.md", "Officials said the talks ended on Saturday.\n")  # a build with work
         running = builds.start()
         running.cancel()
         with pytest.raises(BuildCancelled):
