@@ -219,6 +219,8 @@ def site_briefing(draw: st.DrawFn, slug: str, like: Briefing | None = None) -> B
             )
             for a in like.extraction.actors
         )
+        if draw(st.booleans()):  # as an edit that changes the actors' salience orders them
+            actors = tuple(draw(st.permutations(actors)))
     else:
         actors = draw(st.lists(site_actors, max_size=4).map(tuple))
     ids = st.none() | st.sampled_from([a.id for a in actors] or ["nobody"])
@@ -310,7 +312,9 @@ def edited_sites(draw: st.DrawFn) -> tuple[list[Briefing], list[Briefing]]:
 
 def assert_same_index(index: ActorIndex, expected: ActorIndex) -> None:
     assert index.actors == expected.actors
-    assert index.site_ids == expected.site_ids
+    assert list(index.site_ids.items()) == list(expected.site_ids.items())  # the order too: ``ids_for``'s
+    for slug in {slug for slug, _ in expected.site_ids}:
+        assert list(index.ids_for(slug).items()) == list(expected.ids_for(slug).items())
     # fields left out of the comparison: what the pages read of them
     assert [(a.co_actors, a.mention_count, a.briefing_count) for a in index.actors] == [
         (a.co_actors, a.mention_count, a.briefing_count) for a in expected.actors
@@ -336,6 +340,41 @@ def test_an_index_made_from_the_last_one_is_the_index_made_anew(
         again = actors_module._edited(edited, before, registry)
         if again is not None:
             assert_same_index(again.index, made.index)
+
+
+def _briefing_naming(slug: str, *people: tuple[str, str, int]) -> Briefing:
+    """A briefing of ``slug`` naming persons given as (id, name, mentions)."""
+    actors = tuple(
+        Actor(id=i, name=name, kind="person", mentions=(Mention(Span(0, 1), name),) * n) for i, name, n in people
+    )
+    return Briefing(Article(Path(f"{slug}.txt"), slug, slug, None, "", ()), Extraction(actors=actors), "", "", {})
+
+
+def test_an_edit_moving_two_actors_of_one_group_is_indexed_in_the_new_order() -> None:
+    """ "Trump" and "Donald Trump" of one briefing are one actor; an edit that swaps them (their salience changed)
+    is indexed from the last index, with their ids in the order indexing anew gives (``ids_for``'s)."""
+    before = [
+        _briefing_naming("a", ("donald-trump", "Donald Trump", 1), ("trump", "Trump", 2)),
+        _briefing_naming("b", ("donald-trump", "Donald Trump", 1)),
+    ]
+    after = [_briefing_naming("a", ("trump", "Trump", 3), ("donald-trump", "Donald Trump", 1)), before[1]]
+    edited = actors_module._edited(actors_module._index_actors(before, None), after, None)
+    assert edited is not None
+    anew = actors_module._index_actors(after, None)
+    assert_same_index(edited.index, anew.index)
+    assert list(edited.index.ids_for("a")) == ["trump", "donald-trump"]
+
+
+def test_an_edit_moving_surname_suffixes_is_indexed_anew() -> None:
+    """Which short name joins a full one can depend on the order the short names come in (``_merge_surnames``):
+    "Un" first sees two full names it could stand for and joins neither; after "Jong Un" has joined "Kim Jong Un",
+    it sees one. An edit that changes that order is indexed anew."""
+    other = _briefing_naming("b", ("p", "Putin", 1))
+    before = [_briefing_naming("a", ("j", "Jong Un", 1), ("u", "Un", 1), ("k", "Kim Jong Un", 1)), other]
+    after = [_briefing_naming("a", ("u", "Un", 1), ("j", "Jong Un", 1), ("k", "Kim Jong Un", 1)), other]
+    made, anew = actors_module._index_actors(before, None), actors_module._index_actors(after, None)
+    assert len(made.index.actors) == 2 and len(anew.index.actors) == 3  # the order mattered
+    assert actors_module._edited(made, after, None) is None
 
 
 def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pytest.MonkeyPatch) -> None:

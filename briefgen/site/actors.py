@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain
 from typing import TypeVar
@@ -202,8 +202,11 @@ def merge_groups(
 Group = tuple[list[Key], list[Appearance], set[str]]  # keys, appearances, the registry names they look up
 
 
-def _merge(briefings: Sequence[Briefing], registry: RegistryTable | None) -> list[Group]:
-    """``merge_groups``, each group with its keys and the registry's names for its actors (``_registry_name``)."""
+def _merge(
+    briefings: Sequence[Briefing], registry: RegistryTable | None, suffixes: set[tuple[str, ...]] | None = None
+) -> list[Group]:
+    """``merge_groups``, each group with its keys and the registry's names for its actors (``_registry_name``).
+    ``suffixes``, when given, gets the names that are a proper suffix of another's (``_merge_surnames``)."""
     found = {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
     groups = _UnionFind()
     named: dict[Key, str] = {}
@@ -213,7 +216,9 @@ def _merge(briefings: Sequence[Briefing], registry: RegistryTable | None) -> lis
             if entry is not None:
                 named[key] = entry
                 groups.union(appearance.actor.id, ("registry", entry.casefold()))
-    _merge_surnames(found, groups)
+    shorter = _merge_surnames(found, groups)
+    if suffixes is not None:
+        suffixes.update(shorter)
     roots: dict[str, object] = {}  # nothing is joined from here on: one find per id
     merged: dict[object, Group] = {}
     for key, appearance in found.items():
@@ -231,8 +236,9 @@ def _merge(briefings: Sequence[Briefing], registry: RegistryTable | None) -> lis
     return list(merged.values())
 
 
-def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
-    """Join a person named by a surname-suffix to the one full name it can stand for."""
+def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> Collection[tuple[str, ...]]:
+    """Join a person named by a surname-suffix to the one full name it can stand for; returns the names (as tokens)
+    that are a proper suffix of another person's, the only ones whose order in ``found`` can matter here."""
     people = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
     longer: dict[tuple[str, ...], set[str]] = defaultdict(set)  # proper suffix -> ids of the fuller names
     for actor_id, full in dict.fromkeys(people):
@@ -252,6 +258,7 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> None:
         if len(roots) == 1:
             groups.union(actor_id, next(iter(roots)))
             joined.add((actor_id, short))
+    return longer.keys()
 
 
 # ---------------------------------------------------------------- aggregation
@@ -513,6 +520,7 @@ class _Made:
     places: dict[str, int]  # by site id: its place in ``index.actors``
     order: dict[str, int]  # by slug: the place of its briefing in ``briefings``, the order of the groups' keys
     unique: bool  # whether every briefing has a slug of its own (a build's do): if not, ``order`` is not the keys'
+    suffixes: frozenset[tuple[str, ...]]  # names (as tokens) that are a proper suffix of another person's
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,7 +537,8 @@ class _Group:
 
 def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _Made:
     table = _table(registry)
-    groups = _merge(briefings, table)
+    suffixes: set[tuple[str, ...]] = set()
+    groups = _merge(briefings, table, suffixes)
     slugs = {b.article.slug for b in briefings}
     actor_ids = {a.id for b in briefings for a in b.extraction.actors}
     _group_order(groups, all(map(_plain, slugs)) and all(map(_plain, actor_ids)))
@@ -570,6 +579,7 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
         {actor.id: n for n, actor in enumerate(complete)},
         order,
         len(slugs) == len(briefings),
+        frozenset(suffixes),
     )
 
 
@@ -601,6 +611,23 @@ def _signature(briefing: Briefing, registry: RegistryTable | None) -> list[tuple
     return [(a.id, a.name, a.kind, _registry_name(a, registry)) for a in briefing.extraction.actors]
 
 
+def _same_actors(old: Briefing, new: Briefing, registry: RegistryTable | None, suffixes: Set[tuple[str, ...]]) -> bool:
+    """Whether every actor of ``new`` joins the group it joined in ``old`` (``_merge``): the same signatures, in any
+    order (an edit moves actors as it changes their salience) as long as each id is one actor's, and the names that
+    are a surname-suffix of another, whose order ``_merge_surnames`` follows, are in the same order."""
+    before, after = _signature(old, registry), _signature(new, registry)
+    if before == after:
+        return True
+    if Counter(before) != Counter(after) or len({s[0] for s in after}) != len(after):
+        return False
+
+    def suffixes_in_order(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
+        people = ((a.id, _tokens(a.name)) for a in briefing.extraction.actors if a.kind == "person")
+        return [(actor_id, name) for actor_id, name in people if name in suffixes]
+
+    return suffixes_in_order(old) == suffixes_in_order(new)
+
+
 def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | None) -> _Made | None:
     """The index of ``briefings`` made from ``last``, the index of the same briefings but a few edited ones; None when
     an edit can change more than the actors it names (what the groups are, an actor's name or id: ``_signature``,
@@ -624,7 +651,7 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
         slug = old.article.slug
         if new.article.slug != slug or new.article.date != old.article.date:
             return None
-        if _signature(old, table) != _signature(new, table):
+        if not _same_actors(old, new, table, last.suffixes):
             return None
     site_ids = last.index.site_ids
     ranks = dict(last.ranks)
@@ -642,25 +669,29 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
     actors = list(last.index.actors)
     groups = dict(last.groups)
     recounted: list[str] = []  # site ids whose mentions changed
+    reordered = False  # whether an edit moved its actors of one group within the group (``site_ids``'s order)
     for site_id, edited in runs.items():
         before, group = actors[last.places[site_id]], groups[site_id]
         appearances = list(group.appearances)
         by_name = dict(group.by_name)
         mentions = before.mention_count
+        keys = group.keys
         for old, own in edited:
             # The keys are in the order of the briefings (``_merge``), and an edited briefing's are where they were.
             slug_order = last.order[old.article.slug]
-            start = bisect_left(group.keys, slug_order, key=lambda key: last.order[key[0]])
-            end = bisect_right(group.keys, slug_order, key=lambda key: last.order[key[0]], lo=start)
+            start = bisect_left(keys, slug_order, key=lambda key: last.order[key[0]])
+            end = bisect_right(keys, slug_order, key=lambda key: last.order[key[0]], lo=start)
             mentions -= sum(len(a.actor.mentions) for a in appearances[start:end])
+            if [(a.briefing.article.slug, a.actor.id) for a in own] != keys[start:end]:  # in another order now
+                keys = [*keys[:start], *((a.briefing.article.slug, a.actor.id) for a in own), *keys[end:]]
+                reordered = True
             appearances[start:end] = own
             mentions += sum(len(a.actor.mentions) for a in own)
-            for place in range(start, end):
-                _recount(by_name, appearances, place)
+            _recount(by_name, appearances, start, end)
         canonical = _canonical(appearances, group.registry_names, by_name)
         if canonical[0] != before.name or canonical[1] != group.base:
             return None
-        groups[site_id] = dataclasses.replace(group, appearances=appearances, by_name=by_name)
+        groups[site_id] = dataclasses.replace(group, keys=keys, appearances=appearances, by_name=by_name)
         actor = _spliced(before, edited, canonical, group.kinds, table, ranks, sentences, facts.get(site_id, {}))
         object.__setattr__(actor, "mention_count", mentions)  # the same briefings: ``briefing_count`` stands
         actors[last.places[site_id]] = actor
@@ -670,24 +701,28 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
         _reorder_company(actors, last.places, recounted)
     for old, _ in edits:
         del ranks[id(old)]
+    if reordered:  # the same site ids, in the order indexing anew gives them (``ids_for``'s order)
+        site_ids = {key: site_id for site_id, group in groups.items() for key in group.keys}
     index = ActorIndex(actors=tuple(actors), site_ids=site_ids)
-    if "_by_briefing" in vars(last.index):  # the same site ids: the same table
+    if not reordered and "_by_briefing" in vars(last.index):  # the same site ids: the same table
         vars(index)["_by_briefing"] = vars(last.index)["_by_briefing"]
     return dataclasses.replace(last, briefings=tuple(briefings), index=index, ranks=ranks, groups=groups)
 
 
-def _recount(by_name: Fullest, group: Sequence[Appearance], place: int) -> None:
-    """``by_name`` (``_fullest(group)`` before the actor at ``place`` was replaced) for the group as it is now."""
-    actor = group[place].actor
-    count, (most, first) = len(actor.mentions), by_name[actor.name]
-    if count > most or (count == most and place < first):
-        by_name[actor.name] = (count, place)
-    elif place == first and count < most:  # it had the most: the first with the most is found again
-        most, first = -1, -1
-        for n, appearance in enumerate(group):
-            if appearance.actor.name == actor.name and len(appearance.actor.mentions) > most:
-                most, first = len(appearance.actor.mentions), n
-        by_name[actor.name] = (most, first)
+def _recount(by_name: Fullest, group: Sequence[Appearance], start: int, end: int) -> None:
+    """``by_name`` (``_fullest(group)`` before the actors from ``start`` to ``end`` were replaced by as many of the
+    same names) for the group as it is now."""
+    for name in {a.actor.name for a in group[start:end]}:
+        most, first = by_name[name]
+        if start <= first < end:  # the first with the most was replaced: found again
+            most, first, start_at = -1, -1, 0
+        else:
+            start_at = start
+        for place in range(start_at, len(group) if first == -1 else end):
+            actor = group[place].actor
+            if actor.name == name and (len(actor.mentions) > most or (len(actor.mentions) == most and place < first)):
+                most, first = len(actor.mentions), place
+        by_name[name] = (most, first)
 
 
 def _spliced(
