@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -751,6 +752,7 @@ class SearchIndexer:
         self.shard_of: dict[str, str] = {}
         self.queued: dict[str, Future[list[Output]] | list[Output]] = {}  # the files themselves when kept
         self.started: set[str] = set()
+        self.bundles: dict[str, list[str]] | None = None
 
     def __enter__(self) -> SearchIndexer:
         return self
@@ -779,8 +781,13 @@ class SearchIndexer:
         self.started.add(name)
         pages = self.plan[name]
         inputs = shard_digest(name, pages, digests, self.config)
-        prefix = f"{BUNDLE}/{name}/"
-        before = [path for path in self.previous if path.startswith(prefix)]
+        if self.bundles is None:  # the previous build's bundle files by shard, found once (not once a shard)
+            self.bundles = defaultdict(list)
+            for path in self.previous:
+                top, _, rest = path.partition("/")
+                if top == BUNDLE and "/" in rest:
+                    self.bundles[rest.partition("/")[0]].append(path)
+        before = self.bundles.get(name, [])
         if inputs is not None and before and all(self.previous[p] == f"{inputs}/{len(before)}" for p in before):
             self.queued[name] = [(path, KEEP, self.previous[path]) for path in sorted(before)]
             return
