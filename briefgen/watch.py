@@ -372,19 +372,22 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
 
 def child_builds() -> None:
     """The child's side of :class:`BuildProcess`: builds' options from stdin, each result to the pipe named on the
-    command line, until stdin ends. What a build read and decoded is kept for the next (its extractions, about
-    520 MB at 10,000 articles, stay between builds)."""
+    command line, until stdin ends. What a build read, decoded and made of it is kept for the next (its extractions,
+    about 520 MB at 10,000 articles, stay between builds; the outlines, the actor index and the records of
+    ``briefings.json`` are made again only for what changed)."""
     import pickle
 
     from briefgen.build import keep_outlines
     from briefgen.cache import keep_decoded
     from briefgen.readers.memo import keep_read
     from briefgen.site.actors import keep_index
+    from briefgen.site.feeds import keep_records
 
     decoded = keep_decoded()
     keep_read()
     keep_outlines()
     keep_index()
+    keep_records()
     with os.fdopen(int(sys.argv[1]), "wb") as results:
         while (frame := _read_frame(sys.stdin.buffer)) is not None:
             result: BuildResult | None = None

@@ -573,19 +573,21 @@ def test_a_one_shot_build_lets_the_model_go_before_rendering(site: Path) -> None
 def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_clean_builds(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``briefgen serve``'s build process keeps the articles it read, the extractions it decoded, the outlines and
-    the actor index between builds: an edit that names the same actors is indexed from the last index, one that
-    names a new actor anew, and after each the site is byte for byte a clean build's."""
+    """``briefgen serve``'s build process keeps the articles it read, the extractions it decoded, the outlines, the
+    actor index and the records of ``briefings.json`` between builds: an edit that names the same actors is indexed
+    from the last index, one that names a new actor anew, and after each the site is byte for byte a clean build's."""
     import briefgen.build
     import briefgen.cache
     import briefgen.readers.memo
     import briefgen.site.actors
+    import briefgen.site.feeds
 
     switches = (
         (briefgen.cache, "_decoded"),
         (briefgen.readers.memo, "_kept"),
         (briefgen.build, "_outlines"),
         (briefgen.site.actors, "_kept"),
+        (briefgen.site.feeds, "_records"),
     )
     for module, name in switches:
         monkeypatch.setattr(module, name, None)
@@ -593,6 +595,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     briefgen.readers.memo.keep_read()
     briefgen.build.keep_outlines()
     kept = briefgen.site.actors.keep_index()
+    briefgen.site.feeds.keep_records()
     older = site / "content" / "older.md"
     assert build_site(site, jobs=1).published
     edits = [

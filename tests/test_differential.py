@@ -27,9 +27,11 @@ from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Proble
 from briefgen.registry import Registry, RegistryEntry
 from briefgen.render import site_pages, sort_newest_first
 from briefgen.site import actors as actors_module
+from briefgen.site import feeds
 from briefgen.site.actors import ActorIndex, index_actors, merge_groups
+from briefgen.site.dates import as_of_date
 from briefgen.site.deadlines import collect_deadlines
-from briefgen.site.feeds import briefing_details_json, briefing_path, safe_json
+from briefgen.site.feeds import briefing_details_json, briefing_path, briefings_json, index_record, safe_json
 from tests import actors_before
 from tests.browser.sample import sample_briefings
 
@@ -489,3 +491,43 @@ def test_the_registrys_role_on_an_actors_first_page_goes_when_a_briefing_on_anot
     first = "actors/vladimir-putin/index.html"
     assert before[first][2] != after[first][2]
     assert before[first][0] != after[first][0]
+
+
+def briefings_json_as_it_was(briefings: list[Briefing], config: SiteConfig, ids: dict[str, dict[str, str]]) -> bytes:
+    """``briefings_json`` written in one piece, before its records were written one by one."""
+    data = {
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "language": config.language,
+        },
+        "generator": f"briefgen {__version__}",
+        "as_of": as_of_date(briefings).isoformat(),
+        "briefings": [index_record(b, ids.get(b.article.slug, {})) for b in briefings],
+    }
+    return safe_json(data)
+
+
+def test_briefings_json_is_written_as_in_one_piece_and_kept_records_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records written one by one, and in a resident build process kept from build to build (``keep_records``):
+    the same bytes as the whole index written at once, markup and line separators escaped, after an edit too."""
+    config = SiteConfig(root=Path("site"), title="Site <&> \u2028", base_url="https://example.org/")
+    briefings = sample_briefings(config)
+    named = briefings[0].extraction.actors[0].id
+    ids = {briefings[0].article.slug: {named: "b&<"}}
+    assert briefings_json(briefings, config, lambda slug: ids.get(slug, {})) == briefings_json_as_it_was(
+        briefings, config, ids
+    )
+    monkeypatch.setattr(feeds, "_records", None)
+    feeds.keep_records()
+    for step in range(3):
+        if step == 2:  # an edit, and a site id that changed
+            briefings[1] = dataclasses.replace(
+                briefings[1], article=dataclasses.replace(briefings[1].article, title="New")
+            )
+            ids[briefings[0].article.slug] = {named: "c"}
+        written = briefings_json(briefings, config, lambda slug: ids.get(slug, {}))
+        assert written == briefings_json_as_it_was(briefings, config, ids), f"step {step}"

@@ -121,10 +121,13 @@ def sitemap(pages: Iterable[tuple[str, str]], config: SiteConfig) -> bytes | Non
 
 def safe_json(data: object) -> bytes:
     """JSON that stays inert even if pasted into HTML: ``<``, ``>`` and ``&`` are written as escapes."""
+    return (_safe_json_text(data) + "\n").encode("utf-8")
+
+
+def _safe_json_text(data: object) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, a smaller file
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return (text + "\n").encode("utf-8")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -215,6 +218,33 @@ def briefings_json(
         },
         "generator": f"briefgen {__version__}",
         "as_of": as_of_date(briefings).isoformat(),
-        "briefings": [index_record(b, actor_ids(b.article.slug)) for b in briefings],
+        "briefings": [],
     }
-    return safe_json(data)
+    # ``safe_json(data)`` with the records in it, each written on its own (escaping is character by character, so
+    # the bytes are the same): a resident build process keeps them, and writes again only the changed ones.
+    global _records
+    kept, made = _records, {}
+    records = []
+    for briefing in briefings:
+        ids = actor_ids(briefing.article.slug)
+        known = kept.get(id(briefing)) if kept is not None else None
+        if known is None or known[0] is not briefing or known[1] != ids:
+            known = (briefing, ids, _safe_json_text(index_record(briefing, ids)))
+        made[id(briefing)] = known
+        records.append(known[2])
+    if kept is not None:
+        _records = made
+    head = _safe_json_text(data)
+    return (head.removesuffix("[]}") + "[" + ",".join(records) + "]}\n").encode("utf-8")
+
+
+# In a resident build process (``keep_records``): the last ``briefings_json``'s records as JSON, by briefing (the
+# same objects from build to build: ``build.keep_outlines``), with the site ids they were written with.
+_records: dict[int, tuple[Briefing, Mapping[str, str], str]] | None = None
+
+
+def keep_records() -> None:
+    """Keep each build's records of ``briefings.json`` in this process for its next build."""
+    global _records
+    if _records is None:
+        _records = {}
