@@ -390,16 +390,21 @@ class Staging:
             folder = path
             while (folder := folder.rpartition("/")[0]) and folder not in folders:
                 folders.add(folder)
-        base = os.fspath(self.folder)
-        for here, subfolders, files in os.walk(base):
-            prefix = _prefix(here, base)
-            for name in list(subfolders):
-                if prefix + name not in folders or os.path.islink(os.path.join(here, name)):
-                    subfolders.remove(name)
-                    clear_path(os.path.join(here, name))
-            for name in files:
-                if prefix + name not in self.paths:
-                    os.unlink(os.path.join(here, name))
+        # One listing a folder, each entry named by its path in the site as it is found: at 10,000 articles (17,000
+        # folders) 0.17 s, where ``os.walk`` and a relative path a folder took 0.32 s.
+        below = [(os.fspath(self.folder), "")]
+        while below:
+            here, prefix = below.pop()
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    relative = prefix + entry.name
+                    if entry.is_dir():  # a folder, or a link to one (as ``os.walk`` tells them)
+                        if relative in folders and not entry.is_symlink():
+                            below.append((entry.path, relative + "/"))
+                        else:
+                            clear_path(entry.path)
+                    elif relative not in self.paths:
+                        os.unlink(entry.path)
 
     def discard(self, keep: bool = True) -> None:
         """Give up the new site. A reused spare stays the spare (partly rewritten), unless ``keep`` is false: after
