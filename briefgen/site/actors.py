@@ -630,14 +630,14 @@ def _same_actors(old: Briefing, new: Briefing, registry: RegistryTable | None, s
 
 def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | None) -> _Made | None:
     """The index of ``briefings`` made from ``last``, the index of the same briefings but a few edited ones; None when
-    an edit can change more than the actors it names (what the groups are, an actor's name or id: ``_signature``,
-    ``_canonical``), or when too many changed for this to be the quicker way.
+    an edit can change more than the actors it names (what the groups are, an actor's name or id: ``_same_actors``,
+    ``_canonical``), when two briefings share a slug, or when too many changed for this to be the quicker way.
 
     An edited briefing has the same slug and date, so the same place in every actor's lists, newest first: each
     list of the actors it names (appearances, roles, quotes, deadlines) has the briefing's run replaced. Other
     actors change only in the order of their company (by mentions among equals), when an edit changes the mentions
-    of one of their company. At 10,000 articles an edit naming the most prominent actors (each in 9,000 briefings)
-    takes about a tenth of the time of indexing anew; the result is the same (``tests/test_differential.py``).
+    of one of their company. At 10,000 articles an edit naming some 25 actors, most of them in 9,000 briefings,
+    takes about 0.04 s against 2.7 s indexing anew; the result is the same (``tests/test_differential.py``).
     """
     if not last.unique or registry != last.registry or len(briefings) != len(last.briefings):
         return None
