@@ -202,12 +202,17 @@ def merge_groups(
 Group = tuple[list[Key], list[Appearance], set[str]]  # keys, appearances, the registry names they look up
 
 
+def _appearances(briefings: Iterable[Briefing]) -> dict[Key, Appearance]:
+    """Every actor of the briefings by key, in the order found (of one key, the last actor found)."""
+    return {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
+
+
 def _merge(
     briefings: Sequence[Briefing], registry: RegistryTable | None, suffixes: set[tuple[str, ...]] | None = None
 ) -> list[Group]:
     """``merge_groups``, each group with its keys and the registry's names for its actors (``_registry_name``).
     ``suffixes``, when given, gets the names that are a proper suffix of another's (``_merge_surnames``)."""
-    found = {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
+    found = _appearances(briefings)
     groups = _UnionFind()
     named: dict[Key, str] = {}
     if registry is not None:
@@ -658,9 +663,8 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
     runs: dict[str, list[tuple[Briefing, list[Appearance]]]] = defaultdict(list)  # by site id: edits, their own
     for old, new in edits:
         ranks[id(new)] = ranks[id(old)]
-        found = {(new.article.slug, a.id): Appearance(new, a) for a in new.extraction.actors}  # as ``_merge`` finds
         mine: dict[str, list[Appearance]] = defaultdict(list)
-        for key, appearance in found.items():
+        for key, appearance in _appearances([new]).items():  # as ``_merge`` finds them
             mine[site_ids[key]].append(appearance)
         for site_id, own in mine.items():
             runs[site_id].append((old, own))
@@ -712,17 +716,14 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
 def _recount(by_name: Fullest, group: Sequence[Appearance], start: int, end: int) -> None:
     """``by_name`` (``_fullest(group)`` before the actors from ``start`` to ``end`` were replaced by as many of the
     same names) for the group as it is now."""
-    for name in {a.actor.name for a in group[start:end]}:
+    whole: Fullest | None = None
+    for name, (count, place) in _fullest(group[start:end]).items():
         most, first = by_name[name]
-        if start <= first < end:  # the first with the most was replaced: found again
-            most, first, start_at = -1, -1, 0
-        else:
-            start_at = start
-        for place in range(start_at, len(group) if first == -1 else end):
-            actor = group[place].actor
-            if actor.name == name and (len(actor.mentions) > most or (len(actor.mentions) == most and place < first)):
-                most, first = len(actor.mentions), place
-        by_name[name] = (most, first)
+        if start <= first < end:  # the first with the most was replaced: found again, over the whole group
+            whole = whole if whole is not None else _fullest(group)
+            by_name[name] = whole[name]
+        elif count > most or (count == most and start + place < first):
+            by_name[name] = (count, start + place)
 
 
 def _spliced(
