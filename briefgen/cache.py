@@ -167,6 +167,11 @@ class DecodedRows:
         self.rows: dict[str, tuple[str, Extraction]] = {}  # key -> (checksum, extraction)
         self.used: set[str] = set()
 
+    def keep(self, key: str, checksum: str, extraction: Extraction) -> None:
+        """``extraction`` is what the row ``key``, of ``checksum``, decodes to, and this build uses it."""
+        self.rows[key] = (checksum, extraction)
+        self.used.add(key)
+
     def forget_unused(self) -> None:
         """Let go of the rows no ``get_many`` asked for (and no ``put_many`` stored) since the last call."""
         self.rows = {key: row for key, row in self.rows.items() if key in self.used}
@@ -295,8 +300,7 @@ class ExtractionCache:
                         bad.append(key)
                         continue
                     if decoded is not None:
-                        decoded.rows[key] = (checksum, extraction)
-                        decoded.used.add(key)
+                        decoded.keep(key, checksum, extraction)
             except sqlite3.DatabaseError as exc:
                 log.warning("extraction cache read failed (%s); extracting again", exc)
                 return found
@@ -314,7 +318,7 @@ class ExtractionCache:
             known = decoded.rows.get(key)
             if known is not None and known[0] == checksums.get(key):
                 found[key] = known[1]
-                decoded.used.add(key)
+                decoded.keep(key, *known)
                 continue
             if known is not None:  # the row changed (or went): what was decoded from it is let go
                 del decoded.rows[key]
@@ -332,8 +336,7 @@ class ExtractionCache:
             checksum = hashlib.sha256(data.encode("utf-8")).hexdigest()
             rows.append((key, data, checksum, registry, within))
             if decoded is not None:  # what the row decodes to (``test_round_trip_is_exact``), for the next build
-                decoded.rows[key] = (checksum, extraction)
-                decoded.used.add(key)
+                decoded.keep(key, checksum, extraction)
         self._write("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", rows)
 
     def retain(self, keys: Iterable[str]) -> int:
