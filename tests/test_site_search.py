@@ -5,13 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from briefgen.config import SiteConfig
 from briefgen.render import render_site
-from briefgen.site.search import index_shard, search_index_files
+from briefgen.site import search
+from briefgen.site.search import NOT_INDEXED, for_search, index_shard, pagefind_command, search_index_files
 from tests.browser.sample import sample_briefings
 from tests.test_site_escaping import pagefind_fragments
 
@@ -98,3 +100,96 @@ def test_a_shard_indexes_its_own_pages_where_they_are_and_no_others(config: Site
     assert all(path.startswith("pagefind/2025-08/") for path in bundle)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written into the site
     assert dict(index_shard(tmp_path / "site", "2025-09", ["briefings/gone/index.html"], config)) == {}
+
+
+@pytest.mark.parametrize(
+    ("page", "copy"),
+    [
+        (  # a source sentence: every link and span goes, their text stays; the quote's "Q1" link goes whole
+            b'<p><span id="s-1" class="sentence"><a href="#a-x" class="actor">Anna</a> said '
+            b'<span id="q-1" class="quote">\xe2\x80\x9cno\xe2\x80\x9d</span>'
+            b'<a href="#quote-1" title="quote 1" class="backref">Q1</a>.</span></p>',
+            b"<p>Anna said \xe2\x80\x9cno\xe2\x80\x9d.</p>",
+        ),
+        (  # a block with a class Pagefind leaves out stays for it to leave out
+            b'<p class="legend">Highlighted: <span class="quote">quotes</span></p>',
+            b'<p class="legend">Highlighted: quotes</p>',
+        ),
+        (  # the class names whole words, in any quoting and case; only <a> and <span>
+            b"<SPAN CLASS='a legend'>out</SPAN> <a class=backref>out</a> <span class=\"no-backref legends\">in</span> "
+            b"<a href='#x'>in</a> <article><aside><abbr>in</abbr></aside></article>",
+            b"  in in <article><aside><abbr>in</abbr></aside></article>",
+        ),
+        (  # a quoted attribute holding ">" (a tag is matched up to its first ">"): the page as it is
+            b'<p><a title="1 > 0" href="#x">in</a> <span>s</span></p>',
+            b'<p><a title="1 > 0" href="#x">in</a> <span>s</span></p>',
+        ),
+        (  # Pagefind's own attributes on an inline element, in any case: the page as it is
+            b'<p><span data-pagefind-weight="9">heavy</span> <a href="#x">x</a></p>',
+            b'<p><span data-pagefind-weight="9">heavy</span> <a href="#x">x</a></p>',
+        ),
+        (
+            b'<p><A HREF="#x" DATA-PAGEFIND-META="k">x</A> <span>y</span></p>',
+            b'<p><A HREF="#x" DATA-PAGEFIND-META="k">x</A> <span>y</span></p>',
+        ),
+        (  # the marks in text or in other attributes are no marks
+            b'<p data-pagefind-body><a href="#legend" title="backref">the legend</a> data-pagefind</p>',
+            b"<p data-pagefind-body>the legend data-pagefind</p>",
+        ),
+        (  # an element to leave out that holds more than text: the page as it is
+            b'<p><span class="legend">a <b>b</b></span> <a href="#x">x</a></p>',
+            b'<p><span class="legend">a <b>b</b></span> <a href="#x">x</a></p>',
+        ),
+    ],
+)
+def test_pagefind_reads_pages_without_their_inline_links_and_spans(page: bytes, copy: bytes) -> None:
+    assert {".legend", "a.backref", "p.download"} == set(NOT_INDEXED)  # the classes the cases name
+    assert for_search(page) == copy
+
+
+def test_the_copies_index_as_the_pages_themselves_and_leave_nothing_behind(
+    config: SiteConfig, files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same words, meta, filters and headings as Pagefind indexing the rendered pages; only the anchors of the
+    links and spans (sentences, quotes) are gone, which its search page does not show."""
+    site = tmp_path / "site"
+    pages = sorted(p for p in files if p.endswith("/index.html") and p.startswith(("briefings/", "actors/")))
+    for path in pages:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(files[path])
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "pagefind.json").write_text(
+        json.dumps({"glob": "{briefings,actors}/**/index.html", "exclude_selectors": list(NOT_INDEXED)})
+    )
+    command = [*pagefind_command(), "--site", str(site), "--output-path", str(tmp_path / "as-is")]
+    subprocess.run(
+        [*command, "--keep-index-url", "--force-language", "en", "--silent"], cwd=tmp_path / "work", check=True
+    )
+    as_is = {
+        f"pagefind/all/{p.relative_to(tmp_path / 'as-is')}": p.read_bytes()
+        for p in (tmp_path / "as-is").rglob("*")
+        if p.is_file()
+    }
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
+    copied = dict(index_shard(site, "all", pages, config))
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")  # no tmpfs: the copies go to Pagefind's folder
+    on_disk = dict(index_shard(site, "all", pages, config))
+
+    def by_url(bundle: dict[str, bytes]) -> dict[str, dict[str, object]]:
+        found = {}
+        for fragment in pagefind_fragments(bundle):
+            anchors = fragment.pop("anchors")
+            fragment["headings"] = [a for a in anchors if re.fullmatch(r"h\d", a["element"])]  # type: ignore[index,union-attr]
+            found[str(fragment["url"])] = fragment
+        return found
+
+    original = by_url(as_is)
+    assert len(original) == len(pages) - sum(1 for p in pages if b"data-pagefind-body" not in files[p])
+    assert by_url(copied) == original == by_url(on_disk)
+    assert any(f["headings"] for f in original.values())
+    sentences = [a for f in pagefind_fragments(as_is) for a in f["anchors"] if a["id"].startswith("s-")]  # type: ignore[attr-defined,union-attr]
+    assert sentences and not [a for f in pagefind_fragments(copied) for a in f["anchors"] if a["id"].startswith("s-")]  # type: ignore[attr-defined,union-attr]
+    assert list(memory.iterdir()) == [] and not (tmp_path / "none").exists()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == pages
