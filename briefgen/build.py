@@ -275,7 +275,7 @@ def _build_locked(
         links: dict[str, BriefingLinks] = {}
         previous = unchanged_digests(state, output)
         known = frozenset(state.files) if state.output == str(output) and state.files else None
-        digests, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs, known)
+        digests, kept, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs, known)
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False)
@@ -287,7 +287,7 @@ def _build_locked(
         return BuildResult(len(articles), 0, tuple(problems), False)
     pages = sum(1 for p in digests if p.endswith(".html"))
     save_links(config, SiteLinks(str(output), as_of_date(briefings), search, links))
-    files = scan_output(output, digests.keys(), digests)
+    files = scan_output(output, digests.keys(), digests, {path: state.files[path] for path in kept})
     save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), (len(articles), pages)))
     return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
 
@@ -301,8 +301,9 @@ def _render_and_publish(
     links: dict[str, BriefingLinks],
     jobs: int = 0,
     known: Collection[str] | None = None,
-) -> tuple[dict[str, str | None], WriteStats]:
-    """Render the site into a staging folder, file by file, index it for search there, and swap it in.
+) -> tuple[dict[str, str | None], set[str], WriteStats]:
+    """Render the site into a staging folder, file by file, index it for search there, and swap it in; each file's
+    digest, the files kept from the previous site (linked: as ``previous`` found them), and what was written.
 
     ``known``: the files of the published site, as the last build recorded them (``Staging``: what is removed).
     """
@@ -321,13 +322,14 @@ def _publish_site(
     links: dict[str, BriefingLinks],
     jobs: int = 0,
     known: Collection[str] | None = None,
-) -> tuple[dict[str, str | None], WriteStats]:
+) -> tuple[dict[str, str | None], set[str], WriteStats]:
     """The site rendered into a staging folder (by ``jobs`` processes: ``render_site_files``), indexed, published.
 
     The render's workers are forked when the first file is asked for, before the search indexer starts its thread;
     closing the files (on any error) ends them, and the staging folder is discarded.
     """
     digests: dict[str, str | None] = {}
+    kept: set[str] = set()
     plan: dict[str, list[str]] = {}
     with Staging(config.output_path.absolute(), known) as staging:
         rendered = render_site_files(
@@ -346,6 +348,8 @@ def _publish_site(
         def put(path: str, data: bytes | Keep | Placed, digest: str | None) -> None:
             staging.put(path, data)
             digests[path] = digest
+            if isinstance(data, Keep):
+                kept.add(path)
 
         with files, SearchIndexer(staging.folder, config, plan, previous) as index:
             for path, data, digest in rendered:
@@ -363,7 +367,7 @@ def _publish_site(
         # new state is saved, neither describes the site.
         clear_state(config)
         clear_links(config)
-        return digests, staging.publish()
+        return digests, kept, staging.publish()
 
 
 def with_output(config: SiteConfig, out: Path) -> SiteConfig:

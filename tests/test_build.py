@@ -14,6 +14,8 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.cli import main
+from briefgen.config import load_config
+from briefgen.state import load_state, scan_output
 from tests.helpers import REPO, SEED, article, clean_build_of, leftovers, make_site, tree_bytes
 
 
@@ -136,6 +138,11 @@ def test_rebuild_keeps_unchanged_files_and_mtimes(site: Path) -> None:
     assert not result.up_to_date and result.stats is not None and result.stats.unchanged > 0
     assert page.stat().st_mtime_ns == first.st_mtime_ns and page.stat().st_ino == first.st_ino
     assert "would go on" in (site / "site" / "briefings" / "older" / "index.html").read_text(encoding="utf-8")
+    # the state records the kept files as they are (not looked at again: hard links of the files it found)
+    state = load_state(load_config(site)[0])
+    on_disk = scan_output(site / "site", state.files.keys(), {p: f.digest for p, f in state.files.items()})
+    assert state.files == on_disk and len(on_disk) > result.stats.unchanged > len(on_disk) / 2
+    assert build_site(site, jobs=1).up_to_date
 
 
 def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
