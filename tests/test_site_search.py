@@ -120,9 +120,13 @@ def test_a_shard_indexes_its_own_pages_where_they_are_and_no_others(config: Site
             b"<a href='#x'>in</a> <article><aside><abbr>in</abbr></aside></article>",
             b"  in in <article><aside><abbr>in</abbr></aside></article>",
         ),
-        (  # a quoted attribute holding ">" (a tag is matched up to its first ">"): the page as it is
+        (  # a quoted attribute holding ">" (a tag is matched up to its first ">") or "<": the page as it is
             b'<p><a title="1 > 0" href="#x">in</a> <span>s</span></p>',
             b'<p><a title="1 > 0" href="#x">in</a> <span>s</span></p>',
+        ),
+        (
+            b"<p><a title='x<y' class=\"backref\">Q1</a> <span>s</span></p>",
+            b"<p><a title='x<y' class=\"backref\">Q1</a> <span>s</span></p>",
         ),
         (  # Pagefind's own attributes on an inline element, in any case: the page as it is
             b'<p><span data-pagefind-weight="9">heavy</span> <a href="#x">x</a></p>',

@@ -43,11 +43,11 @@ NOT_INDEXED = (".legend", "a.backref", "p.download")
 
 
 # What ``for_search`` takes out of a page's copy: the inline elements' tags (matched up to the first ">"; a page
-# where one has a quoted attribute holding ">" is left as it is, ``_QUOTED_GT``). Those Pagefind must see
-# (``_MARKS``: a ``data-pagefind-*`` attribute, a class ``NOT_INDEXED`` names) are found by their marks.
+# where one has a quoted attribute holding "<" or ">" is left as it is, ``_ODD_ATTRIBUTE``). Those Pagefind must
+# see (``_MARKS``: a ``data-pagefind-*`` attribute, a class ``NOT_INDEXED`` names) are found by their marks.
 _INLINE_TAG = re.compile(rb"</?(?:a|span)(?=[\s/>])[^>]*+>", re.IGNORECASE)
 _OPENING = re.compile(rb"<(a|span)(?=[\s/>])[^>]*+>", re.IGNORECASE)
-_QUOTED_GT = re.compile(rb"""<(?:a|span)\s[^>"']*+(?:(?:"[^">]*+"|'[^'>]*+')[^>"']*+)*+["']""", re.IGNORECASE)
+_ODD_ATTRIBUTE = re.compile(rb"""<(?:a|span)\s[^>"']*+(?:(?:"[^"<>]*+"|'[^'<>]*+')[^>"']*+)*+["']""", re.IGNORECASE)
 _CLASSES = re.compile(rb"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _NOT_INDEXED_CLASSES = frozenset(name.encode() for selector in NOT_INDEXED for name in selector.split(".")[1:])
 _MARKS = (b"data-pagefind", *sorted(_NOT_INDEXED_CLASSES))
@@ -63,7 +63,7 @@ def for_search(html: bytes) -> bytes:
     taken out whole when it holds text only and is left out of the index anyway (a quote's ``Q1`` link); any
     other such element leaves the page as it is.
     """
-    if _QUOTED_GT.search(html):
+    if _ODD_ATTRIBUTE.search(html):
         return html
     cuts: list[tuple[int, int]] = []
     lowered = html.lower()  # attribute names in any case; class names as written
