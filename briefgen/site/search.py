@@ -148,12 +148,14 @@ MEMORY_FOLDER = Path("/dev/shm")  # a tmpfs on Linux: the pages' copies for Page
 @contextlib.contextmanager
 def _copied(site: Path, pages: Sequence[str], work: Path) -> Iterator[Path]:
     """A folder holding ``pages`` of ``site`` as ``for_search`` makes them, under their own paths: in
-    ``MEMORY_FOLDER`` when it is there and has room (removed on leaving), else in ``work`` (the caller's).
+    ``MEMORY_FOLDER`` when it is there and has room (removed on leaving, and by a later build if this one is
+    killed: :func:`_remove_orphans`), else in ``work`` (the caller's).
 
     On disk, a clean build at 10,000 articles would create and delete 10,000 files more.
     """
     if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
-        folder = Path(tempfile.mkdtemp(prefix="briefgen-search-", dir=MEMORY_FOLDER))
+        _remove_orphans(MEMORY_FOLDER)
+        folder = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-", dir=MEMORY_FOLDER))
         try:
             try:
                 _copy_pages(site, pages, folder)
@@ -165,6 +167,28 @@ def _copied(site: Path, pages: Sequence[str], work: Path) -> Iterator[Path]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     yield _copy_pages(site, pages, work / "pages")
+
+
+_SCRATCH = "briefgen-search-"  # then the process id of the build that made the folder
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Remove the copies' folders in ``parent`` whose build is gone: one killed while it copied (``briefgen serve``
+    cancels a build so) never removed its folder, and in memory it would stay until the machine restarts."""
+    for entry in os.scandir(parent):
+        owner = entry.name.removeprefix(_SCRATCH).partition("-")[0]
+        if entry.name.startswith(_SCRATCH) and owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _copy_pages(site: Path, pages: Sequence[str], folder: Path) -> Path:
