@@ -173,8 +173,10 @@ _SCRATCH = "briefgen-search-"  # then the process id of the build that made the 
 
 
 def _remove_orphans(parent: Path) -> None:
-    """Remove the copies' folders in ``parent`` whose build is gone: one killed while it copied (``briefgen serve``
-    cancels a build so) never removed its folder, and in memory it would stay until the machine restarts."""
+    """Remove the copies' folders in ``parent`` whose build is gone: a build killed while it copied or Pagefind ran
+    (``briefgen serve`` cancels a build so) never removed its folder, and in memory it would stay until the machine
+    restarts. A process id is only this machine's (this PID namespace's): a container sharing ``/dev/shm`` with
+    another would see the other's builds as gone."""
     for entry in os.scandir(parent):
         owner = entry.name.removeprefix(_SCRATCH).partition("-")[0]
         if entry.name.startswith(_SCRATCH) and owner.isdigit() and not _running(int(owner)):
@@ -187,7 +189,7 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except OSError:  # another user's process
-        return True
+        pass
     return True
 
 
