@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence, Set
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import TypeVar
 
 from briefgen import collector
@@ -227,7 +227,7 @@ def _merge(
     roots: dict[str, object] = {}  # nothing is joined from here on: one find per id
     merged: dict[object, Group] = {}
     for key, appearance in found.items():
-        actor_id = appearance.actor.id
+        actor_id = key[1]  # the actor's id, without reaching for the actor (a wait on memory at 10,000 articles)
         root = roots.get(actor_id)
         if root is None:
             root = roots[actor_id] = groups.find(actor_id)
@@ -267,12 +267,6 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> Collect
 
 
 # ---------------------------------------------------------------- aggregation
-
-
-def _newest_first(appearances: Iterable[Appearance], ranks: dict[int, int]) -> list[Appearance]:
-    """Newest briefing first: by date, slug and actor id, all descending; ``ranks`` (``_ranks``) orders the
-    briefings by date and slug."""
-    return sorted(appearances, key=lambda a: (ranks[id(a.briefing)], a.actor.id), reverse=True)
 
 
 def _ranks(briefings: Iterable[Briefing]) -> dict[int, int]:
@@ -354,41 +348,116 @@ class _Sentences:
         return known[1].index(span)
 
 
+@dataclass(frozen=True, slots=True)
+class _Survey:
+    """What one pass over a group's appearances finds (:func:`_survey`)."""
+
+    by_name: Fullest  # ``_fullest(group)``
+    kinds: Counter[ActorKind]  # how many of its actors have each kind
+    ids: set[str]  # its actors' briefing-level ids
+    slugs: set[str]  # its briefings'
+    mentions: int  # of all its actors
+    order: list[int]  # places in the group, newest briefing first: by date, slug and actor id, all descending
+    with_roles: list[int]  # the places of its actors with roles, in ``order``'s order
+    described: int | None  # the place of the first actor in ``order`` with a description
+
+
+def _survey(group: Sequence[Appearance], ranks: dict[int, int]) -> _Survey:
+    """``group`` in one pass; ``ranks`` (``_ranks``) orders the briefings by date and slug.
+
+    At 10,000 articles a prominent actor has thousands of appearances, each actor an object apart from its
+    briefing's others: a pass over them waits on memory more than it computes, and a pass for each thing to know
+    took twice as long as this one pass for all.
+    """
+    by_name: Fullest = {}
+    kinds: Counter[ActorKind] = Counter()
+    ids: set[str] = set()
+    slugs: set[str] = set()
+    mentions = 0
+    keys: list[tuple[int, str]] = []  # each place's, to sort by
+    with_roles: list[int] = []
+    described: list[int] = []
+    for place, appearance in enumerate(group):
+        actor, briefing = appearance.actor, appearance.briefing
+        name, count = actor.name, len(actor.mentions)
+        known = by_name.get(name)
+        if known is None or count > known[0]:
+            by_name[name] = (count, place)
+        kinds[actor.kind] += 1
+        ids.add(actor.id)
+        slugs.add(briefing.article.slug)
+        mentions += count
+        keys.append((ranks[id(briefing)], actor.id))
+        if actor.roles:
+            with_roles.append(place)
+        if actor.description:
+            described.append(place)
+    # A stable sort, reversed: of equal keys, the first in the group stays first, so a subset of the places (in
+    # group order) sorts into ``order``'s order.
+    newest_first = functools.partial(sorted, key=keys.__getitem__, reverse=True)
+    first_described = newest_first(described)[:1]
+    return _Survey(
+        by_name,
+        kinds,
+        ids,
+        slugs,
+        mentions,
+        newest_first(range(len(group))),
+        newest_first(with_roles),
+        first_described[0] if first_described else None,
+    )
+
+
 def _site_actor(
     site_id: str,
     group: Sequence[Appearance],
     registry: RegistryTable | None,
     canonical: tuple[str, str, Actor],
-    kinds: Counter[ActorKind],
+    survey: _Survey,
     sentences: _Sentences,
-    ranks: dict[int, int],
 ) -> SiteActor:
     name, _, best = canonical
-    ordered = _newest_first(group, ranks)
     entry = registry.lookup(name) if registry is not None else None
-    names = [name, *sorted({a.actor.name for a in group} - {name})]
-    description = (entry.description if entry else None) or next(
-        (a.actor.description for a in ordered if a.actor.description), None
+    description = (entry.description if entry else None) or (
+        group[survey.described].actor.description if survey.described is not None else None
     )
     roles = [
-        RoleUse(" ".join(text.split()), a.briefing, sentences.index(a.briefing, span))
-        for a in ordered
-        for text, span in a.actor.roles
+        RoleUse(" ".join(text.split()), briefing, sentences.index(briefing, span))
+        for briefing, actor in (_parts(group[place]) for place in survey.with_roles)
+        for text, span in actor.roles
     ]
+    ordered = [group[place] for place in survey.order]
     if entry is not None and entry.role and not roles:
         roles.append(RoleUse(entry.role, ordered[0].briefing, None))
-    return SiteActor(
+    return _counted(
+        survey.mentions,
+        len(survey.slugs),
         id=site_id,
         name=name,
-        kind=_kind(kinds, best),
+        kind=_kind(survey.kinds, best),
         description=description,
-        names=tuple(names),
-        former_ids=tuple(sorted({anchor_id(actor_id) for actor_id in {a.actor.id for a in group}})),
+        names=(name, *sorted(survey.by_name.keys() - {name})),
+        former_ids=tuple(sorted({anchor_id(actor_id) for actor_id in survey.ids})),
         appearances=tuple(ordered),
         roles=tuple(roles),
         quotes=(),
         deadlines=(),
     )
+
+
+def _parts(appearance: Appearance) -> tuple[Briefing, Actor]:
+    return appearance.briefing, appearance.actor
+
+
+def _counted(mention_count: int, briefing_count: int, **fields: object) -> SiteActor:
+    """A ``SiteActor`` whose counts are known (``_survey``): made without ``__post_init__``, which would count them
+    again over every appearance."""
+    actor = object.__new__(SiteActor)
+    values = {"co_actors": (), **fields, "mention_count": mention_count, "briefing_count": briefing_count}
+    assert values.keys() == {f.name for f in dataclasses.fields(SiteActor)}
+    for name, value in values.items():
+        object.__setattr__(actor, name, value)
+    return actor
 
 
 _Facts = tuple[list[QuoteUse], list[DeadlineUse]]
@@ -555,17 +624,17 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
     taken: set[str] = set()
     made: dict[str, _Group] = {}
     for keys, group, registry_names in groups:
-        by_name, kinds = _fullest(group), Counter(a.actor.kind for a in group)
-        canonical = _canonical(group, registry_names, by_name)
+        survey = _survey(group, ranks)
+        canonical = _canonical(group, registry_names, survey.by_name)
         base = canonical[1]
         site_id, n = base, 2
         while site_id in taken:
             site_id, n = f"{base}-{n}", n + 1
         taken.add(site_id)
-        actors.append(_site_actor(site_id, group, table, canonical, kinds, sentences, ranks))
-        site_ids.update(dict.fromkeys(keys, site_id))
-        slugs_of[site_id] = {slug for slug, _ in keys}
-        made[site_id] = _Group(keys, group, registry_names, base, by_name, kinds)
+        actors.append(_site_actor(site_id, group, table, canonical, survey, sentences))
+        site_ids.update(zip(keys, repeat(site_id)))
+        slugs_of[site_id] = survey.slugs
+        made[site_id] = _Group(keys, group, registry_names, base, survey.by_name, survey.kinds)
     facts = _facts(briefings, site_ids, sentences)
     company = _co_actors(actors, slugs_of)
     complete: list[SiteActor] = []
@@ -744,7 +813,7 @@ def _spliced(
     roles = before.roles if not fallback or any(a.actor.roles for a in before.appearances) else ()
     appearances, quotes, deadlines = before.appearances, before.quotes, before.deadlines
     for old, found in runs:
-        own = sorted(found, key=lambda a: a.actor.id, reverse=True)  # as ``_newest_first`` orders one briefing's
+        own = sorted(found, key=lambda a: a.actor.id, reverse=True)  # as ``_survey`` orders one briefing's
         new = own[0].briefing
         place = ranks[id(old)]
         appearances = _splice(appearances, own, place, ranks)
