@@ -437,6 +437,14 @@ _SiteOutput = tuple[str, str, "str | None", "bytes | Placed | None"]
 
 
 @dataclass(frozen=True, slots=True)
+class _Digested:
+    """A site page a worker rendered and digested (one ``settle_or_defer`` left to it)."""
+
+    digest: str
+    data: bytes | Placed
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     """A briefing's output files, their input digests, and which of them the previous build left as they are."""
 
@@ -598,13 +606,27 @@ def render_site_files(
         shows = page_digest(page, prints.of(page.derived()))
         return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
 
-    def render_chunk(chunk: list[int | _Task]) -> list[bytes | Placed | _Rendered]:
+    def settle_or_defer(page: Page) -> tuple[str | None, bool]:
+        """``settle``, but for a page with a key that the previous build did not write: it is not kept whatever its
+        digest, which the worker that renders it makes (``render_site_page``) from the view it makes to render it,
+        rather than this process making every such view first (most of a clean build's site pages' serial time)."""
+        if page.key and page.path not in previous:
+            made_with(page.template)  # a template's problem is found here, as ``settle`` finds it
+            return None, False
+        return settle(page)
+
+    def render_chunk(chunk: list[int | _Task]) -> list[bytes | Placed | _Digested | _Rendered]:
         """Site pages (by index in ``pages``) and briefings, in a worker; put in the new site with ``place``."""
         return [render_site_page(task) if isinstance(task, int) else placed_briefing(task) for task in chunk]
 
-    def render_site_page(index: int) -> bytes | Placed:
-        html = render_page(env, pages[index], config, shared)
-        return html if place is None else place(pages[index].path, html)
+    def render_site_page(index: int) -> bytes | Placed | _Digested:
+        """A site page, rendered; digested too when its digest was left to this worker (``settle_or_defer``)."""
+        page = pages[index]
+        html = render_page(env, page, config, shared)
+        data = html if place is None else place(page.path, html)
+        if settled is None or settled[index][0] is not None:
+            return data
+        return _Digested(settle(page)[0], data)  # its view was made to render it
 
     def placed_briefing(task: _Task) -> _Rendered:
         rendered = render_briefing(task)
@@ -637,8 +659,9 @@ def render_site_files(
     # briefings to render and more than one job, every digest is known first and the workers are forked here,
     # before the first file is handed on; they render the site pages and the briefings, the files come in order.
     plans: list[_Plan] | None = None
-    settled: list[tuple[str, bool]] | None = None  # each site page's digest, and whether it is kept
-    workers: ForkPool[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
+    # Each site page's digest (None: the worker rendering it makes it), and whether it is kept
+    settled: list[tuple[str | None, bool]] | None = None
+    workers: ForkPool[list[int | _Task], list[bytes | Placed | _Digested | _Rendered]] | None = None
     jobs = jobs or available_cores()
     if jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork():
         try:
@@ -655,12 +678,12 @@ def render_site_files(
         pages = site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards))
         if plans is not None:
             try:
-                settled = [settle(page) for page in pages]
+                settled = [settle_or_defer(page) for page in pages]
             except TemplateProblem:  # reported below, where rendering in-process reaches it
                 plans, briefing_tasks = None, []
     with contextlib.ExitStack() as stack:
-        rendered: Iterator[bytes | Placed | _Rendered] | None = None
-        ordered: Ordered[list[int | _Task], list[bytes | Placed | _Rendered]] | None = None
+        rendered: Iterator[bytes | Placed | _Digested | _Rendered] | None = None
+        ordered: Ordered[list[int | _Task], list[bytes | Placed | _Digested | _Rendered]] | None = None
         if settled is not None and len(briefing_tasks) >= PARALLEL_FROM:
             tasks: list[int | _Task] = [i for i, (_, kept) in enumerate(settled) if not kept]
             tasks += briefing_tasks
@@ -685,11 +708,14 @@ def render_site_files(
                 yield page.path, KEEP, digest
             elif rendered is not None:
                 html = next(rendered)
-                assert isinstance(html, bytes | Placed)
+                if isinstance(html, _Digested):
+                    digest, html = html.digest, html.data
+                assert isinstance(html, bytes | Placed) and digest is not None
                 yield page.path, html, digest
                 assert ordered is not None
                 ordered.poll()
             else:
+                assert digest is not None  # only pages handed to workers are digested there
                 yield page.path, render_page(env, page, config, shared), digest
         pages.clear()  # no longer needed here (the workers have their own copy)
         # Newest first, so each month's search shard is complete, and indexed, while older months render.

@@ -16,8 +16,10 @@ import pytest
 import briefgen.render
 import briefgen.write
 from briefgen.build import build_site
+from briefgen.config import load_config
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
+from briefgen.state import load_state
 from tests.helpers import SEED, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
 
 ARTICLES = 12
@@ -92,6 +94,23 @@ def test_jobs_give_byte_identical_sites(extracted: Path, tmp_path: Path, forks: 
     assert result.published and not result.errors
     assert forks == [2]
     assert tree_bytes(one / "site") == tree_bytes(two / "site")
+
+
+def test_workers_digest_the_new_actor_pages_as_the_build_would(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    """A clean build leaves the digests of actor pages to the workers that render them (``settle_or_defer``): the
+    state saved is the one a one-job build saves, so the next build keeps the same pages."""
+    one, two = fresh_copy(extracted, tmp_path / "one"), fresh_copy(extracted, tmp_path / "two")
+    assert build_site(one, jobs=1).published and build_site(two, jobs=2).published
+    assert forks == [2]
+    digests = [{path: f.digest for path, f in load_state(load_config(root)[0]).files.items()} for root in (one, two)]
+    assert digests[0] == digests[1]
+    keyed = [d for path, d in digests[1].items() if path.startswith("actors/") and d and "~" in d]
+    assert len(keyed) >= 5
+    edited(two)
+    assert build_site(two, jobs=2).published
+    assert tree_bytes(two / "site") == clean_build_of(two, tmp_path / "clean")
 
 
 def test_few_briefings_render_in_process(extracted: Path, tmp_path: Path, forks: list[int]) -> None:
