@@ -13,17 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# A build with nothing to do needs only what tells it so: the modules that read, render and publish are imported by
+# the functions that use them (at first use), which took 0.2 s of such a build's 0.9 s at 10,000 articles.
 from briefgen import collector
-from briefgen.compose import outline_briefing
 from briefgen.config import SiteConfig, load_config
-from briefgen.links import BriefingLinks, SiteLinks, clear_links, save_links
 from briefgen.model import Article, Briefing, Problem
-from briefgen.parallel import WorkerDied
-from briefgen.readers import ReadError, is_article_path, read_article
-from briefgen.readers.memo import ReadMemo, memo_path
+from briefgen.readers import ReadError, is_article_name, read_article
 from briefgen.registry import Registry, load_registry
-from briefgen.render import SearchIndexer, TemplateProblem, render_site_files
-from briefgen.site.dates import as_of_date
 from briefgen.state import (
     BuildState,
     clear_state,
@@ -37,6 +33,7 @@ from briefgen.state import (
 from briefgen.write import Keep, Placed, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
 
 if TYPE_CHECKING:
+    from briefgen.links import BriefingLinks
     from briefgen.pipeline import Collected
 
 Progress = Callable[[int, int], None]
@@ -64,22 +61,44 @@ class BuildResult:
 
 
 def discover_articles(content: Path) -> tuple[list[Path], list[Problem]]:
-    """Article files under ``content``, sorted; symlinks that lead outside it are refused."""
+    """Article files under ``content``, sorted (a folder's files, then its folders'); symlinks that lead outside it
+    are refused. Folders whose names start with "." or "_" are skipped, and so are symlinks to folders.
+
+    Every build starts here, the ones with nothing to do included: the folders' entries say which are folders and
+    which are symlinks, so only an article's path is made, and only a symlink is looked at again (at 10,000
+    articles, a ``Path`` and an ``lstat`` for every file took 0.3 of a no-change build's 0.7 s).
+    """
     problems: list[Problem] = []
     if not content.is_dir():
         return [], [Problem("error", "content folder not found", str(content))]
     root = content.resolve()
     found: list[Path] = []
-    for folder, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            path = Path(folder) / name
-            if not is_article_path(path):
+    pending = [os.fspath(content)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # gone, or not readable: as ``os.walk`` does, skipped
+            continue
+        folders = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink() and not entry.name.startswith((".", "_")):
+                    folders.append(entry.path)
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            if not is_article_name(entry.name):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink() and not path.resolve().is_relative_to(root):
                 problems.append(Problem("error", "symlink leads outside the content folder; skipped", str(path)))
                 continue
             found.append(path)
+        pending += reversed(folders)
     return found, problems
 
 
@@ -91,6 +110,8 @@ def read_all(
     With ``memo`` (a build, reading every article), files read as the last such build read them are decoded
     from ``.briefgen/articles.msgpack`` rather than parsed (``briefgen.readers.memo``), and this read is kept there.
     """
+    from briefgen.readers.memo import ReadMemo, memo_path
+
     problems: list[Problem] = []
     if paths is None:
         paths, problems = discover_articles(config.content_path)
@@ -153,6 +174,7 @@ def extract_all(
     scheduler: str | None = None,
     release_model: bool = False,
 ) -> Iterator[Briefing]:
+    from briefgen.compose import outline_briefing
     from briefgen.pipeline import extract_articles
 
     global _outlines
@@ -258,6 +280,11 @@ def _build_locked(
     if not problems and state.inputs == fingerprint and output_intact(state, output):
         articles, pages = state.counts
         return BuildResult(articles, pages, state.problems, True, up_to_date=True)
+    from briefgen.links import SiteLinks, save_links
+    from briefgen.parallel import WorkerDied
+    from briefgen.render import TemplateProblem
+    from briefgen.site.dates import as_of_date
+
     problems += discover_problems
     articles, read_problems = read_all(config, drafts, paths, memo=True)
     problems += read_problems
@@ -328,6 +355,9 @@ def _publish_site(
     The render's workers are forked when the first file is asked for, before the search indexer starts its thread;
     closing the files (on any error) ends them, and the staging folder is discarded.
     """
+    from briefgen.links import clear_links
+    from briefgen.render import SearchIndexer, render_site_files
+
     digests: dict[str, str | None] = {}
     kept: set[str] = set()
     plan: dict[str, list[str]] = {}

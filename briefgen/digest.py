@@ -20,9 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
 import msgspec
-from jinja2 import meta
 
 from briefgen import __version__
 from briefgen.codec import path_as_text
@@ -30,6 +28,8 @@ from briefgen.config import SiteConfig
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Quote, Span, TimeExpression
 
 if TYPE_CHECKING:
+    import jinja2
+
     from briefgen.cache import RegistryScope
 
 PACKAGE = Path(__file__).resolve().parent
@@ -108,6 +108,8 @@ def template_closure(env: jinja2.Environment, name: str) -> tuple[frozenset[str]
     """Every variable ``name`` refers to, through the templates it extends, includes and imports; and a digest of
     their sources as the loader finds them (the site's override, else briefgen's own). A template named by an
     expression could be any of them: then every template the loader can list is digested."""
+    from jinja2 import meta  # here: a build with nothing to do reads this module and renders nothing
+
     seen: set[str] = set()
     names: set[str] = set()
     sources: list[str] = []

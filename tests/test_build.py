@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from briefgen.build import build_site
 from briefgen.cli import main
 from briefgen.config import load_config
-from briefgen.state import load_state, scan_output
+from briefgen.state import BuildState, load_state, scan_output
 from tests.helpers import REPO, SEED, article, clean_build_of, leftovers, make_site, tree_bytes
 
 
@@ -143,6 +144,31 @@ def test_rebuild_keeps_unchanged_files_and_mtimes(site: Path) -> None:
     on_disk = scan_output(site / "site", state.files.keys(), {p: f.digest for p, f in state.files.items()})
     assert state.files == on_disk and len(on_disk) > result.stats.unchanged > len(on_disk) / 2
     assert build_site(site, jobs=1).up_to_date
+
+
+def test_a_state_file_not_as_written_is_no_state_and_the_build_renders_everything(site: Path, tmp_path: Path) -> None:
+    """``.briefgen/state.json`` damaged, edited by hand or from another version: the build trusts none of it."""
+    assert build_site(site, jobs=1).published
+    config = load_config(site)[0]
+    path = site / ".briefgen" / "state.json"
+    saved = path.read_text(encoding="utf-8")
+    assert load_state(config).files and '"index.html":[' in saved and '"problems":[]' in saved
+    broken = {
+        "not JSON": saved[: len(saved) // 2],
+        "another version": saved.replace('"version":1', '"version":2'),
+        "a size as text": re.sub(r'"index.html":\[(\d+)', r'"index.html":["\1"', saved),
+        "a file of four fields": saved.replace('"index.html":[', '"index.html":[1,'),
+        "a problem of another level": saved.replace('"problems":[]', '"problems":[["fatal","m",null,null]]'),
+        "no files": saved.replace('"files":', '"filez":'),
+    }
+    for why, text in broken.items():
+        assert text != saved, why
+        path.write_text(text, encoding="utf-8")
+        assert load_state(config) == BuildState(), why
+    result = build_site(site, jobs=1)
+    assert result.published and not result.up_to_date
+    assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+    assert load_state(config).files and build_site(site, jobs=1).up_to_date
 
 
 def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
@@ -569,7 +595,7 @@ def test_a_one_shot_build_lets_the_model_go_before_rendering(site: Path) -> None
         "def spy(*a, **k):\n"
         "    seen.append(load_nlp.cache_info().currsize)\n"
         "    return real(*a, **k)\n"
-        "import briefgen.build as b; b.render_site_files = spy\n"
+        "r.render_site_files = spy\n"
         "result = build_site(Path(sys.argv[1]), jobs=1, release_model=True)\n"
         "print(result.published, seen)\n"
     )

@@ -29,11 +29,27 @@ READERS: dict[str, Reader] = {
 
 MAX_BYTES = 20 * 1024 * 1024
 
-__all__ = ["READERS", "ReadError", "is_article_path", "parse_article", "read_article", "read_source"]
+__all__ = [
+    "READERS",
+    "ReadError",
+    "is_article_name",
+    "is_article_path",
+    "parse_article",
+    "read_article",
+    "read_source",
+]
 
 
 def is_article_path(path: Path) -> bool:
-    return path.suffix.lower() in READERS and not path.name.startswith((".", "_", "#")) and not path.name.endswith("~")
+    return is_article_name(path.name)
+
+
+def is_article_name(name: str) -> bool:
+    """Whether a file of this name is an article: a reader's suffix (as ``PurePath.suffix`` has it), and neither
+    hidden, nor a draft folder's or an editor's file."""
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
+    return suffix.lower() in READERS and not name.startswith((".", "_", "#")) and not name.endswith("~")
 
 
 def read_article(path: Path, content_dir: Path) -> tuple[Article, tuple[Problem, ...]]:
