@@ -156,14 +156,20 @@ def output_intact(state: BuildState, output: Path) -> bool:
 
 
 def input_fingerprint(config: SiteConfig, article_paths: Iterable[Path], options: str) -> str:
-    """Every input of a build by name, size and modification time, with code, templates and settings."""
+    """Every input of a build by name, size and modification time, with code, templates and settings.
+
+    Files are named from the site's folder, so the same site built as ``.`` or by its absolute path (an editor's
+    shell, a cron job) is the same inputs."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(render_fingerprint(config).encode())
     digest.update(options.encode())
+    root = os.fspath(config.root) + os.sep
     for path in (config.root / "briefgen.yml", config.root / "actors.yml", *article_paths):
+        name = os.fspath(path)
+        shown = name[len(root) :] if name.startswith(root) else name
         try:
-            info = os.stat(path)
-            digest.update(f"{path}\x1f{info.st_size}\x1f{info.st_mtime_ns}\x1e".encode("utf-8", "surrogateescape"))
+            info = os.stat(name)
+            digest.update(f"{shown}\x1f{info.st_size}\x1f{info.st_mtime_ns}\x1e".encode("utf-8", "surrogateescape"))
         except OSError:
-            digest.update(f"{path}\x1fmissing\x1e".encode("utf-8", "surrogateescape"))
+            digest.update(f"{shown}\x1fmissing\x1e".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

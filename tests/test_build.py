@@ -171,6 +171,17 @@ def test_a_state_file_not_as_written_is_no_state_and_the_build_renders_everythin
     assert load_state(config).files and build_site(site, jobs=1).up_to_date
 
 
+def test_the_site_named_another_way_is_up_to_date(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built as ``.`` from its folder, then by its absolute path, then by a relative one: nothing to do."""
+    monkeypatch.chdir(site)
+    assert build_site(Path("."), jobs=1).published
+    assert build_site(site.absolute(), jobs=1).up_to_date
+    monkeypatch.chdir(site.parent)
+    assert build_site(Path(site.name), jobs=1).up_to_date
+    (site / "content" / "older.md").write_text(article("Older", "2025-07-01", "Changed."), encoding="utf-8")
+    assert not build_site(site.absolute(), jobs=1).up_to_date
+
+
 def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
     """After any sequence of edits, the incrementally built site is byte-identical to a clean build."""
     build_site(site, jobs=1)
