@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 # A build with nothing to do needs only what tells it so: the modules that read, render and publish are imported by
-# the functions that use them (at first use), which took 0.2 s of such a build's 0.9 s at 10,000 articles.
+# the functions that use them (at first use). Importing them all here took 0.15 s more, of such a build's 0.7-1.2 s
+# at 10,000 articles.
 from briefgen import collector
 from briefgen.config import SiteConfig, load_config
 from briefgen.model import Article, Briefing, Problem
@@ -66,7 +67,7 @@ def discover_articles(content: Path) -> tuple[list[Path], list[Problem]]:
 
     Every build starts here, the ones with nothing to do included: the folders' entries say which are folders and
     which are symlinks, so only an article's path is made, and only a symlink is looked at again (at 10,000
-    articles, a ``Path`` and an ``lstat`` for every file took 0.3 of a no-change build's 0.7 s).
+    articles, ``os.walk`` with a ``Path`` and an ``lstat`` for every file took 0.19 s, this 0.12 s).
     """
     problems: list[Problem] = []
     if not content.is_dir():
