@@ -299,23 +299,11 @@ def _group_order(groups: list[Group], plain: bool) -> None:
 Fullest = dict[str, tuple[int, int]]  # a group's names: each its most mentions, and where its first actor with them is
 
 
-def _fullest(group: Sequence[Appearance]) -> Fullest:
-    """Each name of the group with the most mentions an actor of that name has, and the place in the group of the
-    first actor of that name with that many."""
-    by_name: Fullest = {}
-    for place, appearance in enumerate(group):
-        actor = appearance.actor
-        known = by_name.get(actor.name)
-        if known is None or len(actor.mentions) > known[0]:
-            by_name[actor.name] = (len(actor.mentions), place)
-    return by_name
-
-
 def _canonical(group: Sequence[Appearance], registry_names: set[str], by_name: Fullest) -> tuple[str, str, Actor]:
     """The name and id that stand for the group, and its most representative actor.
 
     The registry's name when an entry covers the group (``registry_names``: the names its actors look up); else the
-    fullest, most mentioned name (``by_name``: ``_fullest(group)``).
+    fullest, most mentioned name (``by_name``: ``_survey(group).by_name``).
     """
     # The first actor with the greatest (tokens, mentions, capital, name): the rest of the key is the name's, so
     # each name's first actor with the most mentions, then the best of those.
@@ -352,7 +340,9 @@ class _Sentences:
 class _Survey:
     """What one pass over a group's appearances finds (:func:`_survey`)."""
 
-    by_name: Fullest  # ``_fullest(group)``
+    # Each name of the group with the most mentions an actor of that name has, and the place in the group of the
+    # first actor of that name with that many
+    by_name: Fullest
     kinds: Counter[ActorKind]  # how many of its actors have each kind
     ids: set[str]  # its actors' briefing-level ids
     slugs: set[str]  # its briefings'
@@ -760,7 +750,7 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
                 reordered = True
             appearances[start:end] = own
             mentions += sum(len(a.actor.mentions) for a in own)
-            _recount(by_name, appearances, start, end)
+            _recount(by_name, appearances, start, end, ranks)
         canonical = _canonical(appearances, group.registry_names, by_name)
         if canonical[0] != before.name or canonical[1] != group.base:
             return None
@@ -782,14 +772,14 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
     return dataclasses.replace(last, briefings=tuple(briefings), index=index, ranks=ranks, groups=groups)
 
 
-def _recount(by_name: Fullest, group: Sequence[Appearance], start: int, end: int) -> None:
-    """``by_name`` (``_fullest(group)`` before the actors from ``start`` to ``end`` were replaced by as many of the
-    same names) for the group as it is now."""
+def _recount(by_name: Fullest, group: Sequence[Appearance], start: int, end: int, ranks: dict[int, int]) -> None:
+    """``by_name`` (``_survey(group).by_name`` before the actors from ``start`` to ``end`` were replaced by as many
+    of the same names) for the group as it is now; ``ranks`` has every briefing of the group."""
     whole: Fullest | None = None
-    for name, (count, place) in _fullest(group[start:end]).items():
+    for name, (count, place) in _survey(group[start:end], ranks).by_name.items():
         most, first = by_name[name]
         if start <= first < end:  # the first with the most was replaced: found again, over the whole group
-            whole = whole if whole is not None else _fullest(group)
+            whole = whole if whole is not None else _survey(group, ranks).by_name
             by_name[name] = whole[name]
         elif count > most or (count == most and start + place < first):
             by_name[name] = (count, start + place)
