@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -200,26 +201,34 @@ def test_the_copies_index_as_the_pages_themselves_and_leave_nothing_behind(
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == pages
 
 
-def test_copies_a_killed_build_left_in_memory_are_removed_by_the_next(
+def test_folders_a_killed_build_left_are_removed_by_the_next(
     config: SiteConfig, files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``briefgen serve`` cancels a build by killing it: its copies' folder, if it was copying, stays behind."""
+    """``briefgen serve`` cancels a build by killing it: its copies' folder, if it was copying, and Pagefind's
+    working folder, if Pagefind ran, stay behind."""
     site = tmp_path / "site"
     page = "briefings/budget-talks/index.html"
     (site / page).parent.mkdir(parents=True)
     (site / page).write_bytes(files[page])
-    memory = tmp_path / "memory"
+    memory, temporary = tmp_path / "memory", tmp_path / "tmp"
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         for owner in (int(gone.stdout), alive.pid):
             (memory / f"briefgen-search-{owner}-x1y2" / "briefings").mkdir(parents=True)
+            (temporary / f"briefgen-pagefind-{owner}-x1y2" / "pages").mkdir(parents=True)  # Pagefind's own folder
         (memory / "briefgen-search-other").mkdir()  # not named by a build: not ours to judge
+        (temporary / "briefgen-pagefind-other").mkdir()
         monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
+        monkeypatch.setattr(tempfile, "tempdir", str(temporary))
         assert indexed_urls(dict(index_shard(site, "2025-08", [page], config))) == {f"/{page}"}
         assert sorted(p.name for p in memory.iterdir()) == [
             f"briefgen-search-{alive.pid}-x1y2",
             "briefgen-search-other",
+        ]
+        assert sorted(p.name for p in temporary.iterdir()) == [
+            f"briefgen-pagefind-{alive.pid}-x1y2",
+            "briefgen-pagefind-other",
         ]
     finally:
         alive.kill()

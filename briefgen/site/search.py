@@ -154,7 +154,7 @@ def _copied(site: Path, pages: Sequence[str], work: Path) -> Iterator[Path]:
     On disk, a clean build at 10,000 articles would create and delete 10,000 files more.
     """
     if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
-        _remove_orphans(MEMORY_FOLDER)
+        _remove_orphans(MEMORY_FOLDER, _SCRATCH)
         folder = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-", dir=MEMORY_FOLDER))
         try:
             try:
@@ -170,17 +170,31 @@ def _copied(site: Path, pages: Sequence[str], work: Path) -> Iterator[Path]:
 
 
 _SCRATCH = "briefgen-search-"  # then the process id of the build that made the folder
+_WORK = "briefgen-pagefind-"  # Pagefind's working folders in the temporary folder, named the same way
 
 
-def _remove_orphans(parent: Path) -> None:
-    """Remove the copies' folders in ``parent`` whose build is gone: a build killed while it copied or Pagefind ran
-    (``briefgen serve`` cancels a build so) never removed its folder, and in memory it would stay until the machine
-    restarts. A process id is only this machine's (this PID namespace's): a container sharing ``/dev/shm`` with
-    another would see the other's builds as gone."""
-    for entry in os.scandir(parent):
-        owner = entry.name.removeprefix(_SCRATCH).partition("-")[0]
-        if entry.name.startswith(_SCRATCH) and owner.isdigit() and not _running(int(owner)):
+def _remove_orphans(parent: Path, prefix: str) -> None:
+    """Remove the folders named ``prefix<pid>-...`` in ``parent`` whose build is gone: a build killed while it
+    copied or Pagefind ran (``briefgen serve`` cancels a build so) never removed its folder, and in memory it would
+    stay until the machine restarts (in the temporary folder, until something cleans it: with the pages' copies
+    when there is no tmpfs). A process id is only this machine's (this PID namespace's): a container sharing
+    ``/dev/shm`` or ``/tmp`` with another would see the other's builds as gone."""
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:  # no such folder, or not ours to list: nothing of ours is there
+        return
+    for entry in entries:
+        owner = entry.name.removeprefix(prefix).partition("-")[0]
+        if entry.name.startswith(prefix) and owner.isdigit() and not _running(int(owner)):
             shutil.rmtree(entry.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _work_folder() -> Iterator[Path]:
+    """A temporary folder for one Pagefind run, named by this process (``_remove_orphans``), removed on leaving."""
+    _remove_orphans(Path(tempfile.gettempdir()), _WORK)
+    with tempfile.TemporaryDirectory(prefix=f"{_WORK}{os.getpid()}-") as folder:
+        yield Path(folder)
 
 
 def _running(pid: int) -> bool:
@@ -265,8 +279,8 @@ def search_index_files(
 ) -> dict[str, bytes]:
     """The Pagefind bundles for the rendered ``files``, keyed ``pagefind/<shard>/...``."""
     try:
-        with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
-            site = Path(tmp) / "site"
+        with _work_folder() as tmp:
+            site = tmp / "site"
             site.mkdir()
             if _write_pages(files, site) == 0:
                 return {}
@@ -289,9 +303,9 @@ def index_shard(site: Path, name: str, pages: Sequence[str], config: SiteConfig)
     if not present:
         return
     try:
-        with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as tmp:
-            bundle = Path(tmp) / BUNDLE
-            _run_pagefind(site, present, bundle, config, Path(tmp))
+        with _work_folder() as tmp:
+            bundle = tmp / BUNDLE
+            _run_pagefind(site, present, bundle, config, tmp)
             for path in sorted(bundle.rglob("*")):
                 if path.is_file():
                     yield f"{BUNDLE}/{name}/{path.relative_to(bundle).as_posix()}", path.read_bytes()
@@ -319,8 +333,8 @@ def index_shard_in_place(site: Path, name: str, pages: Sequence[str], config: Si
         if not present:
             return []
         bundle.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="briefgen-pagefind-") as work:
-            _run_pagefind(site, present, bundle, config, Path(work))
+        with _work_folder() as work:
+            _run_pagefind(site, present, bundle, config, work)
         made = (path for path in bundle.rglob("*") if path.is_file())
         return sorted(f"{BUNDLE}/{name}/{path.relative_to(bundle).as_posix()}" for path in made)
     except OSError as exc:  # a full or unwritable folder fails the build, it does not crash it
