@@ -139,7 +139,7 @@ def test_incremental_builds_with_workers_equal_a_clean_build(
     (templates / "briefing.html").write_text(base.replace("{{ article.title }}", "{{ article.title }}!"), "utf-8")
     forks.clear()
     assert build_site(root, jobs=2).published
-    assert forks == [2]
+    assert forks == [1, 2]  # the helper, forked on the chance of an edit and ended unused; the workers
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
@@ -170,6 +170,28 @@ def test_an_edit_has_a_helper_make_the_site_pages_beside_its_briefing(
     assert build_site(root, jobs=2).published
     assert forks == [1]
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean-again")
+
+
+def test_a_helper_forked_for_what_is_not_an_edit_is_ended(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
+) -> None:
+    """With a previous build, the helper starts on the site pages before the plans show whether this is an edit. A
+    change to every page is not one: the helper is ended, what it made is dropped (it puts nothing in the new site
+    itself), and the workers render the site pages with the briefings."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    templates = root / "templates"
+    templates.mkdir()
+    base = (PACKAGE_TEMPLATES / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(base.replace("</body>", "<!-- every page -->\n</body>"), "utf-8")
+    forks.clear()
+    result = build_site(root, jobs=2)
+    assert result.published and not result.errors and result.stats is not None
+    assert forks == [1, 2]
+    pages = [p for p in tree_bytes(root / "site") if p.endswith(".html")]
+    assert sorted(p for p in result.stats.changed if p.endswith(".html")) == sorted(pages)
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
+    assert leftovers(root) == []
 
 
 def test_a_template_error_in_the_helper_is_reported_and_keeps_the_site(
@@ -219,7 +241,7 @@ def test_workers_put_their_files_in_the_new_site(
     forks.clear()
     result = build_site(root, jobs=2, search=False)
     assert result.published and result.stats is not None
-    assert forks == [2]
+    assert forks == [1, 2]  # the helper ended unused (not an edit), the workers
     after = inodes(root / "site")
     pages = sorted(p for p in before if p.startswith("briefings/") and p.endswith("/index.html"))
     markdown = [p for p in before if p.endswith("/briefing.md")]
@@ -242,7 +264,7 @@ def test_a_worker_that_cannot_write_fails_the_build(
     retitled(root)
     forks.clear()
     result = build_site(root, jobs=2, search=False)
-    assert forks == [2]
+    assert forks == [1, 2]
     assert not result.published
     [error] = result.errors
     assert "No space left on device" in error.message and "story-7" in error.message
