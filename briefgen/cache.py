@@ -21,6 +21,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from ahocorasick_rs import AhoCorasick, MatchKind
@@ -234,7 +235,7 @@ class ExtractionCache:
             db.commit()
             return db
 
-    def _rows(self, columns: str, keys: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    def _rows(self, columns: str, keys: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         """``columns`` of the rows of ``keys``, asked for 500 keys at a time (SQLite caps a statement's ``?``s)."""
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
@@ -290,8 +291,10 @@ class ExtractionCache:
             try:
                 if decoded is not None:
                     wanted = self._decoded_before(wanted, decoded, found)
-                for key, data, checksum in self._rows("key, data, checksum", wanted):
-                    if hashlib.sha256(data.encode("utf-8")).hexdigest() != checksum:
+                # The data as the bytes stored (UTF-8), checked and decoded as they are: read as text, each row was
+                # made a str and encoded again to be checked (at 10,000 articles, 166 MB: 0.2 s of a build's 1.2 s).
+                for key, data, checksum in self._rows("key, CAST(data AS BLOB), checksum", wanted):
+                    if hashlib.sha256(data).hexdigest() != checksum:
                         bad.append(key)
                         continue
                     try:

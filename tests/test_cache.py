@@ -104,6 +104,29 @@ def test_rows_that_do_not_fit_the_types_are_misses_and_dropped(parse: Callable[[
     assert {row[0] for row in cache.db.execute("SELECT key FROM extractions")} == {"good"}
 
 
+def test_a_row_of_bytes_that_are_not_text_is_a_miss_and_the_others_are_read(
+    parse: Callable[[str], Doc], tmp_path: Path
+) -> None:
+    """Rows are checked and decoded as the bytes stored: one that is not UTF-8 (a damaged file, another writer) fails
+    its checksum and is dropped alone; the rows beside it, non-ASCII text included, are read as written."""
+    path = tmp_path / "cache.sqlite"
+    extraction = seed_extraction(parse)
+    quoted = dataclasses.replace(extraction, failed=("caf\u00e9 \u201cquotes\u201d \u2014 \U0001f600",))
+    ExtractionCache(path).put_many([("good", extraction, NO_ENTRIES), ("accents", quoted, NO_ENTRIES)])
+    db = sqlite3.connect(path)
+    stored = db.execute("SELECT data FROM extractions WHERE key='good'").fetchone()[0]
+    damaged = stored.encode("utf-8").replace(b'"actors"', b'"\xff\xfeactors"', 1)
+    db.execute(
+        "INSERT INTO extractions (key, data, checksum) VALUES ('damaged', ?, ?)",
+        (damaged, hashlib.sha256(stored.encode("utf-8")).hexdigest()),
+    )
+    db.commit()
+    db.close()
+    cache = ExtractionCache(path)
+    assert cache.get_many(["good", "damaged", "accents"]) == {"good": extraction, "accents": quoted}
+    assert {row[0] for row in cache.db.execute("SELECT key FROM extractions")} == {"good", "accents"}
+
+
 def entry(name: str, *aliases: str, kind: str = "person") -> RegistryEntry:
     return RegistryEntry(name, kind, aliases, description="the registry's")  # type: ignore[arg-type]
 
