@@ -55,6 +55,25 @@ def test_cli_exit_codes_and_summary(site: Path, capsys: pytest.CaptureFixture[st
     assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
 
 
+def test_a_file_named_in_another_encoding_is_an_error_naming_it(site: Path) -> None:
+    """An old archive's Latin-1 file name reaches Python as surrogates, which neither the read memo, nor the state,
+    nor a page can hold: the build reported a traceback. Now it names the file (its odd byte escaped), builds the
+    others, exits 1, and says so again when nothing changed."""
+    latin = os.fsdecode(b"caf\xe9-notes.txt")
+    (site / "content" / latin).write_text("Officials said the talks would resume.\n", encoding="utf-8")
+    for _ in range(2):
+        run = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build", str(site), "--jobs", "1"],
+            capture_output=True,
+            cwd=REPO,
+            check=False,
+        )
+        assert run.returncode == 1, run.stderr
+        assert b"content/caf\\xe9-notes.txt: error: the file's name is not UTF-8 text" in run.stderr
+        assert b"Traceback" not in run.stderr
+        assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
+
+
 def test_no_search_builds_the_site_without_its_index_and_says_so(site: Path, tmp_path: Path) -> None:
     assert main(["build", str(site), "--jobs", "1", "--quiet", "--no-search"]) == 0
     output = site / "site"

@@ -64,6 +64,11 @@ def read_source(path: Path, content_dir: Path) -> tuple[Path, bytes]:
     except ValueError:
         relative = Path(path.name)
     shown = str(relative)
+    if not _is_text(shown):  # a name of other bytes than UTF-8 (an old archive's Latin-1), as the OS hands it over
+        raise ReadError(
+            shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+            "the file's name is not UTF-8 text: rename the file",
+        )
     if path.suffix.lower() not in READERS:
         raise ReadError(shown, f"no reader for '{path.suffix}' files (known: {', '.join(sorted(READERS))})")
     try:
@@ -75,6 +80,16 @@ def read_source(path: Path, content_dir: Path) -> tuple[Path, bytes]:
         return relative, path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _is_text(name: str) -> bool:
+    """Whether ``name`` is text: a file name that was not UTF-8 comes from the OS with its bytes as surrogates, which
+    no page, feed or JSON file can hold (and printing them fails)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_article(relative: Path, data: bytes) -> tuple[Article, tuple[Problem, ...]]:
