@@ -74,6 +74,23 @@ def test_a_file_named_in_another_encoding_is_an_error_naming_it(site: Path) -> N
         assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
 
 
+def test_a_site_in_a_folder_named_in_another_encoding_is_built_indexed_and_kept(tmp_path: Path) -> None:
+    """A site folder whose name is Latin-1 bytes: Pagefind takes UTF-8 arguments only (the site was not published),
+    and the state, written with the path's bytes escaped, could not be read back (every build rendered everything).
+    """
+    latin = tmp_path / os.fsdecode(b"archives-r\xe9gion")
+    root = make_site(latin, {"content/2025-08-06-summit.txt": SEED.read_text(encoding="utf-8")})
+    result = build_site(root, jobs=1)
+    assert result.published and not result.problems, result.problems
+    assert list((root / "site" / "pagefind").glob("*/pagefind-entry.json"))
+    assert build_site(root, jobs=1).up_to_date
+    path = root / "content" / "2025-08-06-summit.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOfficials said more talks would follow.\n", "utf-8")
+    edited = build_site(root, jobs=1)
+    assert edited.published and edited.stats is not None and edited.stats.unchanged > 0
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
 def test_no_search_builds_the_site_without_its_index_and_says_so(site: Path, tmp_path: Path) -> None:
     assert main(["build", str(site), "--jobs", "1", "--quiet", "--no-search"]) == 0
     output = site / "site"

@@ -131,7 +131,11 @@ def _run_pagefind(site: Path, pages: Sequence[str], bundle: Path, config: SiteCo
             json.dumps({"glob": page_glob(pages), "exclude_selectors": list(NOT_INDEXED)}), encoding="utf-8"
         )
         with _copied(site, pages, work) as copies:
-            command = [*pagefind_command(), "--site", str(copies.absolute()), "--output-path", str(bundle.absolute())]
+            # Pagefind takes UTF-8 arguments only: its folders are named by links in its working folder, so a site
+            # whose path holds other bytes (an old archive's Latin-1 folder name) is indexed all the same.
+            (work / "in").symlink_to(copies.absolute(), target_is_directory=True)
+            (work / "out").symlink_to(bundle.parent.absolute(), target_is_directory=True)
+            command = [*pagefind_command(), "--site", "in", "--output-path", f"out/{bundle.name}"]
             result = subprocess.run(
                 [*command, *options], capture_output=True, text=True, timeout=300, env=env, check=False, cwd=work
             )
