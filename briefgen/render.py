@@ -71,7 +71,7 @@ from briefgen.site.views import (
     split_actor,
 )
 from briefgen.text import slugify
-from briefgen.write import KEEP, Keep, Placed, link_if_same
+from briefgen.write import KEEP, Keep, Placed
 
 if TYPE_CHECKING:
     from briefgen.cache import RegistryScope
@@ -829,14 +829,12 @@ class SearchIndexer:
             return
 
         def index() -> list[Output]:
-            made = index_shard_in_place(self.site, name, pages, self.config)
+            # The bundle's files with the published bytes (its scripts and styles, and an edit's month but the
+            # edited page's fragment and the index) are links to the published files: they keep their times, and are
+            # not reported changed (a changed script or style reloads every open page of ``briefgen serve``).
+            made = index_shard_in_place(self.site, name, pages, self.config, self.config.output_path.absolute())
             digest = f"{inputs}/{len(made)}" if inputs is not None else None
-            # Pagefind writes every file of its bundle anew. Those with the published bytes (its scripts and styles,
-            # mostly) become links to the published files: they keep their times, and are not reported changed (a
-            # changed script or style reloads every open page of ``briefgen serve``).
-            live = self.config.output_path.absolute()
-            unchanged = {path for path in made if link_if_same(live / path, self.site / path)}
-            return [(path, Placed.LINKED if path in unchanged else Placed.WRITTEN, digest) for path in made]
+            return [(path, Placed.LINKED if linked else Placed.WRITTEN, digest) for path, linked in made]
 
         self.queued[name] = self.pool.submit(index)
 

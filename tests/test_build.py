@@ -512,13 +512,13 @@ def test_pages_are_streamed_to_staging_and_indexed_there(site: Path, monkeypatch
     real = briefgen.site.search.index_shard_in_place
     seen: dict[str, object] = {}
 
-    def spying(folder: Path, name: str, pages: list[str], config: object) -> object:
+    def spying(folder: Path, name: str, pages: list[str], config: object, live: Path | None = None) -> object:
         seen[name] = {
             "missing": [p for p in pages if not (folder / p).is_file()],
             "published": (site / "site" / "briefings" / "new").exists(),
             "staged": (folder / "briefings" / "new" / "index.html").is_file(),
         }
-        return real(folder, name, pages, config)  # type: ignore[arg-type]
+        return real(folder, name, pages, config, live)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.site.search, "index_shard_in_place", spying)
     summit = site / "site" / "briefings" / "summit" / "index.html"

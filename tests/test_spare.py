@@ -185,3 +185,41 @@ def test_pagefind_never_writes_through_a_bundle_the_spare_shares_with_the_site(s
     kept = {p: (spare / p.relative_to(out)).read_bytes() for p in published}
     assert kept == published, "the site June's bundle was published in, as it was"
     assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("memory", [True, False], ids=["in memory", "no tmpfs"])
+def test_an_edits_month_bundle_changes_only_the_files_that_differ(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: bool
+) -> None:
+    """An edit re-indexes its month. Its bundle is made in memory (when there is a tmpfs) and only the files that
+    differ reach the staging folder: the others stay the published files (same inode), and what the reused spare's
+    bundle has beside them goes. Without a tmpfs the bundle is made in place, and the site is the same."""
+    import briefgen.site.search as search
+
+    if not memory:
+        monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "no-tmpfs")
+    other = article("Other July news", "2025-07-09", "Officials in Vienna said the talks were over.")
+    (site / "content" / "july.md").write_text(other, encoding="utf-8")
+    out, spare = with_spare(site)  # July edited once: the spare is the first site, July's bundle in it is older
+    july = out / "pagefind" / "2025-07"
+    before = {p.relative_to(out).as_posix(): inode(p) for p in july.rglob("*") if p.is_file()}
+    (spare / "pagefind" / "2025-07" / "fragment" / "stray.pf_fragment").write_bytes(b"an older bundle's")
+    updated: list[str] = []
+    real = search._update_bundle
+
+    def spying(made: Path, bundle: Path, published: Path, prefix: str) -> list[tuple[str, bool]]:
+        updated.append(prefix)
+        return real(made, bundle, published, prefix)
+
+    monkeypatch.setattr(search, "_update_bundle", spying)
+    edit(site, 2)
+    result = build_site(site, jobs=1)
+    assert result.published and result.stats is not None
+    assert updated == (["pagefind/2025-07"] if memory else [])
+    after = {p.relative_to(out).as_posix(): inode(p) for p in july.rglob("*") if p.is_file()}
+    same = [path for path in after if before.get(path) == after[path]]
+    changed = sorted(path for path in result.stats.changed if path.startswith("pagefind/2025-07/"))
+    assert same and sorted(set(after) - set(same)) == [p for p in changed if p in after]
+    assert any("fragment/" in path for path in same), "the unchanged pages' fragments are the published files"
+    assert not (july / "fragment" / "stray.pf_fragment").exists()
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
