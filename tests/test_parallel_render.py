@@ -133,10 +133,7 @@ def test_incremental_builds_with_workers_equal_a_clean_build(
     (root / story(5)[0]).unlink()
     assert build_site(root, jobs=2).published
     # A template change: every page again, the details JSON kept, in workers.
-    templates = root / "templates"
-    templates.mkdir()
-    base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
-    (templates / "briefing.html").write_text(base.replace("{{ article.title }}", "{{ article.title }}!"), "utf-8")
+    retitled(root)
     forks.clear()
     assert build_site(root, jobs=2).published
     assert forks == [1, 2]  # the helper, forked on the chance of an edit and ended unused; the workers
@@ -180,10 +177,7 @@ def test_a_helper_forked_for_what_is_not_an_edit_is_ended(
     itself), and the workers render the site pages with the briefings."""
     root = fresh_copy(extracted, tmp_path / "s")
     assert build_site(root, jobs=2).published
-    templates = root / "templates"
-    templates.mkdir()
-    base = (PACKAGE_TEMPLATES / "base.html").read_text(encoding="utf-8")
-    (templates / "base.html").write_text(base.replace("</body>", "<!-- every page -->\n</body>"), "utf-8")
+    overridden(root, "base.html", "</body>", "<!-- every page -->\n</body>")
     forks.clear()
     result = build_site(root, jobs=2)
     assert result.published and not result.errors and result.stats is not None
@@ -218,12 +212,18 @@ def test_a_template_error_in_the_helper_is_reported_and_keeps_the_site(
     assert tree_bytes(root / "site") == before
 
 
-def retitled(root: Path) -> None:
-    """A briefing template that changes every briefing page, and no other file."""
+def overridden(root: Path, name: str, old: str, new: str) -> None:
+    """The site's own copy of the package's template ``name``, with ``old`` replaced by ``new``."""
     templates = root / "templates"
     templates.mkdir(exist_ok=True)
-    base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
-    (templates / "briefing.html").write_text(base.replace("{{ article.title }}", "{{ article.title }}!"), "utf-8")
+    base = (PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+    assert old in base
+    (templates / name).write_text(base.replace(old, new), "utf-8")
+
+
+def retitled(root: Path) -> None:
+    """A briefing template that changes every briefing page, and no other file."""
+    overridden(root, "briefing.html", "{{ article.title }}", "{{ article.title }}!")
 
 
 def inodes(site: Path) -> dict[str, int]:
