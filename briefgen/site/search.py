@@ -7,7 +7,8 @@ the browser (Pagefind's ``mergeIndex``). A build indexes only the shards whose p
 week's article re-indexes this month, and the memory of a run is bounded by the largest month.
 
 The build indexes its staging folder (the new site, before it is published): Pagefind reads a shard's pages from
-there, named one by one in a glob, and writes the bundle there too (``index_shard_in_place``). It reads each page as
+there, named one by one in a glob, and writes the bundle there too (``index_shard_in_place``; a shard the published
+site has, an edit's month, is made in memory and only its changed files are written there). It reads each page as
 ``for_search`` copies it into a scratch folder, without the page's inline links and spans: the same words, meta,
 filters and headings, a third less of Pagefind's time (see ``for_search``). An in-memory site
 (``render_site``) is written to a temporary folder first, and its bundles come back file by file
