@@ -245,6 +245,33 @@ def link_if_same(previous: Path, placed: Path) -> bool:
     return True
 
 
+def put_file(target: str, previous: str, data: bytes, shared: bool) -> Placed:
+    """Put ``data`` at ``target``: a hard link to ``previous`` (the published site's file at its path) when it has
+    those bytes, else a file written. ``shared``: ``target`` may already be there, and be the published file itself
+    (a reused spare's, hard-linked): it is then replaced, never written through."""
+    if _same_bytes(previous, data):
+        try:
+            link_file(previous, target, shared)
+            return Placed.LINKED
+        except OSError:
+            pass
+    if shared:
+        here = _lstat(target)
+        if here is not None and not (stat.S_ISREG(here.st_mode) and here.st_nlink == 1):
+            clear_path(target)  # shared with the site (or not a file): a new file, not the site's rewritten
+    write_file(target, data)  # a file of the spare's own is rewritten in place
+    return Placed.WRITTEN
+
+
+def link_file(previous: str, target: str, shared: bool) -> None:
+    """``target`` is the file at ``previous`` (hard-linked), whatever (``shared``) was there before."""
+    if shared and (here := _lstat(target)) is not None:
+        if os.path.samestat(here, os.stat(previous)):
+            return
+        clear_path(target)
+    os.link(previous, target)
+
+
 def _same_bytes(path: str, data: bytes) -> bool:
     try:
         if os.stat(path).st_size != len(data):
@@ -327,30 +354,11 @@ class Staging:
         previous = self._output + relative
         if isinstance(data, Keep):
             try:
-                self._link(previous, target)
+                link_file(previous, target, self.reused)
             except OSError as exc:
                 raise StaleOutput(f"{relative}: the previous file is gone ({exc.strerror})") from exc
             return Placed.LINKED
-        if _same_bytes(previous, data):
-            try:
-                self._link(previous, target)
-                return Placed.LINKED
-            except OSError:
-                pass
-        if self.reused:
-            here = _lstat(target)
-            if here is not None and not (stat.S_ISREG(here.st_mode) and here.st_nlink == 1):
-                clear_path(target)  # shared with the site (or not a file): a new file, not the site's rewritten
-        write_file(target, data)  # a file of the spare's own is rewritten in place
-        return Placed.WRITTEN
-
-    def _link(self, previous: str, target: str) -> None:
-        """``target`` is the file at ``previous`` (hard-linked), whatever the spare had there."""
-        if self.reused and (here := _lstat(target)) is not None:
-            if os.path.samestat(here, os.stat(previous)):
-                return
-            clear_path(target)
-        os.link(previous, target)
+        return put_file(target, previous, data, self.reused)
 
     def _folder_for(self, folder: str) -> None:
         """``folder`` (in the staging folder) exists and is a folder, not a link."""

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
-from briefgen.write import clear_path, link_if_same, same_bytes
+from briefgen.write import Placed, clear_path, link_if_same, put_file
 
 BUNDLE = "pagefind"
 ACTORS_SHARD = "actors"
@@ -159,19 +158,15 @@ def _copied(site: Path, pages: Sequence[str], work: Path) -> Iterator[Path]:
 
     On disk, a clean build at 10,000 articles would create and delete 10,000 files more.
     """
-    if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
-        _remove_orphans(MEMORY_FOLDER, _SCRATCH)
-        folder = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-", dir=MEMORY_FOLDER))
-        try:
+    with _memory_folder(room=0) as memory:
+        if memory is not None:
             try:
-                _copy_pages(site, pages, folder)
+                _copy_pages(site, pages, memory)
             except OSError:  # full (a container's /dev/shm may hold 64 MB), or a page unreadable: tried on disk
                 pass
             else:
-                yield folder
+                yield memory
                 return
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
     yield _copy_pages(site, pages, work / "pages")
 
 
@@ -368,11 +363,15 @@ MEMORY_ROOM = 256 * 1024 * 1024  # free bytes a tmpfs must have for a shard's bu
 
 
 @contextlib.contextmanager
-def _memory_folder() -> Iterator[Path | None]:
-    """A scratch folder in ``MEMORY_FOLDER`` (named and removed as the pages' copies are), or None when there is no
-    tmpfs, or not room enough in it."""
+def _memory_folder(room: int = MEMORY_ROOM) -> Iterator[Path | None]:
+    """A scratch folder in ``MEMORY_FOLDER``, named by this process (``_remove_orphans``) and removed on leaving; None
+    when there is no tmpfs, or less than ``room`` bytes free in it."""
     try:
-        roomy = os.access(MEMORY_FOLDER, os.W_OK) and shutil.disk_usage(MEMORY_FOLDER).free >= MEMORY_ROOM
+        roomy = (
+            os.path.isdir(MEMORY_FOLDER)
+            and os.access(MEMORY_FOLDER, os.W_OK)
+            and shutil.disk_usage(MEMORY_FOLDER).free >= room
+        )
     except OSError:
         roomy = False
     if not roomy:
@@ -388,9 +387,10 @@ def _memory_folder() -> Iterator[Path | None]:
 
 def _update_bundle(made: Path, bundle: Path, published: Path, prefix: str) -> list[tuple[str, bool]]:
     """Make ``bundle`` (in the staging folder) hold the files of ``made`` (a new bundle, elsewhere) and nothing else,
-    touching only what differs: a file with the bytes ``published`` has at its path is a hard link to that file (left
-    as it is when it is one already, as a reused spare's unchanged files are), any other is written anew, never into
-    a file that may be a link. Each file's output path (``prefix/...``), and whether it is the published file."""
+    touching only what differs, as the staging folder's other files are put (``briefgen.write.put_file``): a file
+    with the bytes ``published`` has at its path is a hard link to that file (left as it is when it is one already,
+    as a reused spare's unchanged files are), any other is written, never into a file that may be a link. Each file's
+    output path (``prefix/...``), and whether it is the published file."""
     if bundle.is_symlink() or (bundle.exists() and not bundle.is_dir()):
         clear_path(bundle)
     bundle.mkdir(exist_ok=True)
@@ -404,19 +404,8 @@ def _update_bundle(made: Path, bundle: Path, published: Path, prefix: str) -> li
                 clear_path(target.parent)
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        data = (made / relative).read_bytes()
-        here = _lstat(target)
-        if same_bytes(before, data):
-            if here is None or not (stat.S_ISREG(here.st_mode) and os.path.samestat(here, os.stat(before))):
-                if here is not None:
-                    clear_path(target)
-                os.link(before, target)
-            result.append((f"{prefix}/{relative}", True))
-            continue
-        if here is not None:
-            clear_path(target)
-        target.write_bytes(data)
-        result.append((f"{prefix}/{relative}", False))
+        placed = put_file(os.fspath(target), os.fspath(before), (made / relative).read_bytes(), shared=True)
+        result.append((f"{prefix}/{relative}", placed is Placed.LINKED))
     wanted = set(files)
     for path in sorted(bundle.rglob("*"), reverse=True):  # what an older bundle (a reused spare's) has beside
         relative = path.relative_to(bundle).as_posix()
@@ -426,10 +415,3 @@ def _update_bundle(made: Path, bundle: Path, published: Path, prefix: str) -> li
         elif path not in folders:
             shutil.rmtree(path)
     return result
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
