@@ -26,10 +26,9 @@ is byte for byte what ``icalendar`` 7 wrote (``tests/ical_before.py`` keeps that
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
