@@ -233,3 +233,27 @@ def test_folders_a_killed_build_left_are_removed_by_the_next(
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_pagefind_runs_as_its_binary_and_through_its_wrapper_without_one(
+    config: SiteConfig, files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The binary ``pagefind[bin]`` installs is run as it is (no Python started first for each shard); without that
+    package, Pagefind's own wrapper is run, and the bundle is the same."""
+    page = "briefings/budget-talks/index.html"
+    site = tmp_path / "site"
+    (site / page).parent.mkdir(parents=True)
+    (site / page).write_bytes(files[page])
+    search._pagefind_binary.cache_clear()
+    direct = pagefind_command()
+    assert len(direct) == 1 and Path(direct[0]).is_file() and Path(direct[0]).name.startswith("pagefind")
+    by_binary = dict(index_shard(site, "2025-08", [page], config))
+    search._pagefind_binary.cache_clear()
+    monkeypatch.setitem(sys.modules, "pagefind_bin", None)  # import pagefind_bin: ImportError
+    try:
+        assert pagefind_command() == [sys.executable, "-m", "pagefind"]
+        by_wrapper = dict(index_shard(site, "2025-08", [page], config))
+    finally:
+        search._pagefind_binary.cache_clear()
+    assert indexed_urls(by_binary) == {f"/{page}"}
+    assert by_wrapper == by_binary

@@ -19,6 +19,7 @@ keep ``index.html`` so they work on any static host.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -99,8 +100,23 @@ class SearchIndexError(RuntimeError):
 
 
 def pagefind_command() -> list[str]:
-    """The Pagefind binary of ``pagefind[bin]``, run through its Python wrapper."""
-    return [sys.executable, "-m", "pagefind"]
+    """The Pagefind binary of ``pagefind[bin]``, run as it is (else through Pagefind's Python wrapper, which says
+    what is missing).
+
+    Through the wrapper (``python -m pagefind``), every run started Python and imported the wrapper's package
+    before Pagefind: 0.06 s, on an edit's path once or twice, and 25 times in a clean build at 10,000 articles.
+    """
+    return list(_pagefind_binary())
+
+
+@functools.cache
+def _pagefind_binary() -> tuple[str, ...]:
+    try:
+        import pagefind_bin
+
+        return (os.fspath(pagefind_bin.get_executable().absolute()),)
+    except (ImportError, OSError):
+        return (sys.executable, "-m", "pagefind")
 
 
 def _write_pages(files: Mapping[str, bytes], folder: Path) -> int:
