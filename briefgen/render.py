@@ -125,6 +125,53 @@ def tag_href(tag: str) -> str:
     return f"tags/{slugify(tag)}/index.html"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates this process compiled, by name, file and source (Jinja's own check: a bucket whose source
+    changed is compiled again): every build makes its own environment, which compiled every template anew, and a
+    resident build process's helper (``briefgen serve``), forked afresh each build, did so for every site page."""
+
+    KEPT = 256  # compiled templates: a process that builds many sites (the tests) keeps the latest
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # reset (compiled again) when it was another source's
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes.pop(bucket.key, None)
+        if len(self.codes) >= self.KEPT:
+            self.codes.pop(next(iter(self.codes)))
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
+# In a resident build process (``keep_templates``): whether the templates are compiled and digested before the site
+# pages' helper is forked, so that it finds them so (``warm_templates``).
+_warm_templates = False
+
+
+def keep_templates() -> None:
+    """Compile and digest the templates in this process before forking the site pages' helper of an edit: it is forked
+    afresh for every build, and what it compiles or parses is lost with it (at 1,000 articles, a third of its time).
+    Here it is done once (``_COMPILED``, ``digest._ANALYSED``), and each build then finds it."""
+    global _warm_templates
+    _warm_templates = True
+
+
+def warm_templates(env: jinja2.Environment, made_with: Callable[[str], str]) -> None:
+    """Load (compile) and digest (``made_with``) every page template ``env`` lists; one with a problem is left for
+    rendering to report."""
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(TemplateProblem, jinja2.TemplateError):
+            made_with(name)
+            env.get_template(name)
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_path.is_dir() and config.templates_path.resolve() != PACKAGE_TEMPLATES:
@@ -137,6 +184,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.filters["longdate"] = format_date
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -670,6 +718,8 @@ def render_site_files(
         early: ForkPool[None, list[_SiteOutput]] | None = None
         helper: Ordered[None, list[_SiteOutput]] | None = None
         if parallel and previous:
+            if _warm_templates:
+                warm_templates(env, made_with)
             early = stack.enter_context(ForkPool(site_outputs, 1))
             helper = early.ordered([None], 1)
         if parallel:

@@ -380,6 +380,7 @@ def child_builds() -> None:
     from briefgen.build import keep_outlines
     from briefgen.cache import keep_decoded
     from briefgen.readers.memo import keep_read
+    from briefgen.render import keep_templates
     from briefgen.site.actors import keep_index
     from briefgen.site.feeds import keep_records
 
@@ -388,6 +389,7 @@ def child_builds() -> None:
     keep_outlines()
     keep_index()
     keep_records()
+    keep_templates()
     with os.fdopen(int(sys.argv[1]), "wb") as results:
         while (frame := _read_frame(sys.stdin.buffer)) is not None:
             result: BuildResult | None = None

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+import jinja2
 import pytest
 
+import briefgen.digest
 import briefgen.render
 import briefgen.write
 from briefgen.build import build_site
@@ -209,6 +211,58 @@ def test_a_template_error_in_the_helper_is_reported_and_keeps_the_site(
     assert forks == [1] and not result.published
     (error,) = result.errors
     assert (error.path, error.line) == ("templates/actor.html", 7) and "'nothing' is undefined" in error.message
+    assert tree_bytes(root / "site") == before
+
+
+def test_a_resident_process_readies_the_templates_before_forking_an_edits_helper(
+    extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None
+) -> None:
+    """With ``keep_templates`` (``briefgen serve``'s build process), the templates are compiled and digested before
+    an edit's helper is forked: the helper, forked afresh each build, neither compiles nor parses one. A template
+    edited between builds is used as edited; a broken one is reported as by any build."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    monkeypatch.setattr(briefgen.render, "_warm_templates", False)
+    briefgen.render.keep_templates()
+    monkeypatch.setattr(briefgen.render, "_COMPILED", briefgen.render._CompiledTemplates())  # none compiled yet
+    monkeypatch.setattr(briefgen.digest, "_ANALYSED", {})  # none parsed yet
+    parent = os.getpid()
+    log = tmp_path / "helper.log"  # what the helper compiled or parsed (it is another process)
+    compile_template = jinja2.Environment.compile
+    parse_template = jinja2.Environment.parse
+
+    def noted(what: str) -> None:
+        if os.getpid() != parent:
+            with log.open("a", encoding="utf-8") as out:
+                out.write(what + "\n")
+
+    def compiled(env: jinja2.Environment, source: object, name: str | None = None, *args: object) -> object:
+        noted(f"compiled {name}")
+        return compile_template(env, source, name, *args)  # type: ignore[arg-type]
+
+    def parsed(env: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        noted(f"parsed {name}")
+        return parse_template(env, source, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiled)
+    monkeypatch.setattr(jinja2.Environment, "parse", parsed)
+    for step in range(2):  # an edit; then an edit and an actor page template changed with it
+        edited(root) if step == 0 else overridden(root, "actor.html", "<h1>", '<h1 class="who">')
+        (root / story(4)[0]).write_text(story(4, f"\nEdit {step}.\n")[1], encoding="utf-8")
+        forks.clear()
+        result = build_site(root, jobs=2)
+        assert result.published and not result.errors and forks == [1]
+        assert not log.exists(), log.read_text(encoding="utf-8")
+        assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / f"clean-{step}")
+    assert b'<h1 class="who">' in (next((root / "site" / "actors").glob("*/index.html"))).read_bytes()
+    before = tree_bytes(root / "site")
+    overridden(root, "actor.html", "<h1>", "<h1>{% if %}")
+    (root / story(4)[0]).write_text(story(4)[1], encoding="utf-8")
+    result = build_site(root, jobs=2)
+    assert not result.published
+    (error,) = result.errors
+    assert Path(error.path or "").resolve().relative_to(root.resolve()) == Path("templates/actor.html")
+    assert error.line == 8 and "Expected an expression" in error.message
     assert tree_bytes(root / "site") == before
 
 
