@@ -24,6 +24,7 @@ from briefgen.build import BuildResult, build_site
 from briefgen.livereload import EVENTS_PATH, MAX_CLIENTS, EventHub, changed_paths, fingerprint_folder
 from briefgen.serve import Preview, SiteState, content_type, start_preview, url_segments
 from briefgen.watch import BuildCancelled, Builder, BuildProcess, Reaper, Rebuild, is_editor_junk, plan_watch
+from briefgen.write import site_lock
 from tests.helpers import REPO, clean_build_of, make_site, tree_bytes
 
 T = TypeVar("T")
@@ -546,20 +547,24 @@ def test_preview_corrected_by_the_full_build_when_actors_merge_differently(
 def test_a_save_during_the_full_build_is_previewed_at_once(
     recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
 ) -> None:
+    """A save that comes while the server's full build runs is previewed at once, not after that build. The site's
+    lock, held here, keeps that build running (waiting for the lock) until the save is previewed: a build of this
+    small site is otherwise over before a second save can come, and the test raced it."""
     preview, rebuilds = recorded
-    before = len(rebuilds)
-    append(site / "content" / "older.md", "Officials said the talks would resume on Friday.\n")
-    poll(lambda: len(rebuilds) > before and rebuilds[before].preview, what="the first preview")
-    append(site / "content" / "older.md", "A second save came at once.\n")  # the full build runs now
-    poll(lambda: any(r.preview for r in rebuilds[before + 1 :]), what="the second preview")
-    second = next(i for i, r in enumerate(rebuilds) if i > before and r.preview)
-    assert all(r.preview for r in rebuilds[before : second + 1]), "previewed before the running build ended"
-    # The preview wrote the page at once. (Reading it now would race with the running build, which may publish
-    # the older page at any moment: no reload is sent for that until the page is previewed again, below.)
-    shown = rebuilds[second].result
-    assert shown is not None and shown.stats is not None and "briefings/older/index.html" in shown.stats.changed
-    # The running build finishes, the second save is previewed again over what it published, one more build follows.
-    poll(lambda: sum(not r.preview for r in rebuilds[second:]) >= 2 and not rebuilds[-1].preview, what="both builds")
+    builder = preview.watch.builder
+    with site_lock(site):  # once the server's first build is over
+        before = len(rebuilds)
+        # Not previewed (the lock is another's, and no build of the server's runs): the full build starts, and waits.
+        append(site / "content" / "older.md", "Officials said the talks would resume on Friday.\n")
+        poll(lambda: builder._child is not None, what="the full build")
+        append(site / "content" / "older.md", "A second save came at once.\n")
+        poll(lambda: any(r.preview for r in rebuilds[before:]), what="the preview")
+        assert all(r.preview for r in rebuilds[before:]), "previewed before the running build ended"
+        shown = rebuilds[before].result
+        assert shown is not None and shown.stats is not None and "briefings/older/index.html" in shown.stats.changed
+        assert "A second save came at once" in get_text(preview.url, "/briefings/older/")[1]
+    # The running build publishes, the second save is previewed again over what it published, one more build follows.
+    poll(lambda: sum(not r.preview for r in rebuilds[before:]) >= 2 and not rebuilds[-1].preview, what="both builds")
     assert "A second save came at once" in get_text(preview.url, "/briefings/older/")[1]
     assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
 
