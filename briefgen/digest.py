@@ -190,7 +190,12 @@ class Fingerprints:
     def briefing(self, briefing: Briefing) -> str:
         key = id(briefing)
         if key not in self._memo:
-            article = hashlib.blake2b(_encoded(briefing.article), digest_size=20).hexdigest()
+            # read by a build: the digest of its file (``Article.source_digest``), whose reader code the settings
+            # fingerprint holds; else the article itself, encoded
+            article = (
+                briefing.article.source_digest
+                or hashlib.blake2b(_encoded(briefing.article), digest_size=20).hexdigest()
+            )
             within = briefing.registry_scope or (self.scope.of(briefing.article.text) if self.scope is not None else "")
             self._memo[key] = _hash("briefing", self.settings, within, article)
             self._keep.append(briefing)

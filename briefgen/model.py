@@ -63,6 +63,10 @@ class Article:
     url: str | None = None
     title_derived: bool = False  # the title was taken from the lead, not given
     format: str = "text"
+    # A digest of the file it was read from (its path in the content folder and its bytes), when a build's reads
+    # (``readers.memo``) give one: what the article is made from, so its digest for the pages made from it
+    # (``digest.Fingerprints``) need not encode it whole again. Anything that makes an article otherwise leaves it "".
+    source_digest: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -157,3 +158,38 @@ def test_a_build_over_a_damaged_memo_equals_a_clean_one(site: Path, tmp_path: Pa
     result = build_site(site, jobs=1)
     assert result.published and not result.errors, result.problems
     assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_an_article_read_by_a_build_carries_its_files_digest_and_its_pages_are_digested_by_it(
+    site: Path, parsed: list[str]
+) -> None:
+    """``Article.source_digest``: the digest of the file's path and bytes, the same whether the article was parsed or
+    decoded from the memo, another for other bytes or another path; a briefing's digest (``Fingerprints``) is made
+    from it rather than by encoding the article again, and from the article itself when there is none."""
+    from briefgen.digest import Fingerprints
+    from briefgen.model import Briefing, Extraction
+    from briefgen.readers import read_article
+
+    first = {a.source_path.as_posix(): a for a in read(site)[0]}
+    assert parsed and all(len(a.source_digest) == 40 for a in first.values())
+    parsed.clear()
+    again = {a.source_path.as_posix(): a for a in read(site)[0]}
+    assert parsed == [] and {k: a.source_digest for k, a in again.items()} == {
+        k: a.source_digest for k, a in first.items()
+    }
+    talks = site / "content" / "talks.md"
+    (site / "content" / "copy.md").write_bytes(talks.read_bytes())  # the same bytes at another path
+    talks.write_text(talks.read_text("utf-8") + "\nThe talks will resume.\n", encoding="utf-8")
+    edited = {a.source_path.as_posix(): a for a in read(site)[0]}
+    digests = {edited["talks.md"].source_digest, first["talks.md"].source_digest, edited["copy.md"].source_digest}
+    assert len(digests) == 3
+    plain, _ = read_article(talks, site / "content")  # not by a build: none
+    assert plain.source_digest == "" and plain == edited["talks.md"]
+
+    def briefing_digest(article: Article) -> str:
+        briefing = Briefing(article, Extraction(), "", "", {})
+        return Fingerprints("settings").briefing(briefing)
+
+    assert briefing_digest(edited["talks.md"]) != briefing_digest(first["talks.md"])
+    assert briefing_digest(plain) != briefing_digest(edited["talks.md"])  # the article encoded: another digest
+    assert briefing_digest(plain) != briefing_digest(dataclasses.replace(plain, title="Other"))

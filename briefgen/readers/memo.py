@@ -11,6 +11,7 @@ used, and is written anew. It can be deleted at any time.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -69,7 +70,8 @@ class ReadMemo:
         key = digest.hexdigest()
         found = self.known.get(key)
         if found is None:
-            found = parse_article(relative, data)
+            article, problems = parse_article(relative, data)
+            found = dataclasses.replace(article, source_digest=key), problems
             self.parsed += 1
         self.used[key] = found
         return found
