@@ -164,10 +164,10 @@ def keep_templates() -> None:
 
 
 def warm_templates(env: jinja2.Environment, made_with: Callable[[str], str]) -> None:
-    """Load (compile) and digest (``made_with``) every page template ``env`` lists; one with a problem is left for
-    rendering to report."""
+    """Load (compile) and digest (``made_with``) every template ``env`` lists as ``.html``; one with a problem (or no
+    template at all: a static page that is not text) is left for rendering to report, if it renders it."""
     for name in env.list_templates(extensions=["html"]):
-        with contextlib.suppress(TemplateProblem, jinja2.TemplateError):
+        with contextlib.suppress(TemplateProblem, jinja2.TemplateError, UnicodeError, OSError):
             made_with(name)
             env.get_template(name)
 

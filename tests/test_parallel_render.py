@@ -221,6 +221,8 @@ def test_a_resident_process_readies_the_templates_before_forking_an_edits_helper
     an edit's helper is forked: the helper, forked afresh each build, neither compiles nor parses one. A template
     edited between builds is used as edited; a broken one is reported as by any build."""
     root = fresh_copy(extracted, tmp_path / "s")
+    (root / "templates" / "static").mkdir(parents=True)
+    (root / "templates" / "static" / "saved.html").write_bytes(b"\xff\xfe<p>a saved page, not text</p>")  # no template
     assert build_site(root, jobs=2).published
     monkeypatch.setattr(briefgen.render, "_warm_templates", False)
     briefgen.render.keep_templates()
