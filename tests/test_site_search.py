@@ -153,6 +153,53 @@ def test_pagefind_reads_pages_without_their_inline_links_and_spans(page: bytes, 
     assert for_search(page) == copy
 
 
+@pytest.mark.parametrize(
+    ("page", "copy"),
+    [
+        (  # a briefing's summary, actors, quotes and timeline: parsed by Pagefind for nothing, cut whole
+            b'<article data-pagefind-body><h1>T</h1><div data-pagefind-ignore><h2 id="x">S</h2><div>a</div>'
+            b"<ul><li>b</ul></div><p>body</p></article>",
+            b"<article data-pagefind-body><h1>T</h1><p>body</p></article>",
+        ),
+        (  # one in another, and one after them
+            b"<section data-pagefind-ignore>a<section>b</section>c</section>d<div data-pagefind-ignore>e</div>f",
+            b"df",
+        ),
+        (  # a filter, meta or sort key inside still counts: kept, the nested ignore inside it cut
+            b'<div data-pagefind-ignore><span data-pagefind-filter="k">v</span>'
+            b"<aside data-pagefind-ignore>x</aside></div><p>y</p>",
+            b'<div data-pagefind-ignore><span data-pagefind-filter="k">v</span></div><p>y</p>',
+        ),
+        (  # so does one on the element itself
+            b'<div data-pagefind-ignore data-pagefind-meta="k:v">x</div>',
+            b'<div data-pagefind-ignore data-pagefind-meta="k:v">x</div>',
+        ),
+        (  # a "<" or ">" in a quoted attribute, a comment, a script: its closing tag is not certain, kept
+            b'<div data-pagefind-ignore title="a>b"><p>z</p></div>x',
+            b'<div data-pagefind-ignore title="a>b"><p>z</p></div>x',
+        ),
+        (
+            b'<div data-pagefind-ignore><p title="</div>">z</p></div>y',
+            b'<div data-pagefind-ignore><p title="</div>">z</p></div>y',
+        ),
+        (
+            b"<div data-pagefind-ignore><!-- </div> --></div>x<div data-pagefind-ignore><script>1</script></div>",
+            b"<div data-pagefind-ignore><!-- </div> --></div>x<div data-pagefind-ignore><script>1</script></div>",
+        ),
+        (  # an element whose closing tag may be left out, or not closed at all: kept
+            b"<p data-pagefind-ignore>para<p>x</p><div data-pagefind-ignore>open<div></div>",
+            b"<p data-pagefind-ignore>para<p>x</p><div data-pagefind-ignore>open<div></div>",
+        ),
+        (  # the mark in text is no mark
+            b"<p>data-pagefind-ignore</p><div>x</div>",
+            b"<p>data-pagefind-ignore</p><div>x</div>",
+        ),
+    ],
+)
+def test_pagefind_reads_pages_without_their_ignored_elements(page: bytes, copy: bytes) -> None:
+    assert for_search(page) == copy
+
+
 def test_the_copies_index_as_the_pages_themselves_and_leave_nothing_behind(
     config: SiteConfig, files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -192,6 +239,8 @@ def test_the_copies_index_as_the_pages_themselves_and_leave_nothing_behind(
         return found
 
     original = by_url(as_is)
+    ignored = [p for p in pages if b"<div data-pagefind-ignore>" in files[p]]  # with headings: its anchors go too
+    assert ignored and all(b"data-pagefind-ignore" not in for_search(files[p]) for p in ignored)
     assert len(original) == len(pages) - sum(1 for p in pages if b"data-pagefind-body" not in files[p])
     assert by_url(copied) == original == by_url(on_disk)
     assert any(f["headings"] for f in original.values())
