@@ -194,10 +194,52 @@ def test_pagefind_reads_pages_without_their_inline_links_and_spans(page: bytes, 
             b"<p>data-pagefind-ignore</p><div>x</div>",
             b"<p>data-pagefind-ignore</p><div>x</div>",
         ),
+        (  # an h1 or an image: Pagefind's title and image for the page, ignored or not (below)
+            b'<div data-pagefind-ignore><H1 class="t">T</H1></div><div data-pagefind-ignore><img src="x.png"></div>',
+            b'<div data-pagefind-ignore><H1 class="t">T</H1></div><div data-pagefind-ignore><img src="x.png"></div>',
+        ),
     ],
 )
 def test_pagefind_reads_pages_without_their_ignored_elements(page: bytes, copy: bytes) -> None:
     assert for_search(page) == copy
+
+
+def test_the_copies_keep_what_pagefind_takes_from_ignored_elements(config: SiteConfig, tmp_path: Path) -> None:
+    """Pagefind takes a page's title from its first h1 and its image from its first image, both ignored or not:
+    the same meta from the pages as from their copies, and the copies' ignored elements without them are gone."""
+    pages = {
+        "briefings/a/index.html": b'<div data-pagefind-ignore><h1>Ignored title</h1><img src="/a.png" alt="A">'
+        b"</div><p>Words of a.</p>",
+        "briefings/b/index.html": b'<h1>Title b</h1><div data-pagefind-ignore><img src="/b.png" alt="B"></div>'
+        b"<section data-pagefind-ignore><h2>Facts</h2><p>unindexed</p></section><p>Words of b.</p>",
+    }
+    site = tmp_path / "site"
+    for path, body in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(
+            b'<!DOCTYPE html><html lang="en"><head><title>Head</title></head><body><main data-pagefind-body>'
+            + body
+            + b"</main></body></html>"
+        )
+    subprocess.run(
+        [*pagefind_command(), "--site", str(site), "--output-path", str(tmp_path / "as-is"), "--silent"], check=True
+    )
+    as_is = {
+        f"pagefind/all/{p.relative_to(tmp_path / 'as-is')}": p.read_bytes()
+        for p in (tmp_path / "as-is").rglob("*")
+        if p.is_file()
+    }
+    copied = dict(index_shard(site, "all", sorted(pages), config))
+
+    def meta(bundle: dict[str, bytes]) -> dict[str, object]:
+        return {str(f["url"]).removesuffix("index.html"): (f["meta"], f["content"]) for f in pagefind_fragments(bundle)}
+
+    assert meta(as_is) == {
+        "/briefings/a/": ({"title": "Ignored title", "image": "/a.png", "image_alt": "A"}, "Words of a."),
+        "/briefings/b/": ({"title": "Title b", "image": "/b.png", "image_alt": "B"}, "Title b. Words of b."),
+    }
+    assert meta(copied) == meta(as_is)
+    assert b"Facts" not in for_search((site / "briefings/b/index.html").read_bytes())
 
 
 def test_the_copies_index_as_the_pages_themselves_and_leave_nothing_behind(

@@ -10,8 +10,8 @@ The build indexes its staging folder (the new site, before it is published): Pag
 there, named one by one in a glob, and writes the bundle there too (``index_shard_in_place``; a shard the published
 site has, an edit's month, is made in memory and only its changed files are written there). It reads each page as
 ``for_search`` copies it into a scratch folder, without the page's inline links and spans and without the elements
-Pagefind ignores: the same words, meta, filters and headings, in less of Pagefind's time (see ``for_search``). An in-memory site
-(``render_site``) is written to a temporary folder first, and its bundles come back file by file
+Pagefind ignores: the same words, meta, filters and headings, in less of Pagefind's time (see ``for_search``). An
+in-memory site (``render_site``) is written to a temporary folder first, and its bundles come back file by file
 (``index_shard``). Only elements marked ``data-pagefind-body`` (briefings, actor pages) are indexed; result URLs
 keep ``index.html`` so they work on any static host.
 """
@@ -66,6 +66,9 @@ _UNSAFE_INSIDE = re.compile(
     rb"""|<[a-z][a-z0-9-]*\s[^>"']*+(?:(?:"[^"<>]*+"|'[^'<>]*+')[^>"']*+)*+["']""",  # ``_ODD_ATTRIBUTE``'s, any tag
     re.IGNORECASE,
 )
+# What Pagefind takes from an ignored element all the same: the page's first h1 is its title and its first image its
+# image, unless the page names them (``data-pagefind-meta``), wherever they are.
+_META_INSIDE = re.compile(rb"<(?:h1|img)(?=[\s/>])", re.IGNORECASE)
 
 
 def for_search(html: bytes) -> bytes:
@@ -110,8 +113,9 @@ def _without_ignored(html: bytes) -> bytes:
     timeline, half the page (at 2,000 briefings, the pages' copies 22.1 -> 11.1 MB and Pagefind's CPU 4.2-4.6 ->
     3.7-3.9 s, the bundle byte for byte the same). An element is cut only when that is certain to change nothing:
     its only Pagefind attribute is the ignore (filters, meta and sort keys inside an ignored element still count),
-    its tag is one that must be closed, and what it holds has no comment, script, raw text or quoted attribute
-    holding "<" or ">" to mislead the count of its nested tags to its own closing tag; otherwise it stays.
+    it holds no h1 or image (Pagefind takes a page's title and image from its first, ignored or not), its tag is one
+    that must be closed, and what it holds has no comment, script, raw text or quoted attribute holding "<" or ">"
+    to mislead the count of its nested tags to its own closing tag; otherwise it stays.
     """
     at = html.find(_IGNORE)
     if at == -1:
@@ -141,7 +145,12 @@ def _ignored_end(html: bytes, opening: re.Match[bytes]) -> int | None:
         if depth == 0:
             close = html.find(b">", tag.end())
             inner = html[opening.start() : tag.start()]  # its opening tag too
-            if close == -1 or _UNSAFE_INSIDE.search(inner) or inner.lower().count(b"data-pagefind") != 1:
+            if (
+                close == -1
+                or _UNSAFE_INSIDE.search(inner)
+                or _META_INSIDE.search(inner)
+                or inner.lower().count(b"data-pagefind") != 1
+            ):
                 return None
             return close + 1
     return None
