@@ -182,6 +182,10 @@ def test_pagefind_reads_pages_without_their_inline_links_and_spans(page: bytes, 
             b'<div data-pagefind-ignore><p title="</div>">z</p></div>y',
             b'<div data-pagefind-ignore><p title="</div>">z</p></div>y',
         ),
+        (  # in any quoting, in any case
+            b"<div data-pagefind-ignore><p title='x </div>'>z</p><P TITLE=</DIV>>z</P></div>y",
+            b"<div data-pagefind-ignore><p title='x </div>'>z</p><P TITLE=</DIV>>z</P></div>y",
+        ),
         (
             b"<div data-pagefind-ignore><!-- </div> --></div>x<div data-pagefind-ignore><script>1</script></div>",
             b"<div data-pagefind-ignore><!-- </div> --></div>x<div data-pagefind-ignore><script>1</script></div>",

@@ -61,14 +61,15 @@ _ELEMENT = re.compile(rb"<([a-z][a-z0-9-]*)(?=[\s/>])[^>]*+>", re.IGNORECASE)
 _CLOSED = frozenset(
     b"article aside blockquote details div figure footer form header main nav ol section table ul".split()
 )
-_UNSAFE_INSIDE = re.compile(
-    rb"""<!|<(?:script|style|textarea|template|title|xmp|plaintext|noscript|iframe|noembed|noframes)\b"""
-    rb"""|<[a-z][a-z0-9-]*\s[^>"']*+(?:(?:"[^"<>]*+"|'[^'<>]*+')[^>"']*+)*+["']""",  # ``_ODD_ATTRIBUTE``'s, any tag
-    re.IGNORECASE,
+# What keeps an ignored element in the copy when it holds it (looked for in the element lowered; a false find only
+# keeps one): a comment or other markup declaration, or raw text, which could hide a tag or fake one; an h1 or an
+# image, which Pagefind takes a page's title and image from, ignored or not, unless the page names them.
+_KEEPS = re.compile(
+    rb"<(?:!|script|style|textarea|template|title|xmp|plaintext|noscript|iframe|noembed|noframes|h1|img)"
 )
-# What Pagefind takes from an ignored element all the same: the page's first h1 is its title and its first image its
-# image, unless the page names them (``data-pagefind-meta``), wherever they are.
-_META_INSIDE = re.compile(rb"<(?:h1|img)(?=[\s/>])", re.IGNORECASE)
+# An attribute value holding "<" or ">", or cut short where the element was thought to end: the count of its tags is
+# not certain (a false find, such as "x=y" in text before a tag, only keeps the element).
+_ODD_VALUE = re.compile(rb"""=\s*+(?:"[^"<>]*+(?:[<>]|\Z)|'[^'<>]*+(?:[<>]|\Z)|[^\s"'=<>`]*+(?:<|\Z))""")
 
 
 def for_search(html: bytes) -> bytes:
@@ -145,11 +146,12 @@ def _ignored_end(html: bytes, opening: re.Match[bytes]) -> int | None:
         if depth == 0:
             close = html.find(b">", tag.end())
             inner = html[opening.start() : tag.start()]  # its opening tag too
+            lowered = inner.lower()
             if (
                 close == -1
-                or _UNSAFE_INSIDE.search(inner)
-                or _META_INSIDE.search(inner)
-                or inner.lower().count(b"data-pagefind") != 1
+                or lowered.count(b"data-pagefind") != 1
+                or _KEEPS.search(lowered)
+                or _ODD_VALUE.search(inner)
             ):
                 return None
             return close + 1
