@@ -194,9 +194,13 @@ def test_pagefind_reads_pages_without_their_inline_links_and_spans(page: bytes, 
             b"<p data-pagefind-ignore>para<p>x</p><div data-pagefind-ignore>open<div></div>",
             b"<p data-pagefind-ignore>para<p>x</p><div data-pagefind-ignore>open<div></div>",
         ),
-        (  # the mark in text is no mark
-            b"<p>data-pagefind-ignore</p><div>x</div>",
-            b"<p>data-pagefind-ignore</p><div>x</div>",
+        (  # the mark in text, or in an attribute's value, is no mark
+            b'<p>data-pagefind-ignore</p><div title="a data-pagefind-ignore b">x</div>',
+            b'<p>data-pagefind-ignore</p><div title="a data-pagefind-ignore b">x</div>',
+        ),
+        (  # the mark among other attributes, with a value, across lines
+            b'<p>a</p><div class="x" data-pagefind-ignore="all">b</div><section\ndata-pagefind-ignore\n>c</section>d',
+            b"<p>a</p>d",
         ),
         (  # an h1 or an image: Pagefind's title and image for the page, ignored or not (below)
             b'<div data-pagefind-ignore><H1 class="t">T</H1></div><div data-pagefind-ignore><img src="x.png"></div>',

@@ -58,6 +58,7 @@ _MARKS = (b"data-pagefind", *sorted(_NOT_INDEXED_CLASSES))
 # it holds could hide a tag or fake one.
 _IGNORE = b"data-pagefind-ignore"
 _ELEMENT = re.compile(rb"<([a-z][a-z0-9-]*)(?=[\s/>])[^>]*+>", re.IGNORECASE)
+_ATTRIBUTE_NAME = re.compile(rb"""([^\s"'>/=]++)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]++))?""")
 _CLOSED = frozenset(
     b"article aside blockquote details div figure footer form header main nav ol section table ul".split()
 )
@@ -137,8 +138,12 @@ def _without_ignored(html: bytes) -> bytes:
 def _ignored_end(html: bytes, opening: re.Match[bytes]) -> int | None:
     """Where the ignored element ``opening`` begins ends (after its closing tag), when it may be cut (above)."""
     name = opening.group(1).lower()
-    if name not in _CLOSED or opening.group().lower().count(b"data-pagefind") != 1 or opening.group().endswith(b"/>"):
+    own = opening.group()
+    if name not in _CLOSED or own.lower().count(b"data-pagefind") != 1 or own.endswith(b"/>"):
         return None
+    names = _ATTRIBUTE_NAME.findall(html, opening.end(1), opening.end() - 1)
+    if _IGNORE not in (attribute.lower() for attribute in names):
+        return None  # the mark is in an attribute's value, not an attribute of its own
     depth = 1
     nested = re.compile(rb"<(/?)" + re.escape(name) + rb"(?=[\s/>])", re.IGNORECASE)
     for tag in nested.finditer(html, opening.end()):
