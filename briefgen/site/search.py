@@ -138,8 +138,7 @@ def _without_ignored(html: bytes) -> bytes:
 def _ignored_end(html: bytes, opening: re.Match[bytes]) -> int | None:
     """Where the ignored element ``opening`` begins ends (after its closing tag), when it may be cut (above)."""
     name = opening.group(1).lower()
-    own = opening.group()
-    if name not in _CLOSED or own.lower().count(b"data-pagefind") != 1 or own.endswith(b"/>"):
+    if name not in _CLOSED or opening.group().endswith(b"/>"):
         return None
     names = _ATTRIBUTE_NAME.findall(html, opening.end(1), opening.end() - 1)
     if _IGNORE not in (attribute.lower() for attribute in names):
@@ -150,7 +149,7 @@ def _ignored_end(html: bytes, opening: re.Match[bytes]) -> int | None:
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             close = html.find(b">", tag.end())
-            inner = html[opening.start() : tag.start()]  # its opening tag too
+            inner = html[opening.start() : tag.start()]  # its opening tag too: the ignore its only Pagefind mark
             lowered = inner.lower()
             if (
                 close == -1
