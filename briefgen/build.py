@@ -356,6 +356,7 @@ def _publish_site(
     The render's workers are forked when the first file is asked for, before the search indexer starts its thread;
     closing the files (on any error) ends them, and the staging folder is discarded.
     """
+    from briefgen.composed import ComposedStore, composed_path
     from briefgen.links import clear_links
     from briefgen.render import SearchIndexer, render_site_files
 
@@ -373,6 +374,7 @@ def _publish_site(
             search_plan=plan,
             jobs=jobs,
             place=staging.place,
+            composed=ComposedStore(composed_path(config.root)),
         )
         files = contextlib.closing(rendered)
 

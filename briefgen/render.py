@@ -27,7 +27,8 @@ import jinja2
 
 from briefgen import __version__
 from briefgen.body_html import body_html
-from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
+from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date, front_matter
+from briefgen.composed import Composed, ComposedStore
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, plain_digest, settings_fingerprint, template_closure
 from briefgen.links import BriefingLinks
@@ -267,7 +268,11 @@ def briefing_body(briefing: Briefing) -> dict[str, object]:
     The HTML is written from the article and its extraction without parsing the Markdown (``body_html``).
     """
     _, body = split_front_matter(briefing.markdown)
-    html = body_html(briefing.article, briefing.extraction, body)
+    return body_context(body_html(briefing.article, briefing.extraction, body))
+
+
+def body_context(html: str) -> dict[str, object]:
+    """What a briefing's page shows of its body's HTML: the whole, and its parts (``split_body``)."""
     head, facts, source = split_body(html)
     return {"body_html": html, "body_head_html": head, "body_facts_html": facts, "body_source_html": source}
 
@@ -285,20 +290,31 @@ def split_body(html: str) -> tuple[str, str, str]:
     return html[:facts_at], html[facts_at:source_at], html[source_at:]
 
 
-def briefing_page(briefing: Briefing, as_of: dt.date | None) -> Page:
-    """A briefing's page: it depends on the briefing (composed with its site-wide actor ids) alone."""
+def briefing_page(
+    briefing: Briefing, as_of: dt.date | None, body: Callable[[], dict[str, object]] | None = None
+) -> Page:
+    """A briefing's page: it depends on the briefing (composed with its site-wide actor ids) alone.
+
+    ``body``: its body's context (``body_context``), when known; by default ``briefing_body`` makes it."""
     return Page(
         briefing_href(briefing),
         "briefing.html",
         briefing_context(briefing),
         "briefings",
         briefing.article.date or as_of,
-        functools.partial(briefing_body, briefing),
+        body or functools.partial(briefing_body, briefing),
     )
 
 
 def sort_newest_first(briefings: Sequence[Briefing]) -> list[Briefing]:
     return sorted(briefings, key=lambda b: (b.article.date or dt.date.min, b.article.slug), reverse=True)
+
+
+def recomposed(outline: Briefing, found: Composed) -> Briefing:
+    """The briefing ``compose_briefing`` made when it composed ``found`` (:mod:`briefgen.composed`)."""
+    article, extraction, summary = outline.article, outline.extraction, outline.summary
+    markdown = found.markdown.decode("utf-8")
+    return Briefing(article, extraction, summary, markdown, front_matter(article, extraction, summary))
 
 
 def relink(briefing: Briefing, actors: ActorIndex, config: SiteConfig) -> Briefing:
@@ -478,7 +494,8 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
 
 
 Output = tuple[str, "bytes | Keep | Placed", "str | None"]  # path, bytes (KEEP, or Placed), a page's input digest
-_Task = tuple[int, bool, bool]  # a briefing to render: its index, whether its details and its page are kept
+# A briefing to render: its index, whether its details and its page are kept, its composition's key (ComposedStore)
+_Task = tuple[int, bool, bool, str]
 # A briefing's details JSON, Markdown and page (None: kept; Placed: put in the new site by the worker)
 _Rendered = tuple["bytes | Placed | None", "bytes | Placed | None", "bytes | Placed | None"]
 # A site page made by the helper: its path, input digest, lastmod (ISO date) and bytes (None: kept)
@@ -510,7 +527,7 @@ class _Plan:
 
     @property
     def task(self) -> _Task:
-        return self.index, self.details[2], self.page_kept
+        return self.index, self.details[2], self.page_kept, ComposedStore.key(self.markdown[1])
 
 
 def render_site(
@@ -547,6 +564,7 @@ def render_site_files(
     search_plan: dict[str, list[str]] | None = None,
     jobs: int = 1,
     place: Callable[[str, bytes], Placed] | None = None,
+    composed: ComposedStore | None = None,
 ) -> Iterator[Output]:
     """Every output file of the site but the search index, one at a time, with each page's input digest.
 
@@ -564,9 +582,12 @@ def render_site_files(
     are rendered here, and one forked helper makes the site pages meanwhile (their views, digests and changed
     pages: the larger half of an edit's work at 10,000 articles); they are handed on after the briefings and the
     feeds. ``place``, when given, is how a worker puts a file in the new site itself (``Staging.place``): what
-    it renders is then handed on as ``Placed``, not as bytes.
+    it renders is then handed on as ``Placed``, not as bytes. ``composed``, when given, holds the briefings composed
+    before (:mod:`briefgen.composed`): one found there is not composed again, one composed here is added.
     """
     previous = previous or {}
+    if composed is not None and not composed.prepare():
+        composed = None
     env = make_environment(config)
     outlines = sort_newest_first(briefings)
     actors = index_actors(outlines, registry)
@@ -613,14 +634,23 @@ def render_site_files(
 
     def render_briefing(task: _Task) -> _Rendered:
         """A briefing's details JSON, Markdown and page (None for what is kept), in this process or a worker."""
-        index, keep_details, keep_page = task
+        index, keep_details, keep_page, key = task
         outline = outlines[index]
-        composed = None if keep_page else relink(outline, actors, config)  # its front matter is the details' data
-        details = None if keep_details else briefing_details_json(composed or outline)
-        if composed is None:
-            return details, None, None
-        page = render_page(env, briefing_page(composed, as_of), config, shared)
-        return details, composed.markdown.encode("utf-8"), page
+        if keep_page:
+            return None if keep_details else briefing_details_json(outline), None, None
+        found = composed.get(key) if composed is not None else None
+        if found is not None:
+            briefing, body = recomposed(outline, found), body_context(found.body_html)
+        else:
+            briefing = relink(outline, actors, config)  # its front matter is the details' data
+            body = briefing_body(briefing)
+            stored = composed is not None
+            details = briefing_details_json(briefing) if stored or not keep_details else b""
+            found = Composed(briefing.markdown.encode("utf-8"), str(body["body_html"]), details)
+            if composed is not None:
+                composed.add(key, found)
+        page = render_page(env, briefing_page(briefing, as_of, lambda: body), config, shared)
+        return None if keep_details else found.details, found.markdown, page
 
     pages: list[Page] = []  # made below: here, or by the helper that renders them beside the briefings (an edit)
 
@@ -666,7 +696,10 @@ def render_site_files(
 
     def render_chunk(chunk: list[int | _Task]) -> list[bytes | Placed | _Digested | _Rendered]:
         """Site pages (by index in ``pages``) and briefings, in a worker; put in the new site with ``place``."""
-        return [render_site_page(task) if isinstance(task, int) else placed_briefing(task) for task in chunk]
+        done = [render_site_page(task) if isinstance(task, int) else placed_briefing(task) for task in chunk]
+        if composed is not None:
+            composed.flush()  # a worker's compositions, each chunk: it ends without a word
+        return done
 
     def render_site_page(index: int) -> bytes | Placed | _Digested:
         """A site page, rendered; digested too when its digest was left to this worker (``settle_or_defer``)."""
@@ -782,9 +815,11 @@ def render_site_files(
         # Newest first, so each month's search shard is complete, and indexed, while older months render.
         if plans is None:
             shared_digest = made_with("briefing.html")
+        live: list[str] = []  # every briefing's composition key
         for index, outline in enumerate(outlines):
             planned = plans[index] if plans is not None else plan(index, outline, shared_digest)
             briefing_lastmods.append((planned.page[0], planned.lastmod))
+            live.append(planned.task[3])
             if planned.kept:
                 details, markdown, page_html = None, None, None
             elif rendered is not None:
@@ -800,6 +835,10 @@ def render_site_files(
                 ordered.poll()
         if rendered is not None:
             assert next(rendered, None) is None, "every page rendered was handed on"
+        if composed is not None:  # the workers' compositions are written: each chunk's before its result came
+            composed.flush()
+            composed.prune(live)
+            composed.close()
         # The feeds next: with a helper, while it still makes the site pages.
         yield FEED_PATH, atom_feed(outlines, config), None
         entries = calendar_entries(deadlines)

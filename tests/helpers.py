@@ -82,11 +82,12 @@ def temporaries(root: Path) -> list[Path]:
 def clean_build_of(site: Path, where: Path, *also: str) -> dict[str, bytes]:
     """The site a clean build of ``site``'s sources produces, built at ``where``.
 
-    Its output, the build's state, its read articles and temporaries are not copied; its extraction cache is (no
-    extraction needed) unless ``also`` names it among further patterns to leave out.
+    Its output, the build's state, its read articles, its composed briefings and temporaries are not copied (every
+    briefing is composed anew); its extraction cache is (no extraction needed) unless ``also`` names it among
+    further patterns to leave out.
     """
     ignored = shutil.ignore_patterns(
-        "site", ".site.*", "state.json", "links.json", "articles.msgpack", "build.lock", *also
+        "site", ".site.*", "state.json", "links.json", "articles.msgpack", "composed.sqlite*", "build.lock", *also
     )
     shutil.copytree(site, where, ignore=ignored)
     assert build_site(where, jobs=1).published

@@ -6,10 +6,12 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 import jinja2
 import pytest
@@ -414,3 +416,28 @@ def test_no_fork_while_threads_run() -> None:
     finally:
         release.set()
         thread.join()
+
+
+def test_workers_compose_into_the_store_and_a_clean_build_takes_from_it(
+    extracted: Path, tmp_path: Path, forks: list[int], no_hang: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers write the briefings they compose to ``.briefgen/composed.sqlite``; the next clean build's workers
+    compose none (composing would fail in them) and the site is the same."""
+    root = fresh_copy(extracted, tmp_path / "s")
+    assert build_site(root, jobs=2).published
+    assert forks == [2]
+    first = tree_bytes(root / "site")
+    with sqlite3.connect(root / ".briefgen" / "composed.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM composed").fetchone()[0] == ARTICLES
+
+    def composing(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr(briefgen.render, "compose_briefing", composing)  # the workers are forked with it
+    shutil.rmtree(root / "site")
+    (root / ".briefgen" / "state.json").unlink()
+    forks.clear()
+    result = build_site(root, jobs=2)
+    assert result.published and not result.errors
+    assert forks == [2]
+    assert tree_bytes(root / "site") == first
