@@ -495,7 +495,7 @@ def outline_briefing(article: Article, extraction: Extraction, registry_scope: s
     Site-wide pages (lists, actors, feeds) need only this; the Markdown is composed once the
     site-wide actor ids are known, and only for briefings whose page must be rendered again.
     """
-    return Briefing(article, extraction, lead_sentences(article, extraction), "", {}, registry_scope)
+    return Briefing(article, extraction, lead_sentences(article, extraction), "", registry_scope)
 
 
 def compose_briefing(
@@ -512,7 +512,6 @@ def compose_briefing(
     """
     links = Links(dict(actor_ids or {}))
     summary = lead_sentences(article, extraction)
-    meta = front_matter(article, extraction, summary)
     body = [
         *header_lines(article, extraction),
         "{#summary}",
@@ -527,4 +526,4 @@ def compose_briefing(
     ]
     dumped = front_matter_text(article, extraction, summary)
     markdown = f"---\n{dumped}---\n\n" + "\n".join(body).rstrip() + "\n"
-    return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown, front_matter=meta)
+    return Briefing(article=article, extraction=extraction, summary=summary, markdown=markdown)

@@ -174,6 +174,13 @@ class Briefing:
     extraction: Extraction
     summary: str
     markdown: str  # front matter + body, as written next to the page
-    front_matter: dict[str, object] = field(hash=False, compare=False)
     # the digest of the actors.yml entries its extraction can depend on (cache.RegistryScope.of); "": not known
     registry_scope: str = field(default="", compare=False)
+
+    @property
+    def front_matter(self) -> dict[str, object]:
+        """The data its Markdown's front matter holds (``compose.front_matter``), made when asked for: its details
+        JSON is made of it, a template may show it."""
+        from briefgen.compose import front_matter  # compose builds on this module
+
+        return front_matter(self.article, self.extraction, self.summary)

@@ -27,7 +27,7 @@ import jinja2
 
 from briefgen import __version__
 from briefgen.body_html import body_html
-from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date, front_matter
+from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
 from briefgen.composed import Composed, ComposedStore
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, plain_digest, settings_fingerprint, template_closure
@@ -314,7 +314,7 @@ def recomposed(outline: Briefing, found: Composed) -> Briefing:
     """The briefing ``compose_briefing`` made when it composed ``found`` (:mod:`briefgen.composed`)."""
     article, extraction, summary = outline.article, outline.extraction, outline.summary
     markdown = found.markdown.decode("utf-8")
-    return Briefing(article, extraction, summary, markdown, front_matter(article, extraction, summary))
+    return Briefing(article, extraction, summary, markdown)
 
 
 def relink(briefing: Briefing, actors: ActorIndex, config: SiteConfig) -> Briefing:

@@ -159,11 +159,8 @@ def details_as_they_were(briefing: Briefing) -> bytes:
     summary="",
 )
 def test_details_json_is_json_dumps(article: Article, extraction: Extraction, summary: str) -> None:
-    outline = Briefing(article, extraction, summary, "", {})
-    composed = Briefing(article, extraction, summary, "", front_matter(article, extraction, summary))
-    expected = details_as_they_were(outline)
-    assert briefing_details_json(outline) == expected
-    assert briefing_details_json(composed) == expected
+    briefing = Briefing(article, extraction, summary, "")
+    assert briefing_details_json(briefing) == details_as_they_were(briefing)
 
 
 def test_details_json_of_the_sample_briefings() -> None:
@@ -258,7 +255,7 @@ def site_briefing(draw: st.DrawFn, slug: str, like: Briefing | None = None) -> B
     date = draw(st.none() | st.sampled_from([dt.date(2025, 1, 1), dt.date(2025, 1, 2)]))
     if like is not None and draw(st.integers(0, 4)):
         date = like.article.date
-    return Briefing(Article(Path(f"{slug}.txt"), slug, slug, date, "", ()), extraction, "", "", {})
+    return Briefing(Article(Path(f"{slug}.txt"), slug, slug, date, "", ()), extraction, "", "")
 
 
 @st.composite
@@ -349,7 +346,7 @@ def _briefing_naming(slug: str, *people: tuple[str, str, int]) -> Briefing:
     actors = tuple(
         Actor(id=i, name=name, kind="person", mentions=(Mention(Span(0, 1), name),) * n) for i, name, n in people
     )
-    return Briefing(Article(Path(f"{slug}.txt"), slug, slug, None, "", ()), Extraction(actors=actors), "", "", {})
+    return Briefing(Article(Path(f"{slug}.txt"), slug, slug, None, "", ()), Extraction(actors=actors), "", "")
 
 
 def test_an_edit_moving_two_actors_of_one_group_is_indexed_in_the_new_order() -> None:
@@ -425,7 +422,7 @@ def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:
     for slug, actor_id in (("a", "putin"), ("a!", "putin"), ("a#", "Putin!")):
         actor = Actor(id=actor_id, name="Putin", kind="org", mentions=())
         article = Article(Path(f"{slug}.txt"), slug, slug, None, "", ())
-        found.append(Briefing(article, Extraction(actors=(actor,)), "", "", {}))
+        found.append(Briefing(article, Extraction(actors=(actor,)), "", ""))
     expected = actors_before.index_actors(found, None)
     assert index_actors(found, None).site_ids == expected.site_ids
     assert expected.site_ids[("a", "putin")] == "putin"
@@ -483,7 +480,7 @@ def test_the_registrys_role_on_an_actors_first_page_goes_when_a_briefing_on_anot
     def briefing(slug: str, day: int, roles: tuple[tuple[str, Span], ...]) -> Briefing:
         putin = Actor(id="putin", name="Putin", kind="person", mentions=(), roles=roles)
         article = Article(Path(f"{slug}.txt"), slug, slug, dt.date(2025, 1, day), "", ())
-        return Briefing(article, Extraction(actors=(putin,)), "", "", {})
+        return Briefing(article, Extraction(actors=(putin,)), "", "")
 
     registry = Registry((RegistryEntry("Vladimir Putin", "person", ("Putin",), role="president"),))
     before = actor_views([briefing("a", 2, ()), briefing("b", 1, ())], registry, 1)

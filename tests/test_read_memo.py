@@ -187,7 +187,7 @@ def test_an_article_read_by_a_build_carries_its_files_digest_and_its_pages_are_d
     assert plain.source_digest == "" and plain == edited["talks.md"]
 
     def briefing_digest(article: Article) -> str:
-        briefing = Briefing(article, Extraction(), "", "", {})
+        briefing = Briefing(article, Extraction(), "", "")
         return Fingerprints("settings").briefing(briefing)
 
     assert briefing_digest(edited["talks.md"]) != briefing_digest(first["talks.md"])

@@ -18,7 +18,6 @@ import msgspec
 from feedgen.feed import FeedGenerator
 
 from briefgen import __version__
-from briefgen.compose import extraction_to_data
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
 from briefgen.site.dates import as_of_date, day_start, site_updated
@@ -161,20 +160,12 @@ def details_path(briefing: Briefing) -> str:
 
 
 def briefing_details_json(briefing: Briefing) -> bytes:
-    """One briefing's whole structured extraction (the front matter of its briefing.md), beside its page.
-
-    A composed briefing brings that front matter along (``compose.front_matter``); an outline's is made here.
-    """
+    """One briefing's whole structured extraction (the front matter of its briefing.md), beside its page."""
     record: dict[str, object] = {
         "url": briefing_path(briefing),
         "markdown": f"briefings/{briefing.article.slug}/briefing.md",
     }
-    if briefing.front_matter:
-        record.update(briefing.front_matter)
-    else:
-        record.update(extraction_to_data(briefing.article, briefing.extraction))
-        record["summary"] = briefing.summary
-        record["generator"] = f"briefgen {__version__}"
+    record.update(briefing.front_matter)
     return _safe_record_json(record)
 
 
