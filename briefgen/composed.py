@@ -192,7 +192,7 @@ class ComposedStore:
         try:
             with db:
                 db.executemany("DELETE FROM composed WHERE key = ?", ((key,) for key in stale))
-            if len(stale) > len(live):  # most of the file (a new version): give the space back, not only reuse it
+            if 2 * len(stale) > len(self._known):  # most of the file (a new version): give its space back
                 db.execute("VACUUM")
         except sqlite3.Error as exc:
             self._fail(exc)

@@ -165,12 +165,16 @@ def test_a_store_that_cannot_be_written_is_only_a_warning(
 def test_other_markdown_libraries_miss(site: Path, composed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert build_site(site, jobs=1).published
     first = tree_bytes(site / "site")
+    before = set(entries(site))
     monkeypatch.setattr(briefgen.composed, "scope", lambda: "python 3.99; markdown-it-py 9.0; mdit-py-plugins 9.0")
+    monkeypatch.setattr(briefgen.composed, "STALE_AFTER", 0)
     briefgen.composed._scope_mark.cache_clear()
     try:
         composed.clear()
         assert rebuilt_clean(site) == first
         assert len(composed) == 3
+        after = set(entries(site))
+        assert len(after) == 3 and not after & before  # the old entries deleted, and the file compacted
     finally:
         briefgen.composed._scope_mark.cache_clear()
 
