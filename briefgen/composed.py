@@ -100,6 +100,10 @@ def unpack(blob: bytes) -> Composed | None:
     return Composed(data[start : start + markdown], body_html, data[start + markdown + html :])
 
 
+class _NotThisStore(Exception):
+    """A database that is not a store of this format."""
+
+
 class ComposedStore:
     """Compositions by key, in an SQLite file: read and written by whichever process renders the briefing.
 
@@ -122,27 +126,35 @@ class ComposedStore:
         return f"{digest}:{_scope_mark()}"
 
     def prepare(self) -> bool:
-        """Make the file ready (before any worker is forked); False if it cannot be used (the store is then off)."""
+        """Make the file ready (before any worker is forked); False if it cannot be used (the store is then off).
+
+        A file that is not a database, or not this store, is deleted and made anew; one that cannot be opened,
+        locked or written is left as it is."""
         for attempt in range(2):
             try:
                 db = self._open()
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version not in (0, FORMAT):
-                    raise sqlite3.DatabaseError(f"format {version}, not {FORMAT}")
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS composed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
-                db.execute(f"PRAGMA user_version = {FORMAT}")
-                db.commit()
+                self._ready(db)
                 self._known = frozenset(key for (key,) in db.execute("SELECT key FROM composed"))
                 return True
-            except sqlite3.DatabaseError as exc:  # not a database, or not this one
+            except (_NotThisStore, sqlite3.DatabaseError) as exc:
                 self.close()
-                if attempt or not self._remove(exc):
+                if isinstance(exc, sqlite3.OperationalError) or attempt or not self._remove(exc):
                     return self._fail(exc)
             except (OSError, sqlite3.Error) as exc:
                 self.close()
                 return self._fail(exc)
         return False
+
+    @staticmethod
+    def _ready(db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]  # "file is not a database" comes here
+        columns = [(name, kind) for _, name, kind, *_ in db.execute("PRAGMA table_info(composed)")]
+        if version not in (0, FORMAT) or columns not in ([], [("key", "TEXT"), ("data", "BLOB")]):
+            raise _NotThisStore(f"format {version}, columns {columns}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS composed (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        db.commit()
 
     def get(self, key: str) -> Composed | None:
         if key not in self._known:

@@ -150,6 +150,26 @@ def test_a_file_that_is_not_a_store_is_written_anew(
     assert composed == []
 
 
+def test_a_store_that_cannot_be_opened_is_left_as_it_is(
+    site: Path, composed: list[str], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build_site(site, jobs=1).published
+    first = tree_bytes(site / "site")
+
+    def locked(self: ComposedStore) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ComposedStore, "_open", locked)
+    composed.clear()
+    with caplog.at_level(logging.WARNING, logger="briefgen.composed"):
+        assert rebuilt_clean(site) == first
+    assert len(composed) == 3
+    assert "database is locked; briefings are composed without it" in caplog.text
+    assert "written anew" not in caplog.text
+    monkeypatch.undo()
+    assert len(entries(site)) == 3  # still there
+
+
 def test_a_store_that_cannot_be_written_is_only_a_warning(
     site: Path, composed: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
