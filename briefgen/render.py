@@ -642,10 +642,9 @@ def render_site_files(
         if found is not None:
             briefing, body = recomposed(outline, found), body_context(found.body_html)
         else:
-            briefing = relink(outline, actors, config)  # its front matter is the details' data
+            briefing = relink(outline, actors, config)
             body = briefing_body(briefing)
-            stored = composed is not None
-            details = briefing_details_json(briefing) if stored or not keep_details else b""
+            details = briefing_details_json(briefing) if composed is not None or not keep_details else b""
             found = Composed(briefing.markdown.encode("utf-8"), str(body["body_html"]), details)
             if composed is not None:
                 composed.add(key, found)
@@ -698,7 +697,7 @@ def render_site_files(
         """Site pages (by index in ``pages``) and briefings, in a worker; put in the new site with ``place``."""
         done = [render_site_page(task) if isinstance(task, int) else placed_briefing(task) for task in chunk]
         if composed is not None:
-            composed.flush()  # a worker's compositions, each chunk: it ends without a word
+            composed.flush()  # after each chunk: a worker is ended without running any clean-up
         return done
 
     def render_site_page(index: int) -> bytes | Placed | _Digested:
@@ -746,6 +745,8 @@ def render_site_files(
     jobs = jobs or available_cores()
     parallel = jobs > 1 and len(outlines) >= PARALLEL_FROM and can_fork()
     with contextlib.ExitStack() as stack:
+        if composed is not None:
+            stack.callback(composed.close)  # last, and however the render ends
         # With a previous build to keep from, likely an edit: the helper that makes the site pages (below) starts now,
         # on the core the briefings' plans leave idle (at 10,000 articles, 0.4 s sooner, and its pages are what a
         # resident build process waits for last); if the plans show many briefings to render, it is ended unused.
