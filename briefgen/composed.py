@@ -3,11 +3,11 @@
 Composing a briefing (its Markdown, the HTML of its body and its details JSON, written from its article and
 extraction) was about two thirds of rendering its page: some 25 s of CPU in a clean build of 10,000 articles. What a
 briefing's composition depends on is what its ``briefing.md`` is digested by (``render_site_files``): briefgen's
-code and the site's settings, the article's file, its extraction's settings, its site-wide actor ids. Each entry is
-keyed by that digest, with the versions of the Markdown libraries the HTML can come from (:func:`scope`), so any
-change to what a composition depends on misses. A clean build of a site whose briefings were composed before (its
-``site/`` deleted, a CI job with ``.briefgen`` restored, every page of a changed template) composes none of them
-again; it still renders every page.
+code and the site's settings (but the output folder, which it does not show), the article's file, its extraction's
+settings, its site-wide actor ids. Each entry is keyed by that digest, with the versions of the Markdown libraries
+the HTML can come from (:func:`scope`), so any change to what a composition depends on misses. A clean build of a
+site whose briefings were composed before (its ``site/`` deleted, a CI job with ``.briefgen`` restored, every page
+of a changed template) composes none of them again; it still renders every page.
 
 Only an optimisation: each entry is compressed (Zstandard, with its checksum) and checked when read; one that fails is
 composed again, a file that is not a readable database is deleted and written anew, and the file can be deleted

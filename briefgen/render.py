@@ -11,6 +11,7 @@ works from ``file://`` and under any sub-path.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -520,6 +521,7 @@ class _Plan:
     page: tuple[str, str]
     page_kept: bool  # the Markdown and the page both
     lastmod: str
+    composition: str  # the digest of what its composition depends on: the Markdown's, wherever the site is written
 
     @property
     def kept(self) -> bool:
@@ -527,7 +529,7 @@ class _Plan:
 
     @property
     def task(self) -> _Task:
-        return self.index, self.details[2], self.page_kept, ComposedStore.key(self.markdown[1])
+        return self.index, self.details[2], self.page_kept, ComposedStore.key(self.composition)
 
 
 def render_site(
@@ -599,6 +601,8 @@ def render_site_files(
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
     prints = Fingerprints(*_extraction_settings(registry))
     base = settings_fingerprint(config)
+    # The settings a composition depends on: all but the output folder (``--out``), which it does not show.
+    settings = settings_fingerprint(dataclasses.replace(config, output_dir="")) if composed is not None else ""
     made: dict[str, str] = {}  # by template: what ``made_with`` gives
 
     def made_with(template: str) -> str:
@@ -620,9 +624,11 @@ def render_site_files(
         ids = repr(sorted(actors.ids_for(outline.article.slug).items()))
         markdown_path = f"briefings/{outline.article.slug}/briefing.md"
         page_path = briefing_href(outline)
-        markdown_digest = _hash_parts(base, markdown_path, prints.briefing(outline), ids)
-        page_digest = _hash_parts(base, page_path, prints.briefing(outline), ids, shared_digest)
-        details_digest = _hash_parts(base, details_path(outline), prints.briefing(outline))
+        printed = prints.briefing(outline)
+        markdown_digest = _hash_parts(base, markdown_path, printed, ids)
+        page_digest = _hash_parts(base, page_path, printed, ids, shared_digest)
+        details_digest = _hash_parts(base, details_path(outline), printed)
+        composition = _hash_parts(settings, markdown_path, printed, ids) if settings else ""
         return _Plan(
             index,
             (details_path(outline), details_digest, previous.get(details_path(outline)) == details_digest),
@@ -630,6 +636,7 @@ def render_site_files(
             (page_path, page_digest),
             previous.get(markdown_path) == markdown_digest and previous.get(page_path) == page_digest,
             (outline.article.date or as_of).isoformat(),
+            composition,
         )
 
     def render_briefing(task: _Task) -> _Rendered:

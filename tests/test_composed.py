@@ -102,6 +102,17 @@ def test_an_edit_composes_its_briefing_and_stale_entries_go_once_there_are_more_
     assert tree_bytes(site / "site") == clean_build_of(site, tmp_path / "clean")
 
 
+def test_a_build_into_another_folder_takes_the_same_compositions(site: Path, composed: list[str]) -> None:
+    """The output folder (``--out``) is not in a composition's key: it shows nowhere in it."""
+    assert build_site(site, jobs=1).published
+    composed.clear()
+    assert build_site(site, jobs=1, out=site / "preview").published
+    assert composed == []
+    first, other = tree_bytes(site / "site"), tree_bytes(site / "preview")
+    assert other == first
+    assert len(entries(site)) == 3
+
+
 def test_a_damaged_entry_is_composed_again(site: Path, composed: list[str]) -> None:
     assert build_site(site, jobs=1).published
     first = tree_bytes(site / "site")
