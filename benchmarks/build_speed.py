@@ -562,7 +562,7 @@ def goals_table(size: int, rows: list[Row]) -> str:
 
     clean, still, edit = (find("briefgen", s) for s in ("clean, extraction cached", "no change", "one edit"))
     bare = find("briefgen", "clean, extraction cached", bare=True)
-    kept = next((r for r in rows if r.tool == "briefgen" and r.scenario == COMPOSED), None)
+    kept = find("briefgen", COMPOSED)
     goals: list[tuple[str, str, bool]] = []
     for other, want, faster in (("mkdocs", 2.0, True), ("pelican", 2.0, True), ("hugo", 1.5, False)):
         theirs = find(other, "clean")

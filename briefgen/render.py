@@ -521,7 +521,7 @@ class _Plan:
     page: tuple[str, str]
     page_kept: bool  # the Markdown and the page both
     lastmod: str
-    composition: str  # the digest of what its composition depends on: the Markdown's, wherever the site is written
+    composition: str  # its composition's key (ComposedStore.key): the Markdown's digest, wherever the site is written
 
     @property
     def kept(self) -> bool:
@@ -529,7 +529,7 @@ class _Plan:
 
     @property
     def task(self) -> _Task:
-        return self.index, self.details[2], self.page_kept, ComposedStore.key(self.composition)
+        return self.index, self.details[2], self.page_kept, self.composition
 
 
 def render_site(
@@ -628,7 +628,7 @@ def render_site_files(
         markdown_digest = _hash_parts(base, markdown_path, printed, ids)
         page_digest = _hash_parts(base, page_path, printed, ids, shared_digest)
         details_digest = _hash_parts(base, details_path(outline), printed)
-        composition = _hash_parts(settings, markdown_path, printed, ids) if settings else ""
+        composition = ComposedStore.key(_hash_parts(settings, markdown_path, printed, ids)) if settings else ""
         return _Plan(
             index,
             (details_path(outline), details_digest, previous.get(details_path(outline)) == details_digest),
@@ -827,7 +827,7 @@ def render_site_files(
         for index, outline in enumerate(outlines):
             planned = plans[index] if plans is not None else plan(index, outline, shared_digest)
             briefing_lastmods.append((planned.page[0], planned.lastmod))
-            live.append(planned.task[3])
+            live.append(planned.composition)
             if planned.kept:
                 details, markdown, page_html = None, None, None
             elif rendered is not None:
