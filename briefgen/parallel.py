@@ -55,9 +55,11 @@ class ForkPool(Generic[T, R]):
     """``jobs`` forked processes running ``work`` on tasks; a context manager that ends them on leaving.
 
     Leaving normally stops the workers once they are idle; leaving on an exception (or Ctrl-C) kills them.
+    ``nesting``: the workers may fork pools of their own. They are then not ``multiprocessing`` daemons (which may
+    not have children), and are ended as the others are: by leaving the pool, or by their parent's end.
     """
 
-    def __init__(self, work: Callable[[T], R], jobs: int) -> None:
+    def __init__(self, work: Callable[[T], R], jobs: int, *, nesting: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self.tasks: list[Connection] = []
         self.results: list[Connection] = []
@@ -71,7 +73,7 @@ class ForkPool(Generic[T, R]):
                     target=_serve,
                     args=(work, task_out, result_in, parent),
                     name="briefgen-render",
-                    daemon=True,  # ended by multiprocessing at the parent's exit, at the latest
+                    daemon=not nesting,  # a daemon is ended by multiprocessing at the parent's exit, at the latest
                 )
                 process.start()
                 task_out.close()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import jinja2
 
@@ -75,6 +75,8 @@ from briefgen.site.views import (
 from briefgen.text import slugify
 from briefgen.write import KEEP, Keep, Placed
 
+R = TypeVar("R")
+
 if TYPE_CHECKING:
     from briefgen.cache import RegistryScope
 
@@ -85,6 +87,8 @@ KIND_GROUPS = (("person", "People"), ("org", "Organisations"), ("place", "Places
 PARALLEL_FROM = 50  # fewer briefings to render than this are rendered in-process: forking would cost more
 CHUNK = 8  # briefings a render worker takes at a time
 WINDOW = 64  # chunks the render workers may be ahead of the files handed on (bounds the results held)
+SHARE_FROM = 200  # site pages an edit's helper must make the views of, from which it shares them with forked workers
+SHARE_CHUNK = 16  # site pages a worker of the helper's takes at a time
 # Pagefind runs at once. One Pagefind keeps about one and a half cores busy: with one at a time, the shards left when
 # the render ends are indexed with a core half idle (a clean build at 10,000 articles waited 16 s for them).
 PAGEFINDS = 2
@@ -733,13 +737,38 @@ def render_site_files(
     def site_outputs(_: None) -> list[_SiteOutput]:
         """Every site page, made, digested and (when its digest changed) rendered: in a helper. The pages come back
         as bytes, for this process to put in place: an edit changes a few, and a helper ended unused (below) must
-        have put nothing in the new site."""
-        made = []
-        for page in site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards)):
-            digest, kept = settle(page)
-            html = None if kept else render_page(env, page, config, shared)
-            made.append((page.path, digest, page.lastmod.isoformat() if page.lastmod else None, html))
-        return made
+        have put nothing in the new site. The pages whose views must be made, to be digested or rendered, are shared
+        with forked workers when there are many (``SHARE_FROM``)."""
+        made = site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards))
+        found: dict[int, tuple[str, bytes | None]] = {}
+        left: list[int] = []
+        for i, page in enumerate(made):
+            digest = kept_as_it_was(page)
+            if digest is None:
+                left.append(i)
+            else:
+                found[i] = digest, None
+        found.update(_shared_work(left, lambda i: finish(made[i]), jobs))
+        outputs: list[_SiteOutput] = []
+        for i, page in enumerate(made):
+            digest, html = found[i]
+            outputs.append((page.path, digest, page.lastmod.isoformat() if page.lastmod else None, html))
+        return outputs
+
+    def kept_as_it_was(page: Page) -> str | None:
+        """The page's digest if the previous build's file stands for it and that is known without making its view
+        (``settle``); None if the page must be rendered, or its view made to know."""
+        before = previous.get(page.path)
+        if before is None:
+            return None
+        if not page.key:
+            return before if before == page_digest(page, "") else None
+        return before if before.endswith("~" + page_digest(page, page.key)) else None
+
+    def finish(page: Page) -> tuple[str, bytes | None]:
+        """The page's digest, and its bytes unless the previous build's file stands for it."""
+        digest, kept = settle(page)
+        return digest, None if kept else render_page(env, page, config, shared)
 
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
     # known before composing, and an unchanged briefing is neither composed nor rendered again. With many
@@ -762,7 +791,7 @@ def render_site_files(
         if parallel and previous:
             if _warm_templates:
                 warm_templates(env, made_with)
-            early = stack.enter_context(ForkPool(site_outputs, 1))
+            early = stack.enter_context(ForkPool(site_outputs, 1, nesting=True))
             helper = early.ordered([None], 1)
         if parallel:
             try:
@@ -795,7 +824,7 @@ def render_site_files(
             ordered = workers.ordered(chunks, WINDOW)
             rendered = itertools.chain.from_iterable(ordered)
         if beside and helper is None:
-            helper = stack.enter_context(ForkPool(site_outputs, 1)).ordered([None], 1)
+            helper = stack.enter_context(ForkPool(site_outputs, 1, nesting=True)).ordered([None], 1)
         for path, data in static_files(config).items():
             yield path, data, None
         # The site-wide pages first, unless the helper makes them: the actor pages' search shard can then be indexed
@@ -863,6 +892,46 @@ def render_site_files(
     listed = sitemap(lastmods, config)
     if listed is not None:
         yield SITEMAP_PATH, listed, None
+
+
+def _shared_work(indexes: Sequence[int], work: Callable[[int], R], jobs: int) -> dict[int, R]:
+    """``work`` done for each of ``indexes``, by index: here, and when there are ``SHARE_FROM`` or more and ``jobs``
+    allows, in ``jobs - 1`` workers forked from here as well (their results come back pickled).
+
+    An edit changes a few site pages, but an added briefing changes many: it moves every later briefing of each of its
+    actors' lists (and of the archive and its tags) one place on, onto another page (at 10,000 articles, some 3,300
+    pages). This process works from the first index on and hands the workers runs of ``SHARE_CHUNK`` from the last
+    back, until the two meet.
+    """
+    done: dict[int, R] = {}
+    if len(indexes) < SHARE_FROM or jobs < 2 or not can_fork():
+        for index in indexes:
+            done[index] = work(index)
+        return done
+    ahead, behind = 0, len(indexes)  # the next index worked here; the first one handed out
+    runs: list[Sequence[int]] = []
+
+    def work_run(run: Sequence[int]) -> list[R]:
+        return [work(index) for index in run]
+
+    def runs_from_the_back() -> Iterator[Sequence[int]]:
+        nonlocal behind
+        while behind - ahead > SHARE_CHUNK:
+            run = indexes[behind - SHARE_CHUNK : behind]
+            behind -= SHARE_CHUNK
+            runs.append(run)
+            yield run
+
+    with ForkPool(work_run, jobs - 1) as pool:
+        shared = pool.ordered(runs_from_the_back(), len(indexes))  # every result held to the end, as ``done`` is
+        while ahead < behind:
+            index = indexes[ahead]
+            ahead += 1
+            done[index] = work(index)
+            shared.poll()
+        for run, results in zip(runs, shared, strict=True):
+            done.update(zip(run, results, strict=True))
+    return done
 
 
 class SearchIndexer:

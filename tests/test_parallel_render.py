@@ -45,9 +45,9 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
 
     class Counted(ForkPool):  # type: ignore[type-arg]
-        def __init__(self, work: object, jobs: int) -> None:
+        def __init__(self, work: object, jobs: int, *, nesting: bool = False) -> None:
             made.append(jobs)
-            super().__init__(work, jobs)  # type: ignore[arg-type]
+            super().__init__(work, jobs, nesting=nesting)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.render, "ForkPool", Counted)
     return made
@@ -171,6 +171,40 @@ def test_an_edit_has_a_helper_make_the_site_pages_beside_its_briefing(
     assert build_site(root, jobs=2).published
     assert forks == [1]
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean-again")
+
+
+def test_an_added_briefing_has_the_helper_share_the_pages_it_moves(
+    extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None
+) -> None:
+    """A briefing added as the newest moves every briefing of its actors' lists one place on, onto other pages: many
+    site pages to make again. The helper shares them with a worker it forks itself; the site is the clean build's."""
+    monkeypatch.setattr(briefgen.render, "SHARE_FROM", 4)
+    monkeypatch.setattr(briefgen.render, "SHARE_CHUNK", 1)
+    root = fresh_copy(extracted, tmp_path / "s")
+    with (root / "briefgen.yml").open("a", encoding="utf-8") as config:
+        config.write("actor_page_size: 2\n")
+    assert build_site(root, jobs=2).published
+    made_by = tmp_path / "made-by"
+    render_page = briefgen.render.render_page
+
+    def logged(env: object, page: briefgen.render.Page, *args: object) -> bytes:
+        if page.template == "actor.html":
+            with made_by.open("a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()}\n")
+        return render_page(env, page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "render_page", logged)
+    path, text = story(20)
+    (root / path).write_text(text, encoding="utf-8")
+    forks.clear()
+    result = build_site(root, jobs=2)
+    assert result.published and not result.errors and result.stats is not None
+    assert forks == [1]  # the helper (its own worker is forked in it)
+    makers = set(made_by.read_text(encoding="utf-8").split())
+    assert len(makers) == 2 and str(os.getpid()) not in makers
+    moved = [p for p in result.stats.changed if p.startswith("actors/") and "/page/" in p]
+    assert len(moved) >= 4
+    assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
 def test_a_helper_forked_for_what_is_not_an_edit_is_ended(
