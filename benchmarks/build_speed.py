@@ -319,6 +319,52 @@ def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
     return rows
 
 
+def added_article(ctx: Context) -> tuple[st.Article, str]:
+    """The article the "one added" scenario writes, as the scratch tools read it and as briefgen's file: the edit's
+    article again, retitled, dated the day after the newest (an archive grows at its newest end)."""
+    content = ctx.master / "content"
+    newest = max(dt.date.fromisoformat(path.name[:10]) for path in content.glob("*.md"))
+    date = (newest + dt.timedelta(days=1)).isoformat()
+    text = (content / f"{ctx.edit_stem}.md").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(title: .*)$", r"\1 (added)", text, count=1)
+    text = re.sub(r"(?m)^date: .*$", f"date: {date}", text, count=1)
+    stem = f"{date}-story-added"
+    return st.read_article(stem, text), text
+
+
+ADDED = "one article added (the newest)"
+
+
+def briefgen_add(ctx: Context, repeat: int) -> list[Row]:
+    """A new article, the newest: it moves every briefing of its actors' lists, the archive's and its tags' one
+    place on, so every later page of theirs changes; compared with a clean build."""
+    site = ctx.outputs["briefgen"]
+    article, text = added_article(ctx)
+    (site / "content" / f"{article.stem}-{repeat}.md").write_text(text, encoding="utf-8")
+    before = st.cache_mark(site)
+    return verified(ctx, [briefgen_row(ctx, ADDED, briefgen_build(ctx, site), site, before)], site)
+
+
+def hugo_add(ctx: Context, repeat: int) -> list[Row]:
+    article, _ = added_article(ctx)
+    path = ctx.run / "hugo-src" / "content" / "posts" / f"{article.stem}-{repeat}.md"
+    path.write_text(st.hugo_file(article), encoding="utf-8")
+    return [hugo_build(ctx, f"{ADDED} (rebuilds all)")]
+
+
+def mkdocs_add(ctx: Context, repeat: int) -> list[Row]:
+    article, _ = added_article(ctx)
+    st.add_mkdocs_newest(ctx.run / "mkdocs-src" / "docs", dataclasses.replace(article, stem=f"{article.stem}-{repeat}"))
+    return [mkdocs_build(ctx, f"{ADDED} (full)", dirty=False)]
+
+
+def pelican_add(ctx: Context, repeat: int) -> list[Row]:
+    article, _ = added_article(ctx)
+    path = ctx.run / "pelican-src" / "content" / f"{article.stem}-{repeat}.md"
+    path.write_text(st.pelican_file(dataclasses.replace(article, stem=f"{article.stem}-{repeat}")), encoding="utf-8")
+    return [pelican_build(ctx, f"{ADDED} (reader cache)")]
+
+
 # Edits to the actor registry, one after the other: an entry the articles never name, then one the generator gives
 # every twelfth article as its lead (corpus.PEOPLE). Only the articles an entry can match are extracted again.
 REGISTRY_EDITS = (
@@ -486,6 +532,7 @@ PHASES: dict[str, dict[str, Step]] = {
     "no-change": {"briefgen": briefgen_no_change, "hugo": hugo_no_change, "mkdocs": mkdocs_no_change,
                   "pelican": pelican_no_change},
     "one-edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
+    "one-added": {"briefgen": briefgen_add, "hugo": hugo_add, "mkdocs": mkdocs_add, "pelican": pelican_add},
     "actors-yml": {"briefgen": briefgen_registry},  # after the edits: it changes the edited site's registry
 }  # fmt: skip
 # MkDocs's full rebuild deletes its whole site folder; run it last in each round so the others follow it least.

@@ -340,13 +340,14 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 def read_articles(content: Path) -> list[Article]:
     """The corpus's flat front matter (``key: value``, ``[a, b]`` lists), read without a YAML dependency."""
-    articles = []
-    for path in sorted(content.glob("*.md")):
-        front, body = split_front_matter(path.read_text(encoding="utf-8"))
-        meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
-        tags = tuple(t.strip() for t in meta.get("tags", "[]").strip("[]").split(",") if t.strip())
-        articles.append(Article(path.stem, meta["title"], meta["date"], tags, body))
-    return articles
+    return [read_article(path.stem, path.read_text(encoding="utf-8")) for path in sorted(content.glob("*.md"))]
+
+
+def read_article(stem: str, text: str) -> Article:
+    front, body = split_front_matter(text)
+    meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
+    tags = tuple(t.strip() for t in meta.get("tags", "[]").strip("[]").split(",") if t.strip())
+    return Article(stem, meta["title"], meta["date"], tags, body)
 
 
 HUGO_CONFIG = """baseURL = "https://example.org/"
@@ -388,9 +389,12 @@ def write_hugo_site(articles: Sequence[Article], root: Path) -> Path:
     for name, text in HUGO_LAYOUTS.items():
         (layouts / name).write_text(text)
     for a in articles:
-        front = f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n'
-        (posts / f"{a.stem}.md").write_text(front + a.body, encoding="utf-8")
+        (posts / f"{a.stem}.md").write_text(hugo_file(a), encoding="utf-8")
     return posts
+
+
+def hugo_file(a: Article) -> str:
+    return f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n' + a.body
 
 
 def write_mkdocs_site(articles: Sequence[Article], root: Path) -> Path:
@@ -404,12 +408,30 @@ def write_mkdocs_site(articles: Sequence[Article], root: Path) -> Path:
         "site_name: Benchmark briefings\nsite_url: https://example.org/\nnav:\n  - Home: index.md\n"
         "plugins:\n  - search\nvalidation:\n  omitted_files: ignore\n  absolute_links: ignore\n"
     )
-    links = [f"- [{a.title}]({a.stem}.md) {a.date}" for a in sorted(articles, key=lambda a: a.date, reverse=True)]
-    (docs / "index.md").write_text("# Benchmark briefings\n\n" + "\n".join(links) + "\n", encoding="utf-8")
+    links = [mkdocs_link(a) for a in sorted(articles, key=lambda a: a.date, reverse=True)]
+    (docs / "index.md").write_text(MKDOCS_INDEX + "\n".join(links) + "\n", encoding="utf-8")
     for a in articles:
-        front = f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n'
-        (docs / f"{a.stem}.md").write_text(front + f"# {a.title}\n\n" + a.body, encoding="utf-8")
+        (docs / f"{a.stem}.md").write_text(mkdocs_file(a), encoding="utf-8")
     return docs
+
+
+MKDOCS_INDEX = "# Benchmark briefings\n\n"
+
+
+def mkdocs_link(a: Article) -> str:
+    return f"- [{a.title}]({a.stem}.md) {a.date}"
+
+
+def mkdocs_file(a: Article) -> str:
+    return f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n# {a.title}\n\n' + a.body
+
+
+def add_mkdocs_newest(docs: Path, a: Article) -> None:
+    """An article newer than all others: its page, and its link at the top of the index."""
+    (docs / f"{a.stem}.md").write_text(mkdocs_file(a), encoding="utf-8")
+    index = docs / "index.md"
+    links = index.read_text(encoding="utf-8").removeprefix(MKDOCS_INDEX)
+    index.write_text(MKDOCS_INDEX + mkdocs_link(a) + "\n" + links, encoding="utf-8")
 
 
 PELICAN_CONFIG = """SITENAME = "Benchmark briefings"
@@ -435,9 +457,12 @@ def write_pelican_site(articles: Sequence[Article], root: Path) -> Path:
     content.mkdir(parents=True)
     (root / "pelicanconf.py").write_text(PELICAN_CONFIG)
     for a in articles:
-        front = f"Title: {a.title}\nDate: {a.date}\nTags: {', '.join(a.tags)}\nSlug: {a.stem}\n\n"
-        (content / f"{a.stem}.md").write_text(front + a.body, encoding="utf-8")
+        (content / f"{a.stem}.md").write_text(pelican_file(a), encoding="utf-8")
     return content
+
+
+def pelican_file(a: Article) -> str:
+    return f"Title: {a.title}\nDate: {a.date}\nTags: {', '.join(a.tags)}\nSlug: {a.stem}\n\n" + a.body
 
 
 def count_files(folder: Path, suffix: str = ".html") -> int:
