@@ -67,9 +67,9 @@ from briefgen.site.views import (
     actor_lines,
     actor_summary,
     briefing_card,
-    chunks,
     deadline_items,
     pager,
+    pages_of,
     split_actor,
 )
 from briefgen.text import slugify
@@ -353,16 +353,19 @@ def top_actors(actors: Sequence[ActorSummary], count: int = 10) -> list[ActorSum
 
 
 def paged_href(first: str, number: int) -> str:
-    """Page ``number`` of a paginated list whose first page is ``first``: ``x/index.html``, ``x/page/2/index.html``."""
-    return first if number == 1 else f"{first.removesuffix('index.html')}page/{number}/index.html"
+    """Page ``number`` (counted from the oldest, ``pages_of``) of a paginated list whose first page, the newest, is
+    ``first``: ``x/index.html`` and then ``x/page/<number>/index.html``."""
+    return f"{first.removesuffix('index.html')}page/{number}/index.html"
 
 
 def with_pager(contexts: Sequence[dict[str, object]], first: str) -> list[tuple[str, dict[str, object]]]:
-    """Each page's path and context, with a ``pager`` when there is more than one page (one page is as it was)."""
+    """Each page's path and context, newest first, with a ``pager`` when there is more than one page (one page is
+    as it was). The first page is at ``first``; the others are numbered from the oldest, 1, up (``pages_of``)."""
     if len(contexts) == 1:
         return [(first, contexts[0])]
-    hrefs = [paged_href(first, n) for n in range(1, len(contexts) + 1)]
-    paged = enumerate(zip(hrefs, contexts, strict=True), 1)
+    count = len(contexts)
+    hrefs = [first, *(paged_href(first, count - n) for n in range(1, count))]
+    paged = enumerate(zip(hrefs, contexts, strict=True))
     return [(href, {**context, "pager": pager(n, hrefs)}) for n, (href, context) in paged]
 
 
@@ -380,19 +383,27 @@ def actor_site_pages(
     instead: the actor's header, and the digest (``digests``, by the briefing's ``id()``) and actor of each
     briefing the page shows, which are what its lines are made from. Making and digesting the views of every
     actor page took most of an edit's site-wide work at 10,000 articles, and an edit changes the lines of few.
+
+    The first page has the whole header: the counts, description, other names and company. The later pages (older
+    briefings, ``pages_of``) have the actor's name and kind only: the rest changes with every briefing naming the
+    actor, and each of its pages would change with it.
     """
     header = actor_header(actor, chips)
+    older = dataclasses.replace(
+        header, description=None, names=(header.name,), briefing_count=0, mention_count=0, co_actors=()
+    )
     split = split_actor(actor, config.actor_page_size)
     # The registry's role for an actor no briefing gives one, shown on the first page: not from its briefings.
     fallback = actor.roles[0].text if actor.roles and not any(a.actor.roles for a in actor.appearances) else ""
     top = _hash_parts(plain_digest(header), fallback)
     paged = with_pager([{} for _ in split], actor_href(actor.id))
     pages = []
-    for uses, (path, context) in zip(split, paged, strict=True):
+    for n, (uses, (path, context)) in enumerate(zip(split, paged, strict=True)):
         latest = (uses.appearances[0].briefing.article.date if uses.appearances else None) or as_of
         shown = uses.appearances
-        key = _hash_parts(top, *map(digests.__getitem__, map(id, map(_briefing_of, shown))), *map(_actor_id_of, shown))
-        view = functools.cache(functools.partial(_actor_view, header, uses, refs))  # made once, if at all
+        head = _hash_parts(plain_digest(older)) if n else top
+        key = _hash_parts(head, *map(digests.__getitem__, map(id, map(_briefing_of, shown))), *map(_actor_id_of, shown))
+        view = functools.cache(functools.partial(_actor_view, older if n else header, uses, refs))  # once, if at all
         pages.append(Page(path, "actor.html", context, "actors", latest, view, key))
     return pages
 
@@ -414,8 +425,8 @@ def list_site_pages(
     section: str,
     lastmod: dt.date | None,
 ) -> list[Page]:
-    """A list of briefings (the archive, a tag) in pages of ``list_page_size``, newest first."""
-    runs = chunks(cards, config.list_page_size)
+    """A list of briefings (the archive, a tag) in pages of ``list_page_size`` (``pages_of``), newest first."""
+    runs = pages_of(cards, config.list_page_size)
     contexts = [{**context, "briefings": list(run)} for run in runs]
     return [Page(path, template, shown, section, lastmod) for path, shown in with_pager(contexts, first)]
 

@@ -10,11 +10,11 @@ import pytest
 
 from briefgen.build import build_site
 from briefgen.config import load_config
-from briefgen.render import render_site, render_site_files
-from briefgen.site.views import PageLink, pager
+from briefgen.render import render_site, render_site_files, with_pager
+from briefgen.site.views import PageLink, pager, pages_of
 from tests.helpers import MD, SEED, clean_build_of, make_site, tree_bytes
 
-DAYS = range(1, 6)  # five briefings naming Putin: pages of 2, 2 and 1 briefings
+DAYS = range(1, 6)  # five briefings naming Putin, and the seed: pages of 2, 2 and 2 briefings
 
 
 def article(day: int, said: str = "went well") -> str:
@@ -35,9 +35,13 @@ def text(path: Path) -> str:
 
 
 def actor_pages(out: Path, actor: str) -> list[Path]:
+    """The actor's pages, newest first: the first, then the others by their numbers (counted from the oldest)."""
     first = out / "actors" / actor / "index.html"
-    more = sorted((out / "actors" / actor / "page").glob("*/index.html"), key=lambda p: int(p.parent.name))
-    return [first, *more]
+    return [first, *numbered(out / "actors" / actor)]
+
+
+def numbered(folder: Path) -> list[Path]:
+    return sorted((folder / "page").glob("*/index.html"), key=lambda p: int(p.parent.name), reverse=True)
 
 
 def briefings_listed(html: str) -> list[str]:
@@ -45,6 +49,11 @@ def briefings_listed(html: str) -> list[str]:
     section = html[html.index('<h2 id="briefings">') :]
     section = section[: section.index("</section>")]
     return re.findall(r'href="[./]*briefings/([^/]+)/index\.html#a-', section)
+
+
+def briefings_listed_cards(html: str) -> list[str]:
+    """The briefings of a list page (the archive, a tag), in order."""
+    return re.findall(r'<h2 class="card-title"><a href="[./]*briefings/([^/]+)/index\.html"', html)
 
 
 def pager_links(html: str) -> list[tuple[str, str]]:
@@ -62,22 +71,27 @@ def test_an_actor_in_more_briefings_than_a_page_gets_pages_newest_first(site: Pa
     assert [p.relative_to(out).as_posix() for p in pages] == [
         "actors/putin/index.html",
         "actors/putin/page/2/index.html",
-        "actors/putin/page/3/index.html",
-    ]  # the seed (August) and five July days: six briefings, two a page
+        "actors/putin/page/1/index.html",
+    ]  # the seed (August) and five July days: six briefings, two a page, the pages after the first numbered from
+    # the oldest
     listed = [briefings_listed(text(p)) for p in pages]
     assert listed == [["summit", "day-5"], ["day-4", "day-3"], ["day-2", "day-1"]], "each once, newest first"
-    for number, page in enumerate(pages, 1):
+    for position, page in enumerate(pages):
         html = text(page)
-        # every page has the header and the company; quotes only of its own briefings
+        # every page has the actor's name; the first its counts and company; quotes only of its own briefings
         assert "<h1>Putin</h1>" in html or "<h1>Vladimir Putin</h1>" in html
-        assert 'id="alongside"' in html
+        assert ('id="alongside"' in html) == (position == 0)
+        assert (" · in 6 briefings · " in html) == (position == 0)
         for day in re.findall(r"on day (\d)”", html):
-            assert f"day-{day}" in listed[number - 1]
+            assert f"day-{day}" in listed[position]
         title = re.search(r"<title>(.*?)</title>", html).group(1)  # type: ignore[union-attr]
-        assert ("page" in title) == (number > 1)
-        if number > 1:
-            assert f" · page {number} of {len(pages)} · " in title
-        assert ("data-pagefind-body" in html) == (number == 1), "only page 1 is indexed"
+        assert ("page" in title) == (position > 0)
+        if position:
+            number = len(pages) - position
+            assert f" · page {number} · " in title
+            assert f"older briefings, page {number}" in html
+            assert re.search(r'<a href="(\.\./)+actors/putin/index\.html">the newest, and all about ', html)
+        assert ("data-pagefind-body" in html) == (position == 0), "only the first page is indexed"
         links = pager_links(html)
         current = [href for href, rest in links if 'aria-current="page"' in rest]
         assert len(current) == 1
@@ -85,9 +99,10 @@ def test_an_actor_in_more_briefings_than_a_page_gets_pages_newest_first(site: Pa
         for href, _ in links:
             assert href.endswith("index.html") and not href.startswith(("/", "http"))
             assert (page.parent / href).resolve().is_file(), href
-        assert ('rel="prev"' in html) == (number > 1) and ('rel="next"' in html) == (number < len(pages))
+        assert ('rel="prev"' in html) == (position > 0) and ('rel="next"' in html) == (position < len(pages) - 1)
+        assert ("← Newer" in html) == (position > 0) and ("Older →" in html) == (position < len(pages) - 1)
     sitemap = text(out / "sitemap.xml")
-    for number in range(2, len(pages) + 1):
+    for number in range(1, len(pages)):
         assert f"<loc>https://example.org/news/actors/putin/page/{number}/</loc><lastmod>2025-07-0" in sitemap
 
 
@@ -125,7 +140,7 @@ def test_an_edit_to_an_old_briefing_rewrites_only_the_page_holding_it(site: Path
     holding = next(
         p.relative_to(out).as_posix() for p in actor_pages(out, "putin") if "day-2" in briefings_listed(text(p))
     )
-    assert holding == "actors/putin/page/3/index.html"
+    assert holding == "actors/putin/page/1/index.html"
     (site / "content" / "day-2.md").write_text(article(2, "went badly"), encoding="utf-8")
     assert build_site(site, jobs=1).published
     after = html_stats(out)
@@ -137,13 +152,44 @@ def test_an_edit_to_an_old_briefing_rewrites_only_the_page_holding_it(site: Path
         assert after[untouched] == before[untouched], untouched
 
 
+def september(day: int) -> str:
+    return MD.format(title=f"September {day}", date=f"2025-09-0{day}", body=f"Putin spoke on September {day}.")
+
+
+def test_a_briefing_added_as_the_newest_changes_the_first_pages_only(site: Path, tmp_path: Path) -> None:
+    """The pages after the first are counted from the oldest: a newest briefing leaves them as they are (their bytes,
+    inodes and times), however many there are; the site is a clean build's."""
+    (site / "briefgen.yml").write_text("title: Paged\nactor_page_size: 2\nlist_page_size: 2\n", encoding="utf-8")
+    build_site(site, jobs=1)
+    out = site / "site"
+    before = html_stats(out)
+    later = [p.relative_to(out).as_posix() for p in [*numbered(out / "actors" / "putin"), *numbered(out / "archive")]]
+    assert len(later) == 4
+    (site / "content" / "september-1.md").write_text(september(1), encoding="utf-8")
+    result = build_site(site, jobs=1)
+    assert result.published and result.stats is not None
+    after = html_stats(out)
+    for path in later:
+        assert after[path] == before[path], path
+    assert briefings_listed(text(out / "actors" / "putin" / "index.html")) == ["september-1", "summit", "day-5"]
+    # The tag's five briefings became six: its first page gave two to a new page 2, which page 1's pager now links
+    assert sorted(p for p in result.stats.changed if "/page/" in p) == [
+        "tags/sanctions/page/1/index.html",
+        "tags/sanctions/page/2/index.html",
+    ]
+    assert briefings_listed_cards(text(out / "tags" / "sanctions" / "page" / "1" / "index.html")) == ["day-2", "day-1"]
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean")
+
+
 def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
     build_site(site, jobs=1)
     content = site / "content"
     config = (site / "briefgen.yml").read_text(encoding="utf-8")
     edits = [
         lambda: (content / "day-2.md").write_text(article(2, "went badly"), "utf-8"),
-        lambda: (content / "day-6.md").write_text(article(6), "utf-8"),  # every page's briefings shift
+        lambda: (content / "day-6.md").write_text(article(6), "utf-8"),  # on the first page: three briefings
+        lambda: (content / "september-1.md").write_text(september(1), "utf-8"),  # a new page: the first had four
+        lambda: (content / "day-0.md").write_text(article(0), "utf-8"),  # before the others: every page shifts
         lambda: (site / "briefgen.yml").write_text(config + "list_page_size: 2\n", "utf-8"),
         lambda: (content / "day-3.md").unlink(),
         lambda: (site / "briefgen.yml").write_text(config.replace("actor_page_size: 2", "actor_page_size: 3"), "utf-8"),
@@ -158,22 +204,25 @@ def test_incremental_builds_equal_a_clean_build(site: Path, tmp_path: Path) -> N
 
 
 def test_archive_and_tag_pages(site: Path) -> None:
-    (site / "briefgen.yml").write_text("title: Paged\nlist_page_size: 4\n", encoding="utf-8")
+    (site / "briefgen.yml").write_text("title: Paged\nlist_page_size: 2\n", encoding="utf-8")
     build_site(site, jobs=1)
     out = site / "site"
-    for first, total in (("archive/index.html", 6), ("tags/sanctions/index.html", 5)):
-        paths = [out / first, out / first.replace("index.html", "page/2/index.html")]
-        assert not (out / first.replace("index.html", "page/3/index.html")).exists()
+    # the archive: six briefings, two a page; the tag: five, the first page holding the one left over
+    for folder, total, numbers in (("archive", 6, ["2", "1"]), ("tags/sanctions", 5, ["1"])):
+        paths = [out / folder / "index.html", *numbered(out / folder)]
+        assert [p.parent.name for p in paths[1:]] == numbers
         seen: list[str] = []
-        for number, page in enumerate(paths, 1):
+        for position, page in enumerate(paths):
             html = text(page)
-            seen += re.findall(r'<h2 class="card-title"><a href="[./]*briefings/([^/]+)/index\.html"', html)
+            seen += briefings_listed_cards(html)
             for href, _ in pager_links(html):
                 assert (page.parent / href).resolve().is_file(), href
             title = re.search(r"<title>(.*?)</title>", html).group(1)  # type: ignore[union-attr]
-            assert (f"page {number} of 2" in title) == (number > 1)
+            assert ("page" in title) == (position > 0)
+            if position:
+                assert f" · page {page.parent.name} · " in title
         assert len(seen) == total == len(set(seen))
-        if first.startswith("tags"):
+        if folder.startswith("tags"):
             assert seen == [f"day-{day}" for day in reversed(DAYS)]
             all_tags = re.search(r'<a href="([^"]+)">All tags</a>', text(paths[1])).group(1)  # type: ignore[union-attr]
             assert (paths[1].parent / all_tags).resolve() == (out / "tags" / "index.html").resolve()
@@ -192,19 +241,42 @@ def test_a_bad_page_size_is_an_error(tmp_path: Path, value: str) -> None:
 
 
 def test_the_pager_links_the_ends_and_the_neighbours() -> None:
-    hrefs = [f"x/{n}" for n in range(1, 11)]
-    shown = pager(5, hrefs)
-    assert (shown.number, shown.count, shown.previous, shown.next) == (5, 10, "x/4", "x/6")
-    assert [link.number for link in shown.links] == [1, None, 3, 4, 5, 6, 7, None, 10]
-    assert shown.links[0] == PageLink(1, "x/1")
-    assert [link.number for link in pager(1, hrefs[:3]).links] == [1, 2, 3]
-    assert pager(1, hrefs[:3]).previous is None and pager(3, hrefs[:3]).next is None
-    assert [link.number for link in pager(10, hrefs).links] == [1, None, 8, 9, 10]
+    hrefs = ["x/index.html", *(f"x/page/{n}/index.html" for n in range(9, 0, -1))]  # ten pages, newest first
+    shown = pager(4, hrefs)  # the fifth newest: page 6 of those counted from the oldest
+    assert (shown.number, shown.newer, shown.older) == (6, "x/page/7/index.html", "x/page/5/index.html")
+    assert [link.label for link in shown.links] == ["Newest", "", "8", "7", "6", "5", "4", "", "1"]
+    assert [link.current for link in shown.links] == [False, False, False, False, True, False, False, False, False]
+    assert shown.links[0] == PageLink("Newest", "x/index.html")
+    first = pager(0, hrefs[:3])
+    assert first.number is None and first.newer is None and first.older == hrefs[1]
+    assert [link.label for link in first.links] == ["Newest", "2", "1"]
+    assert pager(2, hrefs[:3]).older is None
+    assert [link.label for link in pager(9, hrefs).links] == ["Newest", "", "3", "2", "1"]
+
+
+def test_pages_are_counted_from_the_oldest() -> None:
+    assert pages_of(list(range(7)), 2) == [[0, 1, 2], [3, 4], [5, 6]]
+    assert pages_of(list(range(6)), 2) == [[0, 1], [2, 3], [4, 5]]
+    assert pages_of(list(range(3)), 2) == [[0, 1, 2]]
+    assert pages_of([], 2) == [[]]
+    for size in range(1, 6):
+        for count in range(size + 1, 40):
+            items = list(range(count))  # newest first
+            before, after = pages_of(items[1:], size), pages_of(items, size)
+            assert [i for page in after for i in page] == items
+            assert all(len(page) == size for page in after[1:]) and size <= len(after[0]) < 2 * size
+            if count > size + 1:  # a newest item leaves every page but the first as it was
+                assert after[len(after) - len(before) + 1 :] == before[1:]
 
 
 def test_paths_of_pages() -> None:
     from briefgen.render import paged_href
 
-    assert paged_href("actors/x/index.html", 1) == "actors/x/index.html"
     assert paged_href("actors/x/index.html", 7) == "actors/x/page/7/index.html"
     assert PurePosixPath(paged_href("archive/index.html", 2)).parts == ("archive", "page", "2", "index.html")
+    assert [path for path, _ in with_pager([{}, {}, {}], "actors/x/index.html")] == [
+        "actors/x/index.html",
+        "actors/x/page/2/index.html",
+        "actors/x/page/1/index.html",
+    ]
+    assert with_pager([{"a": 1}], "x/index.html") == [("x/index.html", {"a": 1})]

@@ -173,11 +173,12 @@ def test_an_edit_has_a_helper_make_the_site_pages_beside_its_briefing(
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean-again")
 
 
-def test_an_added_briefing_has_the_helper_share_the_pages_it_moves(
+def test_a_briefing_added_before_the_others_has_the_helper_share_the_pages_it_moves(
     extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None
 ) -> None:
-    """A briefing added as the newest moves every briefing of its actors' lists one place on, onto other pages: many
-    site pages to make again. The helper shares them with a worker it forks itself; the site is the clean build's."""
+    """A briefing dated before the others moves every briefing of its actors' lists one place on, onto other pages
+    (counted from the oldest): many site pages to make again. The helper shares them with a worker it forks itself;
+    the site is the clean build's."""
     monkeypatch.setattr(briefgen.render, "SHARE_FROM", 4)
     monkeypatch.setattr(briefgen.render, "SHARE_CHUNK", 1)
     root = fresh_copy(extracted, tmp_path / "s")
@@ -194,8 +195,9 @@ def test_an_added_briefing_has_the_helper_share_the_pages_it_moves(
         return render_page(env, page, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.render, "render_page", logged)
-    path, text = story(20)
-    (root / path).write_text(text, encoding="utf-8")
+    (root / "content/2025-07-31-story-early.txt").write_text(
+        story(1)[1].replace("Story 1 of August.", "A story of July."), "utf-8"
+    )
     forks.clear()
     result = build_site(root, jobs=2)
     assert result.published and not result.errors and result.stats is not None
