@@ -8,10 +8,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+import briefgen.render
 from briefgen.build import build_site
 from briefgen.config import load_config
 from briefgen.render import render_site, render_site_files, with_pager
-from briefgen.site.views import PageLink, pager, pages_of
+from briefgen.site.views import ActorPage, PageLink, pager, pages_of
 from tests.helpers import MD, SEED, clean_build_of, make_site, tree_bytes
 
 DAYS = range(1, 6)  # five briefings naming Putin, and the seed: pages of 2, 2 and 2 briefings
@@ -156,21 +157,35 @@ def september(day: int) -> str:
     return MD.format(title=f"September {day}", date=f"2025-09-0{day}", body=f"Putin spoke on September {day}.")
 
 
-def test_a_briefing_added_as_the_newest_changes_the_first_pages_only(site: Path, tmp_path: Path) -> None:
+def test_a_briefing_added_as_the_newest_changes_the_first_pages_only(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pages after the first are counted from the oldest: a newest briefing leaves them as they are (their bytes,
-    inodes and times), however many there are; the site is a clean build's."""
+    inodes and times), however many there are, and the build does not even make their views to know it (nor those of
+    any actor page but the first pages of the briefing's actors), though the site's date moved on; the site is a
+    clean build's."""
     (site / "briefgen.yml").write_text("title: Paged\nactor_page_size: 2\nlist_page_size: 2\n", encoding="utf-8")
     build_site(site, jobs=1)
     out = site / "site"
     before = html_stats(out)
     later = [p.relative_to(out).as_posix() for p in [*numbered(out / "actors" / "putin"), *numbered(out / "archive")]]
     assert len(later) == 4
+    made: list[str] = []
+    actor_lines = briefgen.render.actor_lines
+
+    def counted(header: ActorPage, *args: object) -> ActorPage:
+        made.append(header.id)
+        return actor_lines(header, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.render, "actor_lines", counted)
     (site / "content" / "september-1.md").write_text(september(1), encoding="utf-8")
     result = build_site(site, jobs=1)
     assert result.published and result.stats is not None
     after = html_stats(out)
     for path in later:
         assert after[path] == before[path], path
+    firsts = sorted(p.split("/")[1] for p in result.stats.changed if re.fullmatch(r"actors/[^/]+/index\.html", p))
+    assert "putin" in firsts and sorted(made) == firsts
     assert briefings_listed(text(out / "actors" / "putin" / "index.html")) == ["september-1", "summit", "day-5"]
     # The tag's five briefings became six: its first page gave two to a new page 2, which page 1's pager now links
     assert sorted(p for p in result.stats.changed if "/page/" in p) == [
