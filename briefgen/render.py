@@ -909,10 +909,11 @@ def _shared_work(indexes: Sequence[int], work: Callable[[int], R], jobs: int) ->
     """``work`` done for each of ``indexes``, by index: here, and when there are ``SHARE_FROM`` or more and ``jobs``
     allows, in ``jobs - 1`` workers forked from here as well (their results come back pickled).
 
-    An edit changes a few site pages, but an added briefing changes many: it moves every later briefing of each of its
-    actors' lists (and of the archive and its tags) one place on, onto another page (at 10,000 articles, some 3,300
-    pages). This process works from the first index on and hands the workers runs of ``SHARE_CHUNK`` from the last
-    back, until the two meet.
+    An edit changes a few site pages, and so does a briefing added as the newest (``pages_of``). But a briefing
+    added among older ones, or removed, moves every newer briefing of its actors' lists (and of the archive and its
+    tags) one place, onto another page: at 10,000 articles, up to some 3,300 pages whose views must be made again.
+    This process works from the first index on and hands the workers runs of ``SHARE_CHUNK`` from the last back,
+    until the two meet.
     """
     done: dict[int, R] = {}
     if len(indexes) < SHARE_FROM or jobs < 2 or not can_fork():
