@@ -336,8 +336,8 @@ ADDED = "one article added (the newest)"
 
 
 def briefgen_add(ctx: Context, repeat: int) -> list[Row]:
-    """A new article, the newest: it moves every briefing of its actors' lists, the archive's and its tags' one
-    place on, so every later page of theirs changes; compared with a clean build."""
+    """A new article, the newest: briefgen extracts it and makes the first pages of its actors, of the archive and of
+    its tags again (the pages after them are counted from the oldest and stay); compared with a clean build."""
     site = ctx.outputs["briefgen"]
     article, text = added_article(ctx)
     (site / "content" / f"{article.stem}-{repeat}.md").write_text(text, encoding="utf-8")
