@@ -396,12 +396,13 @@ def actor_site_pages(
     # The registry's role for an actor no briefing gives one, shown on the first page: not from its briefings.
     fallback = actor.roles[0].text if actor.roles and not any(a.actor.roles for a in actor.appearances) else ""
     top = _hash_parts(plain_digest(header), fallback)
+    later = _hash_parts(plain_digest(older))  # the pages after the first: no fallback role, which is on the first
     paged = with_pager([{} for _ in split], actor_href(actor.id))
     pages = []
     for n, (uses, (path, context)) in enumerate(zip(split, paged, strict=True)):
         latest = (uses.appearances[0].briefing.article.date if uses.appearances else None) or as_of
         shown = uses.appearances
-        head = _hash_parts(plain_digest(older)) if n else top
+        head = later if n else top
         key = _hash_parts(head, *map(digests.__getitem__, map(id, map(_briefing_of, shown))), *map(_actor_id_of, shown))
         view = functools.cache(functools.partial(_actor_view, older if n else header, uses, refs))  # once, if at all
         pages.append(Page(path, "actor.html", context, "actors", latest, view, key))
@@ -695,16 +696,25 @@ def render_site_files(
         digested, and is kept all the same if that is as it was: an edit changes the key of every page that shows
         its briefing, and what few of them show.
         """
+        found = settled_without_view(page)
+        if found is not None:
+            return found
+        before = previous.get(page.path)
+        keyed = page_digest(page, page.key)
+        assert page.derived is not None
+        shows = page_digest(page, prints.of(page.derived()))
+        return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
+
+    def settled_without_view(page: Page) -> tuple[str, bool] | None:
+        """``settle`` as far as it goes without making the page's view: None for a page with a key that is not the
+        previous build's (its view must be made to know whether the file stands)."""
         before = previous.get(page.path)
         if not page.key:
             digest = page_digest(page, "")
             return digest, before == digest
-        keyed = page_digest(page, page.key)
-        if before is not None and before.endswith("~" + keyed):
+        if before is not None and before.endswith("~" + page_digest(page, page.key)):
             return before, True
-        assert page.derived is not None
-        shows = page_digest(page, prints.of(page.derived()))
-        return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
+        return None
 
     def settle_or_defer(page: Page) -> tuple[str | None, bool]:
         """``settle``, but for a page with a key that the previous build did not write: it is not kept whatever its
@@ -754,27 +764,17 @@ def render_site_files(
         found: dict[int, tuple[str, bytes | None]] = {}
         left: list[int] = []
         for i, page in enumerate(made):
-            digest = kept_as_it_was(page)
-            if digest is None:
-                left.append(i)
+            quick = settled_without_view(page)
+            if quick is not None and quick[1]:
+                found[i] = quick[0], None
             else:
-                found[i] = digest, None
+                left.append(i)
         found.update(_shared_work(left, lambda i: finish(made[i]), jobs))
         outputs: list[_SiteOutput] = []
         for i, page in enumerate(made):
             digest, html = found[i]
             outputs.append((page.path, digest, page.lastmod.isoformat() if page.lastmod else None, html))
         return outputs
-
-    def kept_as_it_was(page: Page) -> str | None:
-        """The page's digest if the previous build's file stands for it and that is known without making its view
-        (``settle``); None if the page must be rendered, or its view made to know."""
-        before = previous.get(page.path)
-        if before is None:
-            return None
-        if not page.key:
-            return before if before == page_digest(page, "") else None
-        return before if before.endswith("~" + page_digest(page, page.key)) else None
 
     def finish(page: Page) -> tuple[str, bytes | None]:
         """The page's digest, and its bytes unless the previous build's file stands for it."""
