@@ -394,7 +394,12 @@ def write_hugo_site(articles: Sequence[Article], root: Path) -> Path:
 
 
 def hugo_file(a: Article) -> str:
-    return f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n' + a.body
+    return yaml_front_matter(a) + a.body
+
+
+def yaml_front_matter(a: Article) -> str:
+    """Hugo's and MkDocs's front matter for the article."""
+    return f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n'
 
 
 def write_mkdocs_site(articles: Sequence[Article], root: Path) -> Path:
@@ -423,7 +428,7 @@ def mkdocs_link(a: Article) -> str:
 
 
 def mkdocs_file(a: Article) -> str:
-    return f'---\ntitle: "{a.title}"\ndate: {a.date}\ntags: [{", ".join(a.tags)}]\n---\n# {a.title}\n\n' + a.body
+    return yaml_front_matter(a) + f"# {a.title}\n\n" + a.body
 
 
 def add_mkdocs_newest(docs: Path, a: Article) -> None:
