@@ -311,8 +311,8 @@ def edited_sites(draw: st.DrawFn) -> tuple[list[Briefing], list[Briefing]]:
 
 def assert_same_index(index: ActorIndex, expected: ActorIndex) -> None:
     assert index.actors == expected.actors
-    assert list(index.site_ids.items()) == list(expected.site_ids.items())  # the order too: ``ids_for``'s
-    for slug in {slug for slug, _ in expected.site_ids}:
+    assert index.site_ids == expected.site_ids
+    for slug in {slug for slug, _ in expected.site_ids}:  # in the same order: what a briefing's links are made from
         assert list(index.ids_for(slug).items()) == list(expected.ids_for(slug).items())
     # fields left out of the comparison: what the pages read of them
     assert [(a.co_actors, a.mention_count, a.briefing_count) for a in index.actors] == [
@@ -339,6 +339,58 @@ def test_an_index_made_from_the_last_one_is_the_index_made_anew(
         again = actors_module._edited(edited, before, registry)
         if again is not None:
             assert_same_index(again.index, made.index)
+
+
+@st.composite
+def grown_sites(draw: st.DrawFn) -> tuple[list[Briefing], list[Briefing]]:
+    """A site, and the site with one more briefing first: mostly the newest (a later date, or the same and a later
+    slug), sometimes not."""
+    before = draw(sites())
+    added = draw(site_briefing(draw(st.sampled_from(["g", "z", "a"]))))
+    if draw(st.integers(0, 3)):
+        added = dataclasses.replace(
+            added,
+            article=dataclasses.replace(
+                added.article, date=draw(st.sampled_from([dt.date(2025, 1, 2), dt.date(2025, 1, 3)]))
+            ),
+        )
+    return before, [added, *before]
+
+
+@PROFILE
+@given(site=grown_sites(), registry=registries, asked=st.booleans())
+def test_an_index_made_from_the_last_one_with_a_newest_briefing_is_the_index_made_anew(
+    site: tuple[list[Briefing], list[Briefing]], registry: Registry | None, asked: bool
+) -> None:
+    """A resident build process makes the actor index of a site grown by a briefing newer than all the others from
+    the last build's (``actors._added``): where it does, the index is the one a build of its own makes, and so are
+    the next ones made from it, an edit of the new briefing and another new one. ``asked``: the last index was
+    asked for a briefing's ids (``ids_for``), whose table the new one then starts from."""
+    before, after = site
+    made = actors_module._index_actors(before, registry)
+    if asked:
+        made.index.ids_for("a")
+    added = actors_module._added(made, after, registry)
+    event("made from the last" if added is not None else "made anew")
+    if added is None:
+        return
+    anew = actors_module._index_actors(after, registry)
+    assert_same_index(added.index, anew.index)
+    assert (added.groups, added.places, added.order, added.ranks) == (anew.groups, anew.places, anew.order, anew.ranks)
+    assert (added.suffixes, added.people, added.shadowing, added.site_of) == (
+        anew.suffixes,
+        anew.people,
+        anew.shadowing,
+        anew.site_of,
+    )
+    edit = [dataclasses.replace(after[0], extraction=dataclasses.replace(after[0].extraction, quotes=())), *after[1:]]
+    edited = actors_module._edited(added, edit, registry)
+    if edited is not None:
+        assert_same_index(edited.index, actors_module._index_actors(edit, registry).index)
+    later = dataclasses.replace(after[0], article=dataclasses.replace(after[0].article, slug="zz"))
+    grown = actors_module._added(added, [later, *after], registry)
+    if grown is not None:
+        assert_same_index(grown.index, actors_module._index_actors([later, *after], registry).index)
 
 
 def _briefing_naming(slug: str, *people: tuple[str, str, int]) -> Briefing:
@@ -379,7 +431,7 @@ def test_an_edit_moving_surname_suffixes_is_indexed_anew() -> None:
 def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``keep_index`` (``briefgen serve``'s build process), an edit that leaves its actors as they were is
     indexed from the last index: the actors it does not name are the very objects they were, the rest as a build
-    of its own makes them. A new article is indexed anew."""
+    of its own makes them. So is a new article newer than the others; one older than the newest is indexed anew."""
     monkeypatch.setattr(actors_module, "_kept", None)
     kept = actors_module.keep_index()
     site = [
@@ -408,9 +460,25 @@ def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pyt
         else:  # the same, or only its company ordered again (the edit changed some mentions)
             assert after is before or (after.appearances is before.appearances and after.co_actors != before.co_actors)
     assert index_actors(site, None) is second  # nothing changed
-    added = dataclasses.replace(site[0], article=dataclasses.replace(site[0].article, slug="new"))
-    assert_same_index(index_actors([*site, added], None), actors_module._index_actors([*site, added], None).index)
-    assert kept.edits == 1
+    newest = sort_newest_first(site)[0]
+    added = dataclasses.replace(
+        newest, article=dataclasses.replace(newest.article, slug="new", date=dt.date(2025, 2, 1))
+    )
+    grown = [added, *site]  # the order the last index had, and the newest first (as a build orders them)
+    third = index_actors(grown, None)
+    assert kept.edits == 2
+    assert_same_index(third, actors_module._index_actors(grown, None).index)
+    named = {third.site_id("new", a.id) for a in added.extraction.actors}
+    for before, after in zip(second.actors, third.actors, strict=True):
+        if after.id in named:
+            assert after.appearances[0].briefing is added
+        else:
+            assert after is before or after.co_actors != before.co_actors
+    backdated = dataclasses.replace(added, article=dataclasses.replace(added.article, slug="old", date=None))
+    assert_same_index(
+        index_actors([*grown, backdated], None), actors_module._index_actors([*grown, backdated], None).index
+    )
+    assert kept.edits == 2
 
 
 def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import TypeVar
@@ -92,7 +92,7 @@ class SiteActor:
 @dataclass(frozen=True)  # no slots: ids_for caches its lookup table on the instance
 class ActorIndex:
     actors: tuple[SiteActor, ...]  # by name
-    site_ids: dict[Key, str]  # briefing-level actor -> site id
+    site_ids: dict[Key, str]  # briefing-level actor -> site id; of one briefing, in the order ``ids_for`` gives
 
     def by_id(self) -> dict[str, SiteActor]:
         return {a.id: a for a in self.actors}
@@ -207,11 +207,9 @@ def _appearances(briefings: Iterable[Briefing]) -> dict[Key, Appearance]:
     return {(b.article.slug, a.id): Appearance(b, a) for b in briefings for a in b.extraction.actors}
 
 
-def _merge(
-    briefings: Sequence[Briefing], registry: RegistryTable | None, suffixes: set[tuple[str, ...]] | None = None
-) -> list[Group]:
+def _merge(briefings: Sequence[Briefing], registry: RegistryTable | None, seen: _Seen | None = None) -> list[Group]:
     """``merge_groups``, each group with its keys and the registry's names for its actors (``_registry_name``).
-    ``suffixes``, when given, gets the names that are a proper suffix of another's (``_merge_surnames``)."""
+    ``seen``, when given, gets what joining surnames saw (``_merge_surnames``)."""
     found = _appearances(briefings)
     groups = _UnionFind()
     named: dict[Key, str] = {}
@@ -221,9 +219,7 @@ def _merge(
             if entry is not None:
                 named[key] = entry
                 groups.union(appearance.actor.id, ("registry", entry.casefold()))
-    shorter = _merge_surnames(found, groups)
-    if suffixes is not None:
-        suffixes.update(shorter)
+    _merge_surnames(found, groups, seen if seen is not None else _Seen())
     roots: dict[str, object] = {}  # nothing is joined from here on: one find per id
     merged: dict[object, Group] = {}
     for key, appearance in found.items():
@@ -241,12 +237,26 @@ def _merge(
     return list(merged.values())
 
 
-def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> Collection[tuple[str, ...]]:
-    """Join a person named by a surname-suffix to the one full name it can stand for; returns the names (as tokens)
-    that are a proper suffix of another person's, the only ones whose order in ``found`` can matter here."""
+Person = tuple[str, tuple[str, ...]]  # a person's id and name (as tokens)
+
+
+@dataclass
+class _Seen:
+    """What joining surnames saw besides the groups (``_merge_surnames``), for indexes made from this one."""
+
+    suffixes: set[tuple[str, ...]] = dataclasses.field(default_factory=set)  # names that are a proper suffix of
+    # another person's: the only ones whose order in ``found`` can matter
+    people: set[Person] = dataclasses.field(default_factory=set)  # every person's id and name
+    shadowing: set[str] = dataclasses.field(default_factory=set)  # ids with a name a proper suffix of which is a
+    # person's name: those whose joining a group can change the groups a short name can join
+
+
+def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind, seen: _Seen) -> None:
+    """Join a person named by a surname-suffix to the one full name it can stand for."""
     people = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
+    distinct = dict.fromkeys(people)
     longer: dict[tuple[str, ...], set[str]] = defaultdict(set)  # proper suffix -> ids of the fuller names
-    for actor_id, full in dict.fromkeys(people):
+    for actor_id, full in distinct:
         for cut in range(1, len(full)):
             longer[full[cut:]].add(actor_id)
     # The roots of one suffix's fuller names, kept between the short names that share it: unions only join groups,
@@ -263,7 +273,10 @@ def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind) -> Collect
         if len(roots) == 1:
             groups.union(actor_id, next(iter(roots)))
             joined.add((actor_id, short))
-    return longer.keys()
+    seen.suffixes.update(longer)
+    seen.people.update(distinct)
+    named = {name for _, name in distinct}
+    seen.shadowing.update(chain.from_iterable(ids for short, ids in longer.items() if short in named))
 
 
 # ---------------------------------------------------------------- aggregation
@@ -288,12 +301,15 @@ def _plain(text: str) -> bool:
     return bool(text) and text.isprintable() and "\\" not in text and min(text) > "'"
 
 
-def _group_order(groups: list[Group], plain: bool) -> None:
-    """Sort the groups by their keys' least repr: the order site ids are given in (a name taken first keeps it)."""
-    if plain:
-        groups.sort(key=lambda group: repr(min(group[0])))
-    else:
-        groups.sort(key=lambda group: min(map(repr, group[0])))
+def _least(keys: Iterable[Key], plain: bool) -> str:
+    """The keys' least repr; ``plain``: every text of theirs is (``_plain``)."""
+    return repr(min(keys)) if plain else min(map(repr, keys))
+
+
+def _group_order(groups: list[Group], plain: bool) -> list[tuple[str, Group]]:
+    """The groups, each with its keys' least repr, sorted by it: the order site ids are given in (a name taken first
+    keeps it). No two groups share a key, so none share their least."""
+    return sorted(((_least(group[0], plain), group) for group in groups), key=lambda item: item[0])
 
 
 Fullest = dict[str, tuple[int, int]]  # a group's names: each its most mentions, and where its first actor with them is
@@ -560,7 +576,7 @@ def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None
     with collector.paused():  # an object or two for every actor of every briefing, none in a cycle
         kept = _kept
         if kept is not None and kept.last is not None:
-            edited = _edited(kept.last, briefings, registry)
+            edited = _edited(kept.last, briefings, registry) or _added(kept.last, briefings, registry)
             if edited is not None:
                 kept.edits += edited is not kept.last
                 kept.last = edited
@@ -585,6 +601,9 @@ class _Made:
     order: dict[str, int]  # by slug: the place of its briefing in ``briefings``, the order of the groups' keys
     unique: bool  # whether every briefing has a slug of its own (a build's do): if not, ``order`` is not the keys'
     suffixes: frozenset[tuple[str, ...]]  # names (as tokens) that are a proper suffix of another person's
+    people: frozenset[Person]  # every person's id and name (``_Seen``)
+    shadowing: frozenset[str]  # ``_Seen.shadowing``
+    site_of: dict[str, str]  # each briefing-level actor id's site id: the ids of one group are all its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -597,15 +616,16 @@ class _Group:
     base: str  # the id its name asked for (``_canonical``), before a "-2" made it unique
     by_name: Fullest
     kinds: Counter[ActorKind]
+    least: str  # its keys' least repr (``_group_order``)
 
 
 def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _Made:
     table = _table(registry)
-    suffixes: set[tuple[str, ...]] = set()
-    groups = _merge(briefings, table, suffixes)
+    seen = _Seen()
+    groups = _merge(briefings, table, seen)
     slugs = {b.article.slug for b in briefings}
     actor_ids = {a.id for b in briefings for a in b.extraction.actors}
-    _group_order(groups, all(map(_plain, slugs)) and all(map(_plain, actor_ids)))
+    ordered = _group_order(groups, all(map(_plain, slugs)) and all(map(_plain, actor_ids)))
     sentences = _Sentences()
     ranks = _ranks(briefings)
     actors: list[SiteActor] = []
@@ -613,7 +633,8 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
     slugs_of: dict[str, set[str]] = {}  # each site actor's briefings
     taken: set[str] = set()
     made: dict[str, _Group] = {}
-    for keys, group, registry_names in groups:
+    site_of: dict[str, str] = {}
+    for least, (keys, group, registry_names) in ordered:
         survey = _survey(group, ranks)
         canonical = _canonical(group, registry_names, survey.by_name)
         base = canonical[1]
@@ -624,7 +645,8 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
         actors.append(_site_actor(site_id, group, table, canonical, survey, sentences))
         site_ids.update(zip(keys, repeat(site_id)))
         slugs_of[site_id] = survey.slugs
-        made[site_id] = _Group(keys, group, registry_names, base, survey.by_name, survey.kinds)
+        made[site_id] = _Group(keys, group, registry_names, base, survey.by_name, survey.kinds, least)
+        site_of.update(zip(survey.ids, repeat(site_id)))
     facts = _facts(briefings, site_ids, sentences)
     company = _co_actors(actors, slugs_of)
     complete: list[SiteActor] = []
@@ -643,7 +665,10 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
         {actor.id: n for n, actor in enumerate(complete)},
         order,
         len(slugs) == len(briefings),
-        frozenset(suffixes),
+        frozenset(seen.suffixes),
+        frozenset(seen.people),
+        frozenset(seen.shadowing),
+        site_of,
     )
 
 
@@ -770,6 +795,186 @@ def _edited(last: _Made, briefings: Sequence[Briefing], registry: Registry | Non
     if not reordered and "_by_briefing" in vars(last.index):  # the same site ids: the same table
         vars(index)["_by_briefing"] = vars(last.index)["_by_briefing"]
     return dataclasses.replace(last, briefings=tuple(briefings), index=index, ranks=ranks, groups=groups)
+
+
+def _added(last: _Made, briefings: Sequence[Briefing], registry: Registry | None) -> _Made | None:
+    """The index of ``briefings`` made from ``last``, the index of the same briefings but the first, a new one newer
+    than all the others (an archive grows at its newest end); None when the new briefing can change more than the
+    actors it names, or how their site ids were given.
+
+    It can when one of its actors would join a group other than by its id (an id of no group that the registry
+    names; a registry entry its group's actors do not look up), when a person's name is a surname-suffix of
+    another's that could join other than it did (``_joins_as_before``), when a new name has a suffix that is a
+    person's name (``_merge_surnames``), or when a group's name, or the id a group took, would change. Otherwise its
+    actors of known ids join their groups, where its appearances, roles, quotes and deadlines come first (it is the
+    newest), and each new id is a group of its own. Their company gains a briefing shared; the actors it does not
+    name stay as they were, but for the order of their company. At 10,000 articles this takes about 0.1 s against
+    2.4 s indexing anew.
+    """
+    if not last.unique or not last.briefings or registry != last.registry:
+        return None
+    if len(briefings) != len(last.briefings) + 1 or any(
+        a is not b for a, b in zip(briefings[1:], last.briefings, strict=True)
+    ):
+        return None
+    new = briefings[0]
+    slug, table = new.article.slug, last.table
+    if slug in last.order:
+        return None
+    newest = max((b.article.date or dt.date.min, b.article.slug) for b in last.briefings)
+    if (new.article.date or dt.date.min, slug) <= newest:
+        return None
+    found = _appearances([new])
+    # Who joins which group, as ``_merge`` would find: by id, or a group of their own
+    joining: dict[str, list[Appearance]] = defaultdict(list)  # by site id, of the groups there were
+    alone: list[Appearance] = []  # of ids no briefing had
+    for (_, actor_id), appearance in found.items():
+        site_id = last.site_of.get(actor_id)
+        entry = _registry_name(appearance.actor, table) if table is not None else None
+        if site_id is None:
+            if entry is not None:
+                return None
+            alone.append(appearance)
+        elif entry is not None and entry not in last.groups[site_id].registry_names:
+            return None
+        else:
+            joining[site_id].append(appearance)
+    persons = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
+    named = {name for _, name in last.people} | {name for _, name in persons}
+    suffixes = set(last.suffixes)
+    for person in persons:
+        name = person[1]
+        if name in last.suffixes and not _joins_as_before(last, person):
+            return None
+        if person not in last.people:
+            if any(name[cut:] in named for cut in range(1, len(name))):
+                return None
+            suffixes.update(name[cut:] for cut in range(1, len(name)))
+    ranks = dict(last.ranks)
+    ranks[id(new)] = len(last.briefings)  # the newest: every other keeps its place
+    plain = _plain(slug) and all(map(_plain, (key[1] for key in found)))
+    # The groups as indexing anew orders them, and the site ids it gives them
+    groups = dict(last.groups)
+    for site_id, own in joining.items():
+        group = groups[site_id]
+        keys = [(slug, a.actor.id) for a in own]
+        shift = len(own)
+        by_name = {name: (count, place + shift) for name, (count, place) in group.by_name.items()}
+        for name, (count, place) in _survey(own, ranks).by_name.items():
+            if name not in by_name or count >= by_name[name][0]:  # of as many, the first found: this one's
+                by_name[name] = (count, place)
+        kinds = group.kinds.copy()
+        kinds.update(a.actor.kind for a in own)
+        groups[site_id] = dataclasses.replace(
+            group,
+            keys=[*keys, *group.keys],
+            appearances=[*own, *group.appearances],
+            by_name=by_name,
+            kinds=kinds,
+            least=min(group.least, _least(keys, plain)),
+        )
+    fresh: list[tuple[_Group, _Survey]] = []
+    for appearance in alone:
+        survey = _survey([appearance], ranks)
+        base = _canonical([appearance], set(), survey.by_name)[1]
+        key = (slug, appearance.actor.id)
+        fresh.append((_Group([key], [appearance], set(), base, survey.by_name, survey.kinds, repr(key)), survey))
+    order = sorted([*groups.items(), *((None, group) for group, _ in fresh)], key=lambda item: item[1].least)
+    taken: set[str] = set()
+    given: list[str] = []
+    for before, group in order:
+        site_id, n = group.base, 2
+        while site_id in taken:
+            site_id, n = f"{group.base}-{n}", n + 1
+        if before is not None and site_id != before:
+            return None
+        taken.add(site_id)
+        given.append(site_id)
+    fresh_ids = {id(group): site_id for (_, group), site_id in zip(order, given, strict=True)}
+    groups = {site_id: group for (_, group), site_id in zip(order, given, strict=True)}
+    mine = {(slug, a.actor.id): site_id for site_id, own in joining.items() for a in own}
+    mine.update((group.keys[0], fresh_ids[id(group)]) for group, _ in fresh)
+    kept_order = all(groups[site_id].least == last.groups[site_id].least for site_id in joining)
+    if kept_order:  # the groups there were in the order they were: so are each briefing's ids (``ids_for``'s)
+        position = {site_id: n for n, site_id in enumerate(groups)}
+        mine = {key: mine[key] for key in sorted(mine, key=lambda key: position[mine[key]])}  # stable: as found
+        site_ids = {**last.index.site_ids, **mine}
+    else:
+        site_ids = {key: site_id for site_id, group in groups.items() for key in group.keys}
+    sentences = _Sentences()
+    facts = _facts([new], site_ids, sentences)
+    actors = list(last.index.actors)
+    for site_id, own in joining.items():
+        before, group = actors[last.places[site_id]], groups[site_id]
+        canonical = _canonical(group.appearances, group.registry_names, group.by_name)
+        if canonical[0] != before.name or canonical[1] != group.base:
+            return None
+        actor = _spliced(before, [(new, own)], canonical, group.kinds, table, ranks, sentences, facts.get(site_id, {}))
+        names = (before.name, *sorted(group.by_name.keys() - {before.name}))
+        for field, value in (
+            ("names", names),
+            ("mention_count", before.mention_count + sum(len(a.actor.mentions) for a in own)),
+            ("briefing_count", before.briefing_count + 1),
+        ):
+            object.__setattr__(actor, field, value)
+        actors[last.places[site_id]] = actor
+    for group, survey in fresh:
+        site_id = fresh_ids[id(group)]
+        canonical = _canonical(group.appearances, group.registry_names, survey.by_name)
+        actor = _site_actor(site_id, group.appearances, table, canonical, survey, sentences)
+        quotes, deadlines = _attach_facts(actor, facts[site_id]) if site_id in facts else ((), ())
+        actors.append(_replace(actor, quotes=quotes, deadlines=deadlines))
+    if fresh:
+        actors.sort(key=lambda a: (a.name.casefold(), a.id))
+    places = {actor.id: n for n, actor in enumerate(actors)} if fresh else last.places
+    # Its actors share one more briefing with each other
+    named_here = list(dict.fromkeys(site_ids[key] for key in found))
+    mentions = {a.id: a.mention_count for a in actors}
+    company_order = _company_order(mentions, {a.id: a.name.casefold() for a in actors})
+    for site_id in named_here:
+        actor = actors[places[site_id]]
+        company = dict(actor.co_actors)
+        for other in named_here:
+            if other != site_id:
+                company[other] = company.get(other, 0) + 1
+        actors[places[site_id]] = _replace(actor, co_actors=tuple(sorted(company.items(), key=company_order)))
+    _reorder_company(actors, places, list(joining))
+    site_of = dict(last.site_of)
+    site_of.update((a.actor.id, fresh_ids[id(group)]) for group, _ in fresh for a in group.appearances)
+    index = ActorIndex(actors=tuple(actors), site_ids=site_ids)
+    table = vars(last.index).get("_by_briefing")
+    if table is not None and kept_order:
+        vars(index)["_by_briefing"] = {**table, slug: {key[1]: site_id for key, site_id in mine.items()}}
+    return dataclasses.replace(
+        last,
+        briefings=tuple(briefings),
+        index=index,
+        ranks=ranks,
+        groups=groups,
+        places=places,
+        order={briefing.article.slug: n for n, briefing in enumerate(briefings)},
+        suffixes=frozenset(suffixes),
+        people=last.people | frozenset(persons),
+        site_of=site_of,
+    )
+
+
+def _joins_as_before(last: _Made, person: Person) -> bool:
+    """Whether a person named by a surname-suffix joins the groups as they were when a new briefing, first of all,
+    names them (``_added``).
+
+    ``_merge_surnames`` then comes to them first, before any other short name has joined a full one: if they stand
+    for one full name (one group) then, they join it there, and not later as they did, when they first came. That
+    is the group they joined (the groups a short name can join only become fewer), so the groups end as they were
+    if joining it early changes nothing for the short names between: it can when their own group had, before
+    joining, an id that a full name of one of those has (``_Seen.shadowing``). Their own group then was their id,
+    and what the registry joined to it (looked for in the whole group: it holds those).
+    """
+    actor_id = person[0]
+    if person not in last.people or actor_id in last.shadowing:
+        return False
+    group = last.groups[last.site_of[actor_id]]
+    return not group.registry_names or not any(key[1] in last.shadowing for key in group.keys)
 
 
 def _recount(by_name: Fullest, group: Sequence[Appearance], start: int, end: int, ranks: dict[int, int]) -> None:
