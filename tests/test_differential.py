@@ -431,7 +431,8 @@ def test_an_edit_moving_surname_suffixes_is_indexed_anew() -> None:
 def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``keep_index`` (``briefgen serve``'s build process), an edit that leaves its actors as they were is
     indexed from the last index: the actors it does not name are the very objects they were, the rest as a build
-    of its own makes them. So is a new article newer than the others; one older than the newest is indexed anew."""
+    of its own makes them. So is a new article newer than the others, and an edit of it that changes its actors;
+    one older than the newest is indexed anew."""
     monkeypatch.setattr(actors_module, "_kept", None)
     kept = actors_module.keep_index()
     site = [
@@ -474,11 +475,18 @@ def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pyt
             assert after.appearances[0].briefing is added
         else:
             assert after is before or after.co_actors != before.co_actors
+    # The new briefing edited as an author goes on writing it: one actor fewer, one no briefing named
+    newcomer = Actor(id="zed-newname", name="Zed Newname", kind="person", mentions=(Mention(Span(0, 1), "Zed"),))
+    actors_now = (*added.extraction.actors[1:], newcomer)
+    rewritten = dataclasses.replace(added, extraction=dataclasses.replace(added.extraction, actors=actors_now))
+    fourth = index_actors([rewritten, *site], None)
+    assert kept.edits == 3
+    assert_same_index(fourth, actors_module._index_actors([rewritten, *site], None).index)
+    assert fourth.site_id("new", "zed-newname") == "zed-newname"
     backdated = dataclasses.replace(added, article=dataclasses.replace(added.article, slug="old", date=None))
-    assert_same_index(
-        index_actors([*grown, backdated], None), actors_module._index_actors([*grown, backdated], None).index
-    )
-    assert kept.edits == 2
+    with_old = [rewritten, *site, backdated]
+    assert_same_index(index_actors(with_old, None), actors_module._index_actors(with_old, None).index)
+    assert kept.edits == 3 and kept.before_newest is None
 
 
 def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:

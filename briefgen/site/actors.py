@@ -576,14 +576,19 @@ def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None
     with collector.paused():  # an object or two for every actor of every briefing, none in a cycle
         kept = _kept
         if kept is not None and kept.last is not None:
-            edited = _edited(kept.last, briefings, registry) or _added(kept.last, briefings, registry)
+            last, before = kept.last, kept.before_newest
+            edited = _edited(last, briefings, registry)
+            if edited is None and (edited := _added(last, briefings, registry)) is not None:
+                kept.before_newest = last
+            elif edited is None and before is not None:
+                edited = _added(before, briefings, registry)  # the newest briefing edited, its actors changed
             if edited is not None:
-                kept.edits += edited is not kept.last
+                kept.edits += edited is not last
                 kept.last = edited
                 return edited.index
         made = _index_actors(briefings, registry)
         if kept is not None:
-            kept.last = made
+            kept.last, kept.before_newest = made, None
         return made.index
 
 
@@ -680,7 +685,11 @@ class KeptIndex:
     """The last index a resident build process made (:func:`keep_index`), for its next build to start from."""
 
     last: _Made | None = None
-    edits: int = 0  # indexes made from the last, different one (``_edited``) rather than anew
+    edits: int = 0  # indexes made from the last, different one (``_edited``, ``_added``) rather than anew
+    # The index the newest briefing was added to (``_added``): an edit of that briefing that changes its actors,
+    # which ``_edited`` does not take, is the briefing added to it again. An author writes a new article in a few
+    # saves, naming more actors as it grows.
+    before_newest: _Made | None = None
 
 
 _kept: KeptIndex | None = None  # set in a resident build process only
