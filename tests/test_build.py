@@ -656,7 +656,8 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     """``briefgen serve``'s build process keeps the articles it read, the extractions it decoded, the outlines, the
     actor index and the records of ``briefings.json`` between builds: an edit that names the same actors is indexed
     from the last index, one that names a new actor anew, and so is a new article newer than the others, naming a
-    known actor and a new one; after each the site is byte for byte a clean build's."""
+    known actor and a new one, then rewritten to name others, then deleted; after each the site is byte for byte a
+    clean build's."""
     import briefgen.build
     import briefgen.cache
     import briefgen.readers.memo
@@ -687,8 +688,13 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     ]
     newest = site / "content" / "newest.md"
     added = article("Newest news", "2030-01-02", "Putin told Kaja Kallas on Friday that the talks “went well”.")
-    for number, (text, edits_after) in enumerate([*edits, (added, 4)]):
-        (newest if text is added else older).write_text(text, encoding="utf-8")
+    rewritten = article("Newest news", "2030-01-02", "Witkoff told Keir Starmer on Friday that “nothing” was agreed.")
+    steps = [*edits, (added, 4), (rewritten, 5), (None, 6)]  # written, rewritten naming others, deleted
+    for number, (text, edits_after) in enumerate(steps):
+        if text is None:
+            newest.unlink()
+        else:
+            (older if (text, edits_after) in edits else newest).write_text(text, encoding="utf-8")
         assert build_site(site, jobs=1).published
         assert kept.edits == edits_after, f"edit {number}"
         with monkeypatch.context() as elsewhere:  # a process of its own

@@ -431,8 +431,8 @@ def test_an_edit_moving_surname_suffixes_is_indexed_anew() -> None:
 def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``keep_index`` (``briefgen serve``'s build process), an edit that leaves its actors as they were is
     indexed from the last index: the actors it does not name are the very objects they were, the rest as a build
-    of its own makes them. So is a new article newer than the others, and an edit of it that changes its actors;
-    one older than the newest is indexed anew."""
+    of its own makes them. So is a new article newer than the others, and an edit of it that changes its actors,
+    or renames it; deleting it leaves the index it was added to. One older than the newest is indexed anew."""
     monkeypatch.setattr(actors_module, "_kept", None)
     kept = actors_module.keep_index()
     site = [
@@ -483,10 +483,15 @@ def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pyt
     assert kept.edits == 3
     assert_same_index(fourth, actors_module._index_actors([rewritten, *site], None).index)
     assert fourth.site_id("new", "zed-newname") == "zed-newname"
+    renamed = dataclasses.replace(rewritten, article=dataclasses.replace(rewritten.article, slug="newer"))
+    assert_same_index(index_actors([renamed, *site], None), actors_module._index_actors([renamed, *site], None).index)
+    assert kept.edits == 4
+    assert index_actors(site, None) is second  # and deleted: the index it was added to
+    assert kept.edits == 5 and kept.before_newest is None
     backdated = dataclasses.replace(added, article=dataclasses.replace(added.article, slug="old", date=None))
-    with_old = [rewritten, *site, backdated]
+    with_old = [*site, backdated]
     assert_same_index(index_actors(with_old, None), actors_module._index_actors(with_old, None).index)
-    assert kept.edits == 3 and kept.before_newest is None
+    assert kept.edits == 5
 
 
 def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:

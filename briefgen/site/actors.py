@@ -581,7 +581,10 @@ def index_actors(briefings: Sequence[Briefing], registry: Registry | None = None
             if edited is None and (edited := _added(last, briefings, registry)) is not None:
                 kept.before_newest = last
             elif edited is None and before is not None:
-                edited = _added(before, briefings, registry)  # the newest briefing edited, its actors changed
+                # the newest briefing edited (its actors changed) or renamed; or gone
+                edited = _added(before, briefings, registry)
+                if edited is None and (edited := _edited(before, briefings, registry)) is not None:
+                    kept.before_newest = None
             if edited is not None:
                 kept.edits += edited is not last
                 kept.last = edited
@@ -687,8 +690,8 @@ class KeptIndex:
     last: _Made | None = None
     edits: int = 0  # indexes made from the last, different one (``_edited``, ``_added``) rather than anew
     # The index the newest briefing was added to (``_added``): an edit of that briefing that changes its actors,
-    # which ``_edited`` does not take, is the briefing added to it again. An author writes a new article in a few
-    # saves, naming more actors as it grows.
+    # which ``_edited`` does not take, is the briefing added to it again (an author writes a new article in a few
+    # saves, naming more actors as it grows), as is the briefing renamed; without it, the index is that one.
     before_newest: _Made | None = None
 
 
