@@ -488,10 +488,16 @@ def test_a_resident_process_indexes_an_edit_from_the_last_index(monkeypatch: pyt
     assert kept.edits == 4
     assert index_actors(site, None) is second  # and deleted: the index it was added to
     assert kept.edits == 5 and kept.before_newest is None
+    index_actors([renamed, *site], None)  # added again
+    assert kept.edits == 6 and kept.before_newest is not None
+    other = [renamed, *site]
+    other[3] = dataclasses.replace(other[3], extraction=dataclasses.replace(other[3].extraction, quotes=()))
+    assert_same_index(index_actors(other, None), actors_module._index_actors(other, None).index)
+    assert kept.edits == 7 and kept.before_newest is None  # another briefing edited: no way back to ``site``'s
     backdated = dataclasses.replace(added, article=dataclasses.replace(added.article, slug="old", date=None))
-    with_old = [*site, backdated]
+    with_old = [*other, backdated]
     assert_same_index(index_actors(with_old, None), actors_module._index_actors(with_old, None).index)
-    assert kept.edits == 5
+    assert kept.edits == 7
 
 
 def test_actors_taking_one_id_get_it_in_the_order_of_their_keys_reprs() -> None:
