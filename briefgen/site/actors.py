@@ -883,11 +883,11 @@ def _added(last: _Made, briefings: Sequence[Briefing], registry: Registry | None
     order = sorted([*groups.items(), *((None, group) for group, _ in fresh)], key=lambda item: item[1].least)
     taken: set[str] = set()
     given: list[str] = []
-    for before, group in order:
+    for had, group in order:
         site_id, n = group.base, 2
         while site_id in taken:
             site_id, n = f"{group.base}-{n}", n + 1
-        if before is not None and site_id != before:
+        if had is not None and site_id != had:
             return None
         taken.add(site_id)
         given.append(site_id)
@@ -943,9 +943,9 @@ def _added(last: _Made, briefings: Sequence[Briefing], registry: Registry | None
     site_of = dict(last.site_of)
     site_of.update((a.actor.id, fresh_ids[id(group)]) for group, _ in fresh for a in group.appearances)
     index = ActorIndex(actors=tuple(actors), site_ids=site_ids)
-    table = vars(last.index).get("_by_briefing")
-    if table is not None and kept_order:
-        vars(index)["_by_briefing"] = {**table, slug: {key[1]: site_id for key, site_id in mine.items()}}
+    by_briefing = vars(last.index).get("_by_briefing")
+    if by_briefing is not None and kept_order:
+        vars(index)["_by_briefing"] = {**by_briefing, slug: {key[1]: site_id for key, site_id in mine.items()}}
     return dataclasses.replace(
         last,
         briefings=tuple(briefings),
