@@ -697,13 +697,7 @@ def render_site_files(
         its briefing, and what few of them show.
         """
         found = settled_without_view(page)
-        if found is not None:
-            return found
-        before = previous.get(page.path)
-        keyed = page_digest(page, page.key)
-        assert page.derived is not None
-        shows = page_digest(page, prints.of(page.derived()))
-        return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
+        return found if found is not None else settled_by_view(page)
 
     def settled_without_view(page: Page) -> tuple[str, bool] | None:
         """``settle`` as far as it goes without making the page's view: None for a page with a key that is not the
@@ -715,6 +709,14 @@ def render_site_files(
         if before is not None and before.endswith("~" + page_digest(page, page.key)):
             return before, True
         return None
+
+    def settled_by_view(page: Page) -> tuple[str, bool]:
+        """``settle`` for a page whose key is not the previous build's: its view made and digested."""
+        before = previous.get(page.path)
+        keyed = page_digest(page, page.key)
+        assert page.derived is not None
+        shows = page_digest(page, prints.of(page.derived()))
+        return f"{shows}~{keyed}", before is not None and before.startswith(shows + "~")
 
     def settle_or_defer(page: Page) -> tuple[str | None, bool]:
         """``settle``, but for a page with a key that the previous build did not write: it is not kept whatever its
@@ -762,23 +764,24 @@ def render_site_files(
         with forked workers when there are many (``SHARE_FROM``)."""
         made = site_pages(outlines, config, actors, deadlines, prints.briefing, list(shards))
         found: dict[int, tuple[str, bytes | None]] = {}
-        left: list[int] = []
+        left: dict[int, tuple[str, bool] | None] = {}  # by index: what ``settled_without_view`` found
         for i, page in enumerate(made):
             quick = settled_without_view(page)
             if quick is not None and quick[1]:
                 found[i] = quick[0], None
             else:
-                left.append(i)
-        found.update(_shared_work(left, lambda i: finish(made[i]), jobs))
+                left[i] = quick
+        found.update(_shared_work(list(left), lambda i: finish(made[i], left[i]), jobs))
         outputs: list[_SiteOutput] = []
         for i, page in enumerate(made):
             digest, html = found[i]
             outputs.append((page.path, digest, page.lastmod.isoformat() if page.lastmod else None, html))
         return outputs
 
-    def finish(page: Page) -> tuple[str, bytes | None]:
-        """The page's digest, and its bytes unless the previous build's file stands for it."""
-        digest, kept = settle(page)
+    def finish(page: Page, quick: tuple[str, bool] | None) -> tuple[str, bytes | None]:
+        """The page's digest, and its bytes unless the previous build's file stands for it; ``quick``: what
+        ``settled_without_view`` found, which is not worked out again."""
+        digest, kept = quick if quick is not None else settled_by_view(page)
         return digest, None if kept else render_page(env, page, config, shared)
 
     # A briefing's page and Markdown depend on the briefing and its site-wide actor ids only: their digest is
