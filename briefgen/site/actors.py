@@ -251,9 +251,23 @@ class _Seen:
     # person's name: those whose joining a group can change the groups a short name can join
 
 
+def _people(actors: Iterable[Actor]) -> list[Person]:
+    """The persons among ``actors``, each as its id and name (as tokens), in their order."""
+    return [(actor.id, _tokens(actor.name)) for actor in actors if actor.kind == "person"]
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... the first not ``taken``; now taken."""
+    site_id, n = base, 2
+    while site_id in taken:
+        site_id, n = f"{base}-{n}", n + 1
+    taken.add(site_id)
+    return site_id
+
+
 def _merge_surnames(found: dict[Key, Appearance], groups: _UnionFind, seen: _Seen) -> None:
     """Join a person named by a surname-suffix to the one full name it can stand for."""
-    people = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
+    people = _people(a.actor for a in found.values())
     distinct = dict.fromkeys(people)
     longer: dict[tuple[str, ...], set[str]] = defaultdict(set)  # proper suffix -> ids of the fuller names
     for actor_id, full in distinct:
@@ -639,10 +653,7 @@ def _index_actors(briefings: Sequence[Briefing], registry: Registry | None) -> _
         survey = _survey(group, ranks)
         canonical = _canonical(group, registry_names, survey.by_name)
         base = canonical[1]
-        site_id, n = base, 2
-        while site_id in taken:
-            site_id, n = f"{base}-{n}", n + 1
-        taken.add(site_id)
+        site_id = _unique_id(base, taken)
         actors.append(_site_actor(site_id, group, table, canonical, survey, sentences))
         site_ids.update(zip(keys, repeat(site_id)))
         slugs_of[site_id] = survey.slugs
@@ -716,7 +727,7 @@ def _same_actors(old: Briefing, new: Briefing, registry: RegistryTable | None, s
         return False
 
     def suffixes_in_order(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
-        people = ((a.id, _tokens(a.name)) for a in briefing.extraction.actors if a.kind == "person")
+        people = _people(briefing.extraction.actors)
         return [(actor_id, name) for actor_id, name in people if name in suffixes]
 
     return suffixes_in_order(old) == suffixes_in_order(new)
@@ -840,7 +851,7 @@ def _added(last: _Made, briefings: Sequence[Briefing], registry: Registry | None
             return None
         else:
             joining[site_id].append(appearance)
-    persons = [(a.actor.id, _tokens(a.actor.name)) for a in found.values() if a.actor.kind == "person"]
+    persons = _people(a.actor for a in found.values())
     named = {name for _, name in last.people} | {name for _, name in persons}
     suffixes = set(last.suffixes)
     for person in persons:
@@ -884,12 +895,9 @@ def _added(last: _Made, briefings: Sequence[Briefing], registry: Registry | None
     taken: set[str] = set()
     given: list[str] = []
     for had, group in order:
-        site_id, n = group.base, 2
-        while site_id in taken:
-            site_id, n = f"{group.base}-{n}", n + 1
+        site_id = _unique_id(group.base, taken)
         if had is not None and site_id != had:
             return None
-        taken.add(site_id)
         given.append(site_id)
     fresh_ids = {id(group): site_id for (_, group), site_id in zip(order, given, strict=True)}
     groups = {site_id: group for (_, group), site_id in zip(order, given, strict=True)}
