@@ -303,7 +303,10 @@ def _build_locked(
         links: dict[str, BriefingLinks] = {}
         previous = unchanged_digests(state, output)
         known = frozenset(state.files) if state.output == str(output) and state.files else None
-        digests, kept, stats = _render_and_publish(briefings, config, registry, previous, search, links, jobs, known)
+        spare = state.spare if known is not None else None
+        digests, kept, stats = _render_and_publish(
+            briefings, config, registry, previous, search, links, jobs, known, spare
+        )
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))
         return BuildResult(len(articles), 0, tuple(problems), False)
@@ -316,7 +319,8 @@ def _build_locked(
     pages = sum(1 for p in digests if p.endswith(".html"))
     save_links(config, SiteLinks(str(output), as_of_date(briefings), search, links))
     files = scan_output(output, digests.keys(), digests, {path: state.files[path] for path in kept})
-    save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), (len(articles), pages)))
+    counts = (len(articles), pages)
+    save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), counts, stats.spare))
     return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
 
 
@@ -329,15 +333,17 @@ def _render_and_publish(
     links: dict[str, BriefingLinks],
     jobs: int = 0,
     known: Collection[str] | None = None,
+    spare: str | None = None,
 ) -> tuple[dict[str, str | None], set[str], WriteStats]:
     """Render the site into a staging folder, file by file, index it for search there, and swap it in; each file's
     digest, the files kept from the previous site (linked: as ``previous`` found them), and what was written.
 
-    ``known``: the files of the published site, as the last build recorded them (``Staging``: what is removed).
+    ``known``: the files of the published site, as the last build recorded them (``Staging``: what is removed);
+    ``spare``: the token the last build left in the spare (``Staging``: what the spare vouches for).
     """
     try:
-        return _publish_site(briefings, config, registry, previous, search, links, jobs, known)
-    except StaleOutput:  # a kept file vanished under us: render everything
+        return _publish_site(briefings, config, registry, previous, search, links, jobs, known, spare)
+    except StaleOutput:  # a kept file vanished under us: render everything (the spare vouches no more: it was used)
         return _publish_site(briefings, config, registry, {}, search, links, jobs, known)
 
 
@@ -350,6 +356,7 @@ def _publish_site(
     links: dict[str, BriefingLinks],
     jobs: int = 0,
     known: Collection[str] | None = None,
+    spare: str | None = None,
 ) -> tuple[dict[str, str | None], set[str], WriteStats]:
     """The site rendered into a staging folder (by ``jobs`` processes: ``render_site_files``), indexed, published.
 
@@ -363,7 +370,7 @@ def _publish_site(
     digests: dict[str, str | None] = {}
     kept: set[str] = set()
     plan: dict[str, list[str]] = {}
-    with Staging(config.output_path.absolute(), known) as staging:
+    with Staging(config.output_path.absolute(), known, spare) as staging:
         rendered = render_site_files(
             briefings,
             config,

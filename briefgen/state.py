@@ -43,6 +43,7 @@ class BuildState:
     files: dict[str, OutputFile] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     counts: tuple[int, int] = (0, 0)  # articles, pages
+    spare: str | None = None  # the token the build left in the spare (``briefgen.write.Staging``)
 
 
 def state_path(config: SiteConfig) -> Path:
@@ -58,6 +59,7 @@ class _Saved(msgspec.Struct):
     counts: tuple[int, int]
     problems: list[tuple[Literal["error", "warning"], str, str | None, int | None]]
     files: dict[str, OutputFile]
+    spare: str | None = None
 
 
 @functools.cache
@@ -83,7 +85,7 @@ def load_state(config: SiteConfig) -> BuildState:
     if data.version != VERSION or data.output != str(config.output_path.absolute()):
         return BuildState()
     problems = tuple(Problem(*problem) for problem in data.problems)
-    return BuildState(data.inputs, data.output, data.files, problems, data.counts)
+    return BuildState(data.inputs, data.output, data.files, problems, data.counts, data.spare)
 
 
 def save_state(config: SiteConfig, state: BuildState) -> None:
@@ -94,6 +96,7 @@ def save_state(config: SiteConfig, state: BuildState) -> None:
         "counts": list(state.counts),
         "problems": [[p.level, p.message, p.path, p.line] for p in state.problems],
         "files": {path: [f.size, f.mtime_ns, f.digest] for path, f in sorted(state.files.items())},
+        "spare": state.spare,
     }
     save_json(state_path(config), data)
 

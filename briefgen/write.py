@@ -17,6 +17,7 @@ import ctypes.util
 import enum
 import errno
 import fcntl
+import json
 import os
 import re
 import secrets
@@ -58,6 +59,7 @@ class WriteStats:
     unchanged: int  # files kept from the previous site
     removed: int  # files of the previous site no longer produced
     changed: tuple[str, ...] = ()  # paths written or removed, for live reload
+    spare: str | None = None  # the token the spare was left with (``Staging``: what it vouches for), if any
 
 
 class UnsafePath(ValueError):
@@ -171,17 +173,23 @@ def recover_interrupted(output: Path) -> None:
         _remove_in_background(trash)
 
 
+SPARE_TOKEN = ".briefgen-spare"  # in the spare folder: how it differs from the site that replaced it (``Staging``)
+
+
 def spare_path(output: Path) -> Path:
     """Where the site's spare folder is kept: the previous site, which the next build reuses as its staging folder."""
     return output.with_name(f".{output.name}.spare")
 
 
-def keep_as_spare(folder: Path, output: Path) -> None:
-    """Keep ``folder`` (a previous site, or a failed build's staging folder) as the spare; there is one at most."""
+def keep_as_spare(folder: Path, output: Path) -> bool:
+    """Keep ``folder`` (a previous site, or a failed build's staging folder) as the spare; there is one at most.
+    Whether it is the spare now."""
     try:
         folder.rename(spare_path(output))  # fails when there is one already
     except OSError:
         discard_folder(folder, output)
+        return False
+    return True
 
 
 def discard_folder(folder: Path, output: Path) -> None:
@@ -298,9 +306,18 @@ class Staging:
     unless writing into it failed. Creating files and folders is what writing a site
     costs most; on a file system without a journal, creating them right after deleting as many costs far more
     (ext4 skips every inode freed in the last minute or so, one by one).
+
+    The spare vouches for itself. A publish leaves in it (``SPARE_TOKEN``) a new token and the paths where it
+    differs from the site it was replaced by: the files that build wrote and those it removed. Every other file of
+    the spare is that site's own (the same inode). The next build passes the token its state recorded
+    (``vouched``); when the spare holds it, a file that stands (``KEEP``) and is not among those paths is already
+    in place, and what the new site does not have is known without listing the spare's folders. At 10,000
+    articles an edit keeps 47,000 files: linking them (a look at each side) and listing 17,000 folders took about
+    a second. The token is taken out before anything is written into the spare, so a spare a build wrote into and
+    did not publish (a failed or killed build's) is checked file by file; a spare changed by hand is not noticed.
     """
 
-    def __init__(self, output: Path, known: Collection[str] | None = None) -> None:
+    def __init__(self, output: Path, known: Collection[str] | None = None, vouched: str | None = None) -> None:
         self.output = output.absolute()
         self.known = known  # the published site's files, as its build recorded them: not walked to find what goes
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -309,8 +326,12 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
         spare = spare_path(self.output)
         self.reused = spare.is_dir() and not spare.is_symlink()
+        # Where the reused spare may differ from the published site, when it vouches for the rest (see above)
+        self.differs: frozenset[str] | None = None
         if self.reused:
             spare.rename(self.folder)
+            differs = _take_token(self.folder, vouched)
+            self.differs = differs if known is not None else None
         else:
             self.folder.mkdir()
         self.paths: set[str] = set()
@@ -334,6 +355,9 @@ class Staging:
         if relative in self.paths:
             raise ValueError(f"{path}: written twice")
         self.paths.add(relative)
+        if isinstance(data, Keep) and self.differs is not None and relative not in self.differs:
+            self.unchanged += 1  # the spare's file is the published one
+            return
         placed = data if isinstance(data, Placed) else self._place(relative, data)
         if placed is Placed.WRITTEN:
             self.written.append(relative)
@@ -386,18 +410,18 @@ class Staging:
             self.discard(keep=not isinstance(exc, OSError))
             raise
         self._done = True
-        if old is not None:
-            keep_as_spare(old, self.output)
         written = sorted(self.written)
-        return WriteStats(len(written), self.unchanged, len(removed), (*written, *removed))
+        token = None
+        if old is not None and keep_as_spare(old, self.output):
+            token = _leave_token(spare_path(self.output), [*written, *removed])
+        return WriteStats(len(written), self.unchanged, len(removed), (*written, *removed), token)
 
     def _prune(self) -> None:
         """Remove what the reused spare holds that the new site does not: files, folders, anything else."""
-        folders = {""}
-        for path in self.paths:
-            folder = path
-            while (folder := folder.rpartition("/")[0]) and folder not in folders:
-                folders.add(folder)
+        folders = _folders(self.paths)
+        if self.differs is not None and self.known is not None:
+            self._prune_vouched(folders)
+            return
         # One listing a folder, each entry named by its path in the site as it is found: at 10,000 articles (17,000
         # folders) 0.17 s, where ``os.walk`` and a relative path a folder took 0.32 s.
         below = [(os.fspath(self.folder), "")]
@@ -414,6 +438,19 @@ class Staging:
                     elif relative not in self.paths:
                         os.unlink(entry.path)
 
+    def _prune_vouched(self, folders: set[str]) -> None:
+        """``_prune`` for a spare that vouches for itself: it holds the files the published site has (``known``)
+        and those the build that published it removed (in ``differs``), in their folders, and nothing else."""
+        assert self.differs is not None and self.known is not None
+        had = {*self.known, *self.differs}
+        for relative in had - self.paths:
+            if relative not in folders:  # a folder of the new site where the spare had a file: made already
+                with contextlib.suppress(FileNotFoundError):  # a file the build that published wrote anew
+                    clear_path(self._folder + relative)
+        for folder in sorted(_folders(had) - folders - self.paths):
+            with contextlib.suppress(FileNotFoundError):  # or in a folder cleared just before
+                clear_path(self._folder + folder)
+
     def discard(self, keep: bool = True) -> None:
         """Give up the new site. A reused spare stays the spare (partly rewritten), unless ``keep`` is false: after
         an error writing into it (a full disk, a folder it may not write to) it is removed, and the next build starts
@@ -426,6 +463,50 @@ class Staging:
             discard_folder(self.folder, self.output)
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _folders(paths: Collection[str]) -> set[str]:
+    """The folders ``paths`` are in, every level of them ("" for the top)."""
+    folders = {""}
+    for path in paths:
+        folder = path
+        while (folder := folder.rpartition("/")[0]) and folder not in folders:
+            folders.add(folder)
+    return folders
+
+
+def _leave_token(spare: Path, differs: list[str]) -> str | None:
+    """Leave a new token in ``spare`` with the paths where it ``differs`` from the site (``Staging``); the token, or
+    None when it could not be written (the spare is then checked file by file)."""
+    token = secrets.token_hex(16)
+    try:
+        (spare / SPARE_TOKEN).write_text(json.dumps({"token": token, "differs": differs}), encoding="utf-8")
+    except OSError:
+        return None
+    return token
+
+
+def _take_token(folder: Path, vouched: str | None) -> frozenset[str] | None:
+    """Take the spare's token out of ``folder`` (the spare, now a staging folder), before anything is written into
+    it: the paths where it differs from the published site if it holds the token ``vouched``, else None."""
+    path = folder / SPARE_TOKEN
+    try:
+        data = path.read_bytes()
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        with contextlib.suppress(OSError):
+            clear_path(path)
+        return None
+    try:
+        left = json.loads(data)
+        token, differs = left["token"], left["differs"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if vouched is None or token != vouched or not all(isinstance(p, str) for p in differs):
+        return None
+    return frozenset(differs)
 
 
 def _lstat(path: str) -> os.stat_result | None:

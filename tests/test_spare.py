@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from briefgen.build import build_site
+from briefgen.write import SPARE_TOKEN
 from tests.helpers import SEED, article, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
 
 
@@ -70,10 +72,8 @@ def test_the_replaced_site_is_the_next_staging_folder(site: Path, tmp_path: Path
     assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
 
 
-def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) -> None:
-    """Files, folders and links the new site does not have, in any place, are cleared; links are not followed."""
-    out, spare = with_spare(site)
-    outside = tmp_path / "outside"
+def tamper(spare: Path, outside: Path) -> None:
+    """Files, folders and links in the spare that no site of briefgen's has, in every kind of place."""
     outside.mkdir()
     (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
     (spare / "stray.html").write_text("stray", encoding="utf-8")
@@ -96,10 +96,76 @@ def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) 
     tags.write_text("a file where a folder goes", encoding="utf-8")
     (spare / "briefings/summit/briefing.md").unlink()
     (spare / "briefings/summit/briefing.md").write_text("other bytes at a kept file's place", encoding="utf-8")
+
+
+def test_whatever_the_spare_holds_the_site_is_right(site: Path, tmp_path: Path) -> None:
+    """Files, folders and links the new site does not have, in any place, are cleared; links are not followed: in a
+    spare that does not vouch for itself (here its token is gone; a build that wrote into it takes it out)."""
+    out, spare = with_spare(site)
+    (spare / SPARE_TOKEN).unlink()
+    outside = tmp_path / "outside"
+    tamper(spare, outside)
     edit(site, 2)
     build(site)
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "not the site's"
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_spare_that_vouches_for_itself_is_taken_as_it_is(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files that stand and that the spare shares with the site are neither linked nor looked at, and what goes
+    is found without listing the spare's folders; the site is what a clean build makes all the same."""
+    import briefgen.write as write
+
+    out, spare = with_spare(site)  # the edit of "older": the spare differs from the site in its pages, and lists'
+    token = json.loads((site / ".briefgen" / "state.json").read_bytes())["spare"]
+    left = json.loads((spare / SPARE_TOKEN).read_bytes())
+    assert left["token"] == token and "briefings/older/index.html" in left["differs"]
+    assert "briefings/oldest/briefing.md" not in left["differs"]
+    linked: list[str] = []
+    real_link = write.link_file
+
+    def link_file(previous: str, target: str, shared: bool) -> None:
+        linked.append(previous)
+        real_link(previous, target, shared)
+
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: str | int) -> object:
+        listed.append(str(path))  # (a file descriptor, for ``shutil.rmtree``)
+        return real_scandir(path)
+
+    monkeypatch.setattr(write, "link_file", link_file)
+    monkeypatch.setattr(os, "scandir", scandir)
+    (site / "content" / "oldest.md").unlink()  # its files go, and its folder
+    edit(site, 2)
+    build(site)
+    monkeypatch.undo()
+    assert not any(path.endswith("briefings/summit/briefing.md") for path in linked)
+    assert not [path for path in listed if Path(path).name.startswith(".site.tmp-")]  # its folders are not walked
+    assert inode(out / "briefings/summit/briefing.md") == inode(spare / "briefings/summit/briefing.md")
+    assert not (out / "briefings/oldest").exists() and not (out / SPARE_TOKEN).exists()
+    assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_a_spare_a_failed_build_wrote_into_is_checked_file_by_file(site: Path, tmp_path: Path) -> None:
+    """A build that fails after it began to write into the spare leaves it as the next build's staging folder,
+    without the token: whatever it wrote there (here: the tampering) is found and mended."""
+    out, spare = with_spare(site)
+    (site / "templates").mkdir()
+    (site / "templates" / "briefing.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops(", "utf-8")
+    edit(site, 2)
+    assert not build_site(site, jobs=1).published
+    assert spare.is_dir() and not (spare / SPARE_TOKEN).exists()
+    outside = tmp_path / "outside"
+    tamper(spare, outside)
+    (site / "templates" / "briefing.html").unlink()
+    build(site)
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
     assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
     assert not any(p.is_symlink() for p in out.rglob("*"))
 
