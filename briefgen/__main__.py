@@ -1,3 +1,3 @@
-from briefgen.cli import main
+from briefgen.cli import console_main
 
-raise SystemExit(main())
+console_main()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import logging
 import os
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 # A build with nothing to do needs only what tells it so: the modules that read, render and publish are imported by
 # the functions that use them (at first use). Importing them all here took 0.15 s more, of such a build's 0.7-1.2 s
@@ -432,7 +433,9 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def run_build_command(args: argparse.Namespace) -> int:
+def run_build_command(args: argparse.Namespace, *, leave_at_once: bool = False) -> int:
+    """``briefgen build``: its exit status. ``leave_at_once``: a one-shot build ends the process as soon as it has
+    reported (:func:`leave`)."""
     if args.watch:
         from briefgen.serve import run_watch
 
@@ -453,7 +456,24 @@ def run_build_command(args: argparse.Namespace) -> int:
         release_model=True,  # a one-shot process: the model need not stay for the render
         gc=args.gc,
     )
-    return report(result, strict=args.strict, quiet=args.quiet)
+    code = report(result, strict=args.strict, quiet=args.quiet)
+    if leave_at_once:
+        leave(code)
+    return code
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code``, its output flushed, without freeing what it holds object by object.
+
+    A build at 10,000 articles holds some ten million objects (the articles, their extractions, the actor index):
+    freeing them one by one, as the build's result goes and then as the interpreter ends, took 0.4-0.5 s of a 9 s
+    one-edit build. Nothing is left to do by then: the site is published or not, the workers and Pagefind have
+    ended, every file is closed, and a folder still to delete is a detached ``rm``'s (``write.discard_folder``).
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:

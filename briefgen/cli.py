@@ -53,13 +53,15 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> int:
+    """Run the command ``argv`` names; its exit status. ``leave_at_once``: a build ends the process as soon as it
+    has reported (``briefgen.build.leave``)."""
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "build":
             from briefgen.build import run_build_command
 
-            return run_build_command(args)
+            return run_build_command(args, leave_at_once=leave_at_once)
         if args.command == "extract":
             return _extract(args)
         if args.command == "serve":
@@ -70,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("briefgen: interrupted", file=sys.stderr)
         return 130
     return 2
+
+
+def console_main() -> None:
+    """The ``briefgen`` command (and ``python -m briefgen``)."""
+    sys.exit(main(leave_at_once=True))
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -55,6 +55,22 @@ def test_cli_exit_codes_and_summary(site: Path, capsys: pytest.CaptureFixture[st
     assert (site / "site" / "briefings" / "summit" / "index.html").is_file()
 
 
+def test_the_command_reports_in_full_before_it_leaves(site: Path) -> None:
+    """``briefgen build`` ends its process as soon as it has reported (``build.leave``): what it printed to a pipe
+    (buffered, as in a script or CI) reaches it whole, with the exit status, and the site is published."""
+    (site / "content" / "bad.md").write_text("---\ntitle: [oops\n---\nText.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "briefgen", "build", str(site), "--jobs", "1"]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert run.returncode == 1
+    assert "content/bad.md:3: error: invalid YAML front matter" in run.stderr
+    assert re.search(r"briefgen: built: 2 articles, \d+ pages, 1 errors, 0 warnings in [\d.]+ s\n\Z", run.stderr)
+    (site / "content" / "bad.md").unlink()
+    run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert run.returncode == 0 and run.stderr == ""
+    assert re.fullmatch(r"briefgen: built: 2 articles, \d+ pages, 0 errors, 0 warnings in [\d.]+ s\n", run.stdout)
+    assert (site / "site" / "briefings" / "summit" / "index.html").is_file() and not leftovers(site)
+
+
 def test_a_file_named_in_another_encoding_is_an_error_naming_it(site: Path) -> None:
     """An old archive's Latin-1 file name reaches Python as surrogates, which neither the read memo, nor the state,
     nor a page can hold: the build reported a traceback. Now it names the file (its odd byte escaped), builds the
