@@ -176,6 +176,7 @@ def seed_cache(ctx: Context) -> None:
     keys = st.cache_keys(ctx.master, ctx.code)
     for sibling in siblings(ctx.master):
         if keys and (sibling / "extractors.txt").read_text() == marker and st.cache_rows(sibling):
+            st.upgrade_cache(sibling, ctx.code)  # rows of one format
             st.merge_cache(sibling, ctx.master, keys)
             log(f"[{ctx.size}] cache seeded from {sibling.name}: {st.cache_rows(ctx.master)} rows")
 
@@ -185,6 +186,7 @@ def fill_cache(ctx: Context) -> None:
 
     Skipped when the snapshot's own cache keys are all present already: a build renders the whole site too.
     """
+    st.upgrade_cache(ctx.master, ctx.code)
     keys = st.cache_keys(ctx.master, ctx.code)
     if keys and not st.missing_keys(ctx.master, keys):
         log(f"[{ctx.size}] every article's extraction is cached already")

@@ -255,6 +255,22 @@ for article in read_all(config, False)[0]:
 """
 
 
+UPGRADE_SCRIPT = """
+import sys
+from pathlib import Path
+from briefgen.cache import ExtractionCache
+ExtractionCache(Path(sys.argv[1])).close()
+"""
+
+
+def upgrade_cache(site: Path, snapshot: Path) -> None:
+    """Open ``site``'s extraction cache with the snapshot's briefgen, which upgrades an older schema in place (once,
+    untimed, rather than in every timed build of a copy of it)."""
+    if cache_file(site).is_file():
+        command = [sys.executable, "-c", UPGRADE_SCRIPT, str(cache_file(site))]
+        subprocess.run(command, cwd=snapshot, env=briefgen_env(snapshot), capture_output=True, check=True)
+
+
 def cache_keys(site: Path, snapshot: Path) -> list[str]:
     """The cache keys of ``site``'s articles as the snapshot's briefgen computes them (empty if it cannot)."""
     command = [sys.executable, "-c", KEYS_SCRIPT, str(site)]

@@ -8,6 +8,11 @@ the digest of the registry it was made with and of the registry entries its text
 that hold its words. Each row carries a checksum of its data; a row that fails it, or does not
 decode, is dropped and re-extracted. A cache file that is not a readable database is set
 aside and rebuilt — never trusted.
+
+A row's data is its extraction in MessagePack, decoded straight into the model's typed dataclasses: at 10,000
+articles, 124 MB are read, checked and decoded in 1.3 s, where the JSON of schema 2 (167 MB) took 1.65 s. A cache
+of schema 1 or 2 is upgraded in place when it is first opened (3.4 s at 10,000 articles), each row checked and
+encoded again: no article is extracted again.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from briefgen.codec import encode
 from briefgen.model import Extraction
 from briefgen.registry import Registry, RegistryEntry
 
-SCHEMA = 2  # 2: rows carry the registry stamps; 1 (keyed by the whole registry) is upgraded in place
+SCHEMA = 3  # 3: rows hold MessagePack; 2: JSON, with the registry stamps; 1: keyed by the whole registry
 log = logging.getLogger(__name__)
 
 
@@ -191,9 +196,34 @@ def keep_decoded() -> DecodedRows:
 
 
 @functools.cache
-def _decoder() -> msgspec.json.Decoder[Extraction]:
-    """JSON straight into the typed dataclasses, checked against their hints: nothing else can be built."""
-    return msgspec.json.Decoder(Extraction)
+def _decoder() -> msgspec.msgpack.Decoder[Extraction]:
+    """MessagePack straight into the typed dataclasses, checked against their hints: nothing else can be built."""
+    return msgspec.msgpack.Decoder(Extraction)
+
+
+@functools.cache
+def _encoder() -> msgspec.msgpack.Encoder:
+    return msgspec.msgpack.Encoder()
+
+
+def _upgrade_rows(db: sqlite3.Connection) -> None:
+    """A schema 1 or 2 cache's rows (JSON) in MessagePack: each checked and decoded, then encoded again; a row that
+    fails is deleted (its article is extracted again)."""
+    json_decoder = msgspec.json.Decoder(Extraction)
+    encode_row = _encoder().encode
+    updated: list[tuple[bytes, str, str]] = []
+    dropped: list[tuple[str]] = []
+    for key, data, checksum in db.execute("SELECT key, CAST(data AS BLOB), checksum FROM extractions"):
+        try:
+            if hashlib.sha256(data).hexdigest() != checksum:
+                raise ValueError("checksum")
+            packed = encode_row(json_decoder.decode(data))
+        except (msgspec.DecodeError, ValueError, TypeError, KeyError):
+            dropped.append((key,))
+            continue
+        updated.append((packed, hashlib.sha256(packed).hexdigest(), key))
+    db.executemany("UPDATE extractions SET data=?, checksum=? WHERE key=?", updated)
+    db.executemany("DELETE FROM extractions WHERE key=?", dropped)
 
 
 class ExtractionCache:
@@ -208,9 +238,10 @@ class ExtractionCache:
         try:
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("BEGIN IMMEDIATE")  # one process at a time: another waits, then finds the cache upgraded
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is not None and row[0] not in ("1", str(SCHEMA)):
+            if row is not None and row[0] not in ("1", "2", str(SCHEMA)):
                 db.close()
                 raise sqlite3.DatabaseError(f"cache schema {row[0]}, expected {SCHEMA}")
             db.execute(f"CREATE TABLE IF NOT EXISTS extractions {ROWS}")
@@ -218,6 +249,8 @@ class ExtractionCache:
             for name in STAMPS:
                 if name not in columns:  # version 1: its rows were keyed with no registry, and are stamped so
                     db.execute(f"ALTER TABLE extractions ADD COLUMN {name} TEXT NOT NULL DEFAULT '{NO_ENTRIES}'")
+            if row is not None and row[0] != str(SCHEMA):
+                _upgrade_rows(db)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.commit()
             return db
@@ -291,8 +324,7 @@ class ExtractionCache:
             try:
                 if decoded is not None:
                     wanted = self._decoded_before(wanted, decoded, found)
-                # The data as the bytes stored (UTF-8), checked and decoded as they are: read as text, each row was
-                # made a str and encoded again to be checked (at 10,000 articles, 166 MB: 0.2 s of a build's 1.2 s).
+                # As bytes, whatever a row holds (a row written as text by another program fails its checks)
                 for key, data, checksum in self._rows("key, CAST(data AS BLOB), checksum", wanted):
                     if hashlib.sha256(data).hexdigest() != checksum:
                         bad.append(key)
@@ -332,11 +364,12 @@ class ExtractionCache:
     def put_many(self, items: Iterable[tuple[str, Extraction, str]], registry: str = NO_ENTRIES) -> None:
         """Store (key, extraction, scope) rows made with the registry whose digest is ``registry``;
         ``scope`` is the digest of the entries the article's text can match (:meth:`RegistryScope.of`)."""
-        rows = []
+        rows: list[tuple[str | bytes, ...]] = []
         decoded = _decoded
+        encode_row = _encoder().encode
         for key, extraction, within in items:
-            data = json.dumps(encode(extraction), ensure_ascii=False, separators=(",", ":"))
-            checksum = hashlib.sha256(data.encode("utf-8")).hexdigest()
+            data = encode_row(extraction)
+            checksum = hashlib.sha256(data).hexdigest()
             rows.append((key, data, checksum, registry, within))
             if decoded is not None:  # what the row decodes to (``test_round_trip_is_exact``), for the next build
                 decoded.keep(key, checksum, extraction)
@@ -358,7 +391,7 @@ class ExtractionCache:
             return 0
         return deleted
 
-    def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
+    def _write(self, statement: str, rows: Sequence[tuple[str | bytes, ...]]) -> None:
         try:
             self.db.executemany(statement, rows)
             self.db.commit()

@@ -9,13 +9,14 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
 from spacy.tokens import Doc
 
 import briefgen.cache
-from briefgen.cache import NO_ENTRIES, DecodedRows, ExtractionCache, RegistryScope, fold
+from briefgen.cache import NO_ENTRIES, SCHEMA, DecodedRows, ExtractionCache, RegistryScope, fold
 from briefgen.codec import encode
 from briefgen.extract import extract_doc
 from briefgen.model import Extraction
@@ -44,11 +45,11 @@ def test_a_resident_process_decodes_only_the_rows_that_changed(
 ) -> None:
     """``keep_decoded`` (a serve build process): a row whose checksum is the one it was decoded from is not decoded
     again; a row replaced (re-extracted) or damaged is read as any build reads it; what a build did not ask for goes."""
-    decodes: list[str] = []
-    real = msgspec.json.Decoder(Extraction)
+    decodes: list[bytes] = []
+    real = msgspec.msgpack.Decoder(Extraction)
 
     class Spy:
-        def decode(self, data: str) -> Extraction:
+        def decode(self, data: bytes) -> Extraction:
             decodes.append(data)
             return real.decode(data)
 
@@ -68,7 +69,7 @@ def test_a_resident_process_decodes_only_the_rows_that_changed(
     assert stored == {"a": extraction, "b": shorter} and stored["b"] is shorter and len(decodes) == 2
     _plant(path, "a", {"actors": "not a list"})  # damaged, with a checksum that fits it: dropped, not kept
     assert ExtractionCache(path).get_many(["a", "b"]) == {"b": shorter} and len(decodes) == 3
-    _plant(path, "b", encode(shorter))  # replaced by another process: decoded
+    _plant(path, "b", dict(reversed(encode(shorter).items())))  # replaced by another process (other bytes): decoded
     assert ExtractionCache(path).get_many(["b"]) == {"b": shorter} and len(decodes) == 4
     decoded.forget_unused()
     assert set(decoded.rows) == {"b"}
@@ -77,22 +78,28 @@ def test_a_resident_process_decodes_only_the_rows_that_changed(
     assert decoded.rows == {}
 
 
-def _plant(path: Path, key: str, data: object) -> None:
-    """A row with a valid checksum: as if written by someone who knew the format."""
-    text = json.dumps(data)
+def _plant(path: Path, key: str, data: object, *, as_json: bool = False) -> None:
+    """A row with a valid checksum: as if written by someone who knew the format (``as_json``: schema 1 and 2's)."""
+    packed = json.dumps(data).encode() if as_json else msgspec.msgpack.encode(data)
     db = sqlite3.connect(path)
     db.execute(
         "INSERT OR REPLACE INTO extractions (key, data, checksum) VALUES (?, ?, ?)",
-        (key, text, hashlib.sha256(text.encode()).hexdigest()),
+        (key, packed.decode() if as_json else packed, hashlib.sha256(packed).hexdigest()),
     )
     db.commit()
     db.close()
 
 
+def _stored(path: Path, key: str) -> dict[str, Any]:
+    """The row of ``key`` as data (its MessagePack decoded, untyped)."""
+    data = sqlite3.connect(path).execute("SELECT data FROM extractions WHERE key=?", (key,)).fetchone()[0]
+    return msgspec.msgpack.decode(data)  # type: ignore[no-any-return]
+
+
 def test_rows_that_do_not_fit_the_types_are_misses_and_dropped(parse: Callable[[str], Doc], tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     ExtractionCache(path).put_many([("good", seed_extraction(parse), NO_ENTRIES)])
-    good = json.loads(sqlite3.connect(path).execute("SELECT data FROM extractions").fetchone()[0])
+    good = _stored(path, "good")
     wrong_type = {**good, "actors": "not a list"}
     wrong_literal = {**good, "timeline": [{**good["timeline"][0], "type": "<script>"}]}
     wrong_date = {**good, "timeline": [{**good["timeline"][0], "value": 20250806}]}
@@ -107,23 +114,28 @@ def test_rows_that_do_not_fit_the_types_are_misses_and_dropped(parse: Callable[[
 def test_a_row_of_bytes_that_are_not_text_is_a_miss_and_the_others_are_read(
     parse: Callable[[str], Doc], tmp_path: Path
 ) -> None:
-    """Rows are checked and decoded as the bytes stored: one that is not UTF-8 (a damaged file, another writer) fails
-    its checksum and is dropped alone; the rows beside it, non-ASCII text included, are read as written."""
+    """Rows are checked and decoded as the bytes stored: one damaged (a bad disk, another writer) fails its checksum
+    and is dropped alone, and so does one whose text is not UTF-8 though its checksum fits; the rows beside them,
+    non-ASCII text included, are read as written."""
     path = tmp_path / "cache.sqlite"
     extraction = seed_extraction(parse)
     quoted = dataclasses.replace(extraction, failed=("caf\u00e9 \u201cquotes\u201d \u2014 \U0001f600",))
     ExtractionCache(path).put_many([("good", extraction, NO_ENTRIES), ("accents", quoted, NO_ENTRIES)])
     db = sqlite3.connect(path)
     stored = db.execute("SELECT data FROM extractions WHERE key='good'").fetchone()[0]
-    damaged = stored.encode("utf-8").replace(b'"actors"', b'"\xff\xfeactors"', 1)
-    db.execute(
-        "INSERT INTO extractions (key, data, checksum) VALUES ('damaged', ?, ?)",
-        (damaged, hashlib.sha256(stored.encode("utf-8")).hexdigest()),
+    damaged = stored.replace(b"actors", b"\xff\xfetors", 1)
+    odd = stored.replace(b"Trump", b"Tr\xffmp")
+    db.executemany(
+        "INSERT INTO extractions (key, data, checksum) VALUES (?, ?, ?)",
+        [
+            ("damaged", damaged, hashlib.sha256(stored).hexdigest()),
+            ("odd", odd, hashlib.sha256(odd).hexdigest()),
+        ],
     )
     db.commit()
     db.close()
     cache = ExtractionCache(path)
-    assert cache.get_many(["good", "damaged", "accents"]) == {"good": extraction, "accents": quoted}
+    assert cache.get_many(["good", "damaged", "odd", "accents"]) == {"good": extraction, "accents": quoted}
     assert {row[0] for row in cache.db.execute("SELECT key FROM extractions")} == {"good", "accents"}
 
 
@@ -210,11 +222,36 @@ def test_a_version_1_cache_keeps_its_rows(parse: Callable[[str], Doc], tmp_path:
     db.execute("CREATE TABLE extractions (key TEXT PRIMARY KEY, data TEXT NOT NULL, checksum TEXT NOT NULL)")
     db.commit()
     db.close()
-    _plant(path, "seed", json.loads(json.dumps(encode(seed_extraction(parse)))))
+    _plant(path, "seed", encode(seed_extraction(parse)), as_json=True)
     cache = ExtractionCache(path)
     text = SEED.read_text(encoding="utf-8")
     assert cache.present({"seed": text}, RegistryScope(Registry())) == {"seed": NO_ENTRIES}
     assert cache.present({"seed": text}, RegistryScope(Registry(IN_SEED))) == {}
     assert cache.get_many(["seed"]) == {"seed": seed_extraction(parse)}
-    assert cache.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    assert cache.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (str(SCHEMA),)
     assert not (tmp_path / "cache.sqlite.corrupt").exists()
+
+
+def test_a_schema_2_cache_is_upgraded_in_place(parse: Callable[[str], Doc], tmp_path: Path) -> None:
+    """Schema 2's rows are JSON: opening the cache encodes each again (no article is extracted again); a row that
+    fails its checksum or does not decode is dropped, as a build would drop it."""
+    path = tmp_path / "cache.sqlite"
+    ExtractionCache(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='2' WHERE key='schema'")
+    db.commit()
+    db.close()
+    extraction = seed_extraction(parse)
+    _plant(path, "good", encode(extraction), as_json=True)
+    _plant(path, "wrong", {"actors": "not a list"}, as_json=True)
+    _plant(path, "damaged", encode(extraction), as_json=True)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE extractions SET checksum='0' WHERE key='damaged'")
+    db.commit()
+    db.close()
+    cache = ExtractionCache(path)
+    assert cache.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (str(SCHEMA),)
+    assert [row[0] for row in cache.db.execute("SELECT key FROM extractions")] == ["good"]
+    assert cache.get_many(["good"]) == {"good": extraction}
+    cache.close()
+    assert ExtractionCache(path).get_many(["good"]) == {"good": extraction}  # upgraded once: the rows stand
