@@ -443,12 +443,15 @@ class Staging:
         and those the build that published it removed (in ``differs``), in their folders, and nothing else."""
         assert self.differs is not None and self.known is not None
         had = {*self.known, *self.differs}
+        # Not there: a file the build that published wrote anew, or one in a folder that is a file of the new site
+        # now (cleared when that file was written), or in a folder cleared just before.
+        gone = (FileNotFoundError, NotADirectoryError)
         for relative in had - self.paths:
             if relative not in folders:  # a folder of the new site where the spare had a file: made already
-                with contextlib.suppress(FileNotFoundError):  # a file the build that published wrote anew
+                with contextlib.suppress(*gone):
                     clear_path(self._folder + relative)
         for folder in sorted(_folders(had) - folders - self.paths):
-            with contextlib.suppress(FileNotFoundError):  # or in a folder cleared just before
+            with contextlib.suppress(*gone):
                 clear_path(self._folder + folder)
 
     def discard(self, keep: bool = True) -> None:

@@ -289,3 +289,24 @@ def test_an_edits_month_bundle_changes_only_the_files_that_differ(
     assert any("fragment/" in path for path in same), "the unchanged pages' fragments are the published files"
     assert not (july / "fragment" / "stray.pf_fragment").exists()
     assert tree_bytes(out) == clean_build_of(site, tmp_path / "clean", "cache.sqlite*")
+
+
+def test_a_vouching_spare_where_a_folder_became_a_file(tmp_path: Path) -> None:
+    """The record of a vouching spare names files in a folder that is a file of the new site now: they went with
+    their folder when the file was written, and the rest of what goes is removed all the same."""
+    from briefgen.write import KEEP, Staging
+
+    out = tmp_path / "site"
+
+    def publish(files: dict[str, bytes | object], known: set[str] | None, vouched: str | None) -> str | None:
+        with Staging(out, known, vouched) as staging:
+            for path, data in files.items():
+                staging.put(path, data)  # type: ignore[arg-type]
+            return staging.publish().spare
+
+    publish({"a/b/c": b"1", "a/d": b"d", "x": b"x"}, None, None)
+    token = publish({"a/b/c": b"2", "a/d": b"d", "x": b"x"}, {"a/b/c", "a/d", "x"}, None)  # the first is the spare
+    assert token is not None
+    publish({"a/b": b"a file now", "x": KEEP}, {"a/b/c", "a/d", "x"}, token)
+    assert tree_bytes(out) == {"a/b": b"a file now", "x": b"x"}
+    assert leftovers(tmp_path) == []
