@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -206,22 +206,34 @@ def _encoder() -> msgspec.msgpack.Encoder:
     return msgspec.msgpack.Encoder()
 
 
+def _packed(extraction: Extraction) -> tuple[bytes, str]:
+    """A row's data and checksum for ``extraction``."""
+    data = _encoder().encode(extraction)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _checked(data: bytes, checksum: str, decode: Callable[[bytes], Extraction]) -> Extraction | None:
+    """The extraction a row holds; None when its data fails its checksum or does not ``decode`` into the model."""
+    if hashlib.sha256(data).hexdigest() != checksum:
+        return None
+    try:
+        return decode(data)
+    except (msgspec.DecodeError, ValueError, TypeError, KeyError):
+        return None
+
+
 def _upgrade_rows(db: sqlite3.Connection) -> None:
     """A schema 1 or 2 cache's rows (JSON) in MessagePack: each checked and decoded, then encoded again; a row that
     fails is deleted (its article is extracted again)."""
-    json_decoder = msgspec.json.Decoder(Extraction)
-    encode_row = _encoder().encode
+    decode_json = msgspec.json.Decoder(Extraction).decode
     updated: list[tuple[bytes, str, str]] = []
     dropped: list[tuple[str]] = []
     for key, data, checksum in db.execute("SELECT key, CAST(data AS BLOB), checksum FROM extractions"):
-        try:
-            if hashlib.sha256(data).hexdigest() != checksum:
-                raise ValueError("checksum")
-            packed = encode_row(json_decoder.decode(data))
-        except (msgspec.DecodeError, ValueError, TypeError, KeyError):
+        extraction = _checked(data, checksum, decode_json)
+        if extraction is None:
             dropped.append((key,))
             continue
-        updated.append((packed, hashlib.sha256(packed).hexdigest(), key))
+        updated.append((*_packed(extraction), key))
     db.executemany("UPDATE extractions SET data=?, checksum=? WHERE key=?", updated)
     db.executemany("DELETE FROM extractions WHERE key=?", dropped)
 
@@ -325,15 +337,13 @@ class ExtractionCache:
                 if decoded is not None:
                     wanted = self._decoded_before(wanted, decoded, found)
                 # As bytes, whatever a row holds (a row written as text by another program fails its checks)
+                decode = _decoder().decode
                 for key, data, checksum in self._rows("key, CAST(data AS BLOB), checksum", wanted):
-                    if hashlib.sha256(data).hexdigest() != checksum:
+                    extraction = _checked(data, checksum, decode)
+                    if extraction is None:
                         bad.append(key)
                         continue
-                    try:
-                        found[key] = extraction = _decoder().decode(data)
-                    except (msgspec.DecodeError, ValueError, TypeError, KeyError):
-                        bad.append(key)
-                        continue
+                    found[key] = extraction
                     if decoded is not None:
                         decoded.keep(key, checksum, extraction)
             except sqlite3.DatabaseError as exc:
@@ -366,10 +376,8 @@ class ExtractionCache:
         ``scope`` is the digest of the entries the article's text can match (:meth:`RegistryScope.of`)."""
         rows: list[tuple[str | bytes, ...]] = []
         decoded = _decoded
-        encode_row = _encoder().encode
         for key, extraction, within in items:
-            data = encode_row(extraction)
-            checksum = hashlib.sha256(data).hexdigest()
+            data, checksum = _packed(extraction)
             rows.append((key, data, checksum, registry, within))
             if decoded is not None:  # what the row decodes to (``test_round_trip_is_exact``), for the next build
                 decoded.keep(key, checksum, extraction)
