@@ -304,9 +304,8 @@ def _build_locked(
         links: dict[str, BriefingLinks] = {}
         previous = unchanged_digests(state, output)
         known = frozenset(state.files) if state.output == str(output) and state.files else None
-        spare = state.spare if known is not None else None
         digests, kept, stats = _render_and_publish(
-            briefings, config, registry, previous, search, links, jobs, known, spare
+            briefings, config, registry, previous, search, links, jobs, known, state.spare
         )
     except TemplateProblem as exc:
         problems.append(Problem("error", f"template error: {exc.message}", exc.name, exc.line))

@@ -331,7 +331,7 @@ class Staging:
         if self.reused:
             spare.rename(self.folder)
             differs = _take_token(self.folder, vouched)
-            self.differs = differs if known is not None else None
+            self.differs = differs if known is not None else None  # what goes is known only with the site's record
         else:
             self.folder.mkdir()
         self.paths: set[str] = set()
@@ -419,7 +419,7 @@ class Staging:
     def _prune(self) -> None:
         """Remove what the reused spare holds that the new site does not: files, folders, anything else."""
         folders = _folders(self.paths)
-        if self.differs is not None and self.known is not None:
+        if self.differs is not None:  # (only with ``known``: see ``__init__``)
             self._prune_vouched(folders)
             return
         # One listing a folder, each entry named by its path in the site as it is found: at 10,000 articles (17,000
