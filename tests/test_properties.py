@@ -86,6 +86,7 @@ CLOSING = ("”", '"', "’", "'", "''")
 @example(words=["“", "on Friday", "Trump", "\n"], dated=False)  # cut before the space ending its paragraph
 @example(words=["“", "Trump", "Trump", "Trump", "“"], dated=False)  # cut where the next quotation opens
 @example(words=["“", "Trump", "Press secretary", "``", "Trump"], dated=False)  # closed by a mark of another style
+@example(words=["Trump", "\n", "“", "\n", "“We will go,”"], dated=False)  # a sentence of a stray mark, then a line
 def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: bool) -> None:
     import datetime as dt
 

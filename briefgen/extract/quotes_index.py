@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,7 +55,10 @@ def build_index(doc: Doc, text: str, spans: tuple[QuoteSpan, ...]) -> QuoteIndex
             token_quote[i] = k
             i += 1
     sentence_starts = [token_starts[i] for i, flag in enumerate(doc.to_array("SENT_START")) if flag == 1 or i == 0]
-    sentence_ends = [*(_trim_end(text, end) for end in sentence_starts[1:]), len(text)]
+    # A sentence of nothing but whitespace (a line holding one stray mark, then a line break) ends where it starts:
+    # trimming the next one's start back would cross it.
+    following = itertools.pairwise(sentence_starts)
+    sentence_ends = [*(max(start, _trim_end(text, end)) for start, end in following), len(text)]
     paragraph_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
     return QuoteIndex(doc, text, spans, token_starts, token_quote, sentence_starts, sentence_ends, paragraph_starts)
 
