@@ -87,6 +87,8 @@ CLOSING = ("”", '"', "’", "'", "''")
 @example(words=["“", "Trump", "Trump", "Trump", "“"], dated=False)  # cut where the next quotation opens
 @example(words=["“", "Trump", "Press secretary", "``", "Trump"], dated=False)  # closed by a mark of another style
 @example(words=["Trump", "\n", "“", "\n", "“We will go,”"], dated=False)  # a sentence of a stray mark, then a line
+# (below) the parser ends a sentence inside the date: "by August 8 | 2025"
+@example(words=["said", "Trump", "Trump", "Zelensky", "by August 8", "2025", "\n", "Trump", "Putin"], dated=False)
 def test_extraction_never_crashes_and_every_span_holds(words: list[str], dated: bool) -> None:
     import datetime as dt
 

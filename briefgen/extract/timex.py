@@ -82,11 +82,12 @@ def _build(
     if span is None or len(span) == 0:
         return None
     tense = tense_of_span(span)
-    sentence = span.sent
     leaning = leaning_of_span(span, tense)
-    here = Span(sentence.start_char, sentence.end_char)
+    # The sentence holding the expression: the parser may end one inside it ("by August 8 | 2025"), and then it is
+    # the sentences it runs over, so that its evidence holds all of it.
+    here = Span(span[0].sent.start_char, span[-1].sent.end_char)
     ref_here = refs[2] if refs[3] == here else None
-    ctx = Context(dct, tense, refs[0], sentence.text, leaning=leaning, ref_period=refs[1], ref_here=ref_here)
+    ctx = Context(dct, tense, refs[0], here.slice(doc.text), leaning=leaning, ref_period=refs[1], ref_here=ref_here)
     try:
         reading = cand.rule.normalise(cand.match, ctx)
     except Unresolved:
