@@ -112,19 +112,23 @@ def _parents() -> dict[int, int]:
 def _reap_orphans(earlier: set[int], timeout: float = 60.0) -> float:
     """Wait for the processes a build left behind (adopted by this one) and return their CPU seconds, with their own
     waited-for children's; a detached ``rm`` is left to run and not counted. A forkserver ends when the build's end
-    closes its pipe, and its workers are adopted in turn, so the search repeats until it finds none."""
+    closes its pipe, and its workers are adopted in turn, so the search repeats until it finds none. One still there
+    after ``timeout`` seconds is left (and logged), not waited for."""
     cpu = 0.0
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        orphans = [pid for pid in _children() if pid not in earlier and _command(pid) not in NOT_THE_BUILDS]
-        if not orphans:
+    while orphans := [pid for pid in _children() if pid not in earlier and _command(pid) not in NOT_THE_BUILDS]:
+        if time.monotonic() > deadline:
+            print(f"left running, not counted: {orphans}", file=sys.stderr)
+            earlier.update(orphans)
             break
         for pid in orphans:
             try:
-                _, _, usage = os.wait4(pid, 0)
+                ended, _, usage = os.wait4(pid, os.WNOHANG)
             except ChildProcessError:
                 continue
-            cpu += usage.ru_utime + usage.ru_stime
+            if ended:
+                cpu += usage.ru_utime + usage.ru_stime
+        time.sleep(0.01)
     return cpu
 
 
