@@ -178,6 +178,19 @@ def test_roles(parse: Parse, text: str, name: str, role: str) -> None:
     assert role in [r for r, _ in actor.roles]
 
 
+def test_a_role_ending_in_a_preposition_stops_before_the_name(parse: Parse) -> None:
+    """A title the parse ends with a preposition right before the name ("Press secretary on <name>"): the role is
+    the title, without the name or the preposition. Reading it once raised (spaCy's tokens have no ``ent``), and the
+    article was published without any actors. Hypothesis found the text, a cut of the seed article."""
+    text = (
+        "““chance there will be a meeting very soon,” he told reporters.\n"
+        "Press secretary  on MondayKaroline She Leavitt said"
+    )
+    actors = extract_actors(parse(text))
+    roles = {a.name: [r for r, _ in a.roles] for a in actors}
+    assert roles == {"MondayKaroline She Leavitt": ["Press secretary"]}
+
+
 @pytest.mark.parametrize(
     ("text", "absent"),
     [

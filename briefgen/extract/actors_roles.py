@@ -80,7 +80,7 @@ def _premodifier_role(doc: Doc, start: int, end: int, nouns: frozenset[str], kin
         first = _walk_premodifiers(doc, start - 1, end)
     while first < start - 1 and doc[first].lower_ in HONORIFICS:
         first += 1
-    return _role(doc, first, start, bound=True)
+    return _role(doc, first, start, (start, end), bound=True)
 
 
 def _is_common_noun(token: Token) -> bool:
@@ -120,14 +120,14 @@ def _apposition_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> 
     for child in root.children:
         if child.dep_ == "appos" and child.i >= end and _is_role_noun(child, nouns) and not child.ent_type_:
             first, last = _clause_bounds(doc, child.left_edge.i, child.right_edge.i + 1, child.i)
-            roles.append(_role(doc, first, last, bound=_is_definite(doc[first])))
+            roles.append(_role(doc, first, last, (start, end), bound=_is_definite(doc[first])))
     head = root.head
     if root.dep_ == "appos" and head.i < start and _is_role_noun(head, nouns) and not head.ent_type_:
         last = start
         while last > head.i + 1 and (doc[last - 1].is_punct or doc[last - 1].lower_ in HONORIFICS):
             last -= 1
         first = head.left_edge.i
-        roles.append(_role(doc, first, last, bound=_is_definite(doc[first])) if head.i < last else None)
+        roles.append(_role(doc, first, last, (start, end), bound=_is_definite(doc[first])) if head.i < last else None)
     return roles
 
 
@@ -144,14 +144,25 @@ def _clause_bounds(doc: Doc, first: int, last: int, head: int) -> tuple[int, int
     return first, last
 
 
-def _role(doc: Doc, first: int, last: int, bound: bool) -> Role | None:
+def _entity_end(doc: Doc, i: int) -> int:
+    """Where the named entity holding token ``i`` ends."""
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return end
+
+
+def _role(doc: Doc, first: int, last: int, name: tuple[int, int], bound: bool) -> Role | None:
+    """The role in tokens ``[first, last)``, trimmed; ``name`` (its tokens) is the mention it is the role of."""
     while first < last and (doc[first].pos_ == "DET" or doc[first].is_punct or doc[first].is_space):
         first += 1
     while last > first and (doc[last - 1].is_punct or doc[last - 1].is_space):
         last -= 1
     if last > first and doc[last - 1].pos_ == "ADP":  # "a spokeswoman for" + a name the parse cut off
-        after = doc[last] if last < len(doc) else None
-        last = after.ent.end if after is not None and after.ent_type_ else last - 1
+        cut_off = last < len(doc) and bool(doc[last].ent_type_) and not name[0] <= last < name[1]  # not its own name
+        last = _entity_end(doc, last) if cut_off else last - 1
+        while last > first and (doc[last - 1].is_punct or doc[last - 1].is_space):
+            last -= 1
     if first >= last:
         return None
     words = doc[first:last]
