@@ -183,6 +183,7 @@ def test_every_fact_in_cuts_of_real_news_holds_to_its_text_and_sentence(text: st
     text=st.lists(st.one_of(news_cuts(), HOSTILE), min_size=1, max_size=8).map("".join),
     suffix=st.sampled_from([".txt", ".md"]),
 )
+@example(text="https://x.y]{.x}", suffix=".txt")  # a description urllib cannot split: the audit once raised on it
 def test_hostile_news_runs_the_whole_chain_and_nothing_executable_comes_out(text: str, suffix: str) -> None:
     """Read, extracted, composed and rendered as the build does: every extractor runs to the end, and no page, feed
     or file of the site holds anything that could run (``test_site_escaping``'s audit)."""

@@ -64,14 +64,23 @@ class TagAudit(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
                 self.problems.append(f"{self.path}: <{tag} {name}={value!r}>")
-            if name in ("href", "src", "action", "content") and value:
-                scheme = urlsplit(value.strip()).scheme.lower()
-                if scheme in ("javascript", "vbscript", "data"):
-                    self.problems.append(f"{self.path}: <{tag} {name}={value!r}>")
+            linked = name in ("href", "src", "action", "content") and value
+            if linked and _scheme(value) in ("javascript", "vbscript", "data"):
+                self.problems.append(f"{self.path}: <{tag} {name}={value!r}>")
 
     def handle_data(self, data: str) -> None:
         if self.lasttag == "script" and data.strip():
             self.problems.append(f"{self.path}: inline script {data[:40]!r}")
+
+
+def _scheme(value: str) -> str:
+    """A URL's scheme; for a value urllib cannot split (a description's text such as "https://x.y]{.x}", which it
+    takes for a bad IPv6 host), what comes before its first colon."""
+    try:
+        return urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        head, colon, _ = value.strip().partition(":")
+        return head.lower() if colon else ""
 
 
 def audit_html(path: str, data: bytes) -> list[str]:
