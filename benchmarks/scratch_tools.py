@@ -6,6 +6,7 @@ Kept apart from the driver so each piece stays small: nothing here decides what 
 from __future__ import annotations
 
 import compileall
+import contextlib
 import ctypes
 import functools
 import hashlib
@@ -129,6 +130,10 @@ def _reap_orphans(earlier: set[int], timeout: float = 60.0) -> float:
             if ended:
                 cpu += usage.ru_utime + usage.ru_stime
         time.sleep(0.01)
+    for pid in _children():  # the removals of old sites that have ended (this process adopted them too)
+        if _command(pid) in NOT_THE_BUILDS:
+            with contextlib.suppress(ChildProcessError):
+                os.wait4(pid, os.WNOHANG)
     return cpu
 
 
