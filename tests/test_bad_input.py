@@ -39,6 +39,15 @@ CATALOGUE: list[tuple[str, str, bytes, str | None, str, int | None]] = [
      "invalid slug", 3),
     ("absolute slug", "abs.md", b"---\ntitle: x\nslug: /etc/passwd\n---\nBody.\n", "error", "invalid slug", 3),
     ("front matter not a mapping", "list.md", b"---\n- a\n- b\n---\nBody.\n", "error", "must be a mapping", 2),
+    # Characters no feed can hold (XML forbids them): they once crashed the whole build, in the feed's writer.
+    ("a control character in wire copy", "bell.txt", b"Officials met on Friday.\nTalks\x07 went on.\n", "warning",
+     "control character U+0007 replaced by a space", 2),
+    ("control characters in Markdown", "ff.md", b"---\ntitle: x\ndate: 2025-08-06\n---\nA\x0bB\x1bC on Friday.\n",
+     "warning", "2 control characters (the first U+000B) replaced by spaces", 5),
+    ("an escaped NUL in the title", "nul.md", b'---\ntitle: "A \\u0000 title"\ndate: 2025-08-06\n---\nBody.\n',
+     "warning", "control character U+0000 in the title replaced by a space", None),
+    ("an escaped ESC in a tag", "tag.md", b'---\ntitle: x\ndate: 2025-08-06\ntags: ["a\\u001b[31m"]\n---\nBody.\n',
+     "warning", "control character U+001B in the tags replaced by a space", None),
 ]  # fmt: skip
 
 

@@ -7,11 +7,12 @@ where there is one, the line) when the file cannot become an article.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.model import Article, Problem
-from briefgen.readers.common import ReadError, decode_source
+from briefgen.readers.common import UNPRINTABLE, ReadError, decode_source, unprintable
 from briefgen.readers.html import read_html
 from briefgen.readers.markdown import read_markdown
 from briefgen.readers.text import read_text
@@ -97,4 +98,24 @@ def parse_article(relative: Path, data: bytes) -> tuple[Article, tuple[Problem, 
     problems: list[Problem] = []
     source = decode_source(data, str(relative), problems)
     article = READERS[relative.suffix.lower()](source, relative, problems)
-    return article, tuple(problems)
+    return _printable(article, problems), tuple(problems)
+
+
+def _printable(article: Article, problems: list[Problem]) -> Article:
+    """``article`` with the unprintable characters its reader made (a YAML escape such as ``"\\u0000"`` in the
+    title) replaced by spaces, each field's with a warning; its text keeps its length, so its spans hold."""
+    shown = str(article.source_path)
+    changes: dict[str, object] = {}
+    fields = {"title": article.title, "byline": article.byline, "url": article.url, "text": article.text}
+    for name, value in fields.items():
+        warning = unprintable(value, f" in the {name}") if value else None
+        if warning is not None:
+            problems.append(Problem("warning", warning, shown))
+            changes[name] = UNPRINTABLE.sub(" ", value or "")
+    for name in ("sources", "tags"):
+        values: tuple[str, ...] = getattr(article, name)
+        warning = unprintable("".join(values), f" in the {name}")
+        if warning is not None:
+            problems.append(Problem("warning", warning, shown))
+            changes[name] = tuple(UNPRINTABLE.sub(" ", value) for value in values)
+    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]

@@ -23,6 +23,21 @@ class ReadError(Exception):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and line feed
+# What no page or feed can hold: those, DEL, U+FFFE and U+FFFF, and lone surrogates (a YAML escape can make one).
+# XML forbids them, so the feed's writer refuses them, and a browser shows them as boxes or nothing. A stray one is
+# replaced by a space, which keeps every offset into the text; the editor is warned.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def unprintable(text: str, where: str = "") -> str | None:
+    """The warning for the unprintable characters in ``text`` (``where``: " in the title"); None when it has none."""
+    found = UNPRINTABLE.findall(text)
+    if not found:
+        return None
+    first = f"U+{ord(found[0]):04X}"
+    if len(found) == 1:
+        return f"control character {first}{where} replaced by a space"
+    return f"{len(found)} control characters (the first {first}){where} replaced by spaces"
 
 
 def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
@@ -45,6 +60,12 @@ def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(_CONTROL.findall(text, 0, 4096)) > 8:
         raise ReadError(shown, "binary file (control characters), not an article")
+    warning = unprintable(text)
+    if warning is not None:
+        first = UNPRINTABLE.search(text)
+        line = text.count("\n", 0, first.start() if first else 0) + 1
+        problems.append(Problem("warning", warning, shown, line))
+        text = UNPRINTABLE.sub(" ", text)
     return text
 
 
