@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from briefgen.model import Problem
+from briefgen.text import UNPRINTABLE
 
 CONFIG_NAME = "briefgen.yml"
 
@@ -85,6 +86,10 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
         return value, None
     if not isinstance(value, str):
         return default, Problem("error", f"'{name}' must be text", shown, line)
+    odd = UNPRINTABLE.search(value)
+    if odd is not None:
+        message = f"'{name}' holds a control character (U+{ord(odd.group()):04X}), which no page or feed can hold"
+        return default, Problem("error", message, shown, line)
     if name == "timezone":
         try:
             zoneinfo.ZoneInfo(value)

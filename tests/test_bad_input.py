@@ -137,6 +137,17 @@ def test_invalid_config_names_file_and_line(tmp_path: Path) -> None:
     assert error.path.endswith("briefgen.yml") and error.line == 2 and "inside the site" in error.message
 
 
+def test_a_control_character_in_a_setting_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    """A site title of "\\u0007" would have reached every page and crashed the feed's writer."""
+    config = 'title: x\ndescription: "Wire \\u0007 copy"\n'
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD}, config=config)
+    result = build_site(root, jobs=1)
+    assert not result.published
+    [error] = result.errors
+    assert error.path.endswith("briefgen.yml") and error.line == 2
+    assert error.message == "'description' holds a control character (U+0007), which no page or feed can hold"
+
+
 def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": "- name: Trump\n  kind: [oops\n"})
     result = build_site(root, jobs=1)

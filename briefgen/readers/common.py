@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from briefgen.model import Paragraph, Problem
-from briefgen.text import slugify
+from briefgen.text import UNPRINTABLE, slugify
 
 FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?")
 SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -23,10 +23,6 @@ class ReadError(Exception):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and line feed
-# What no page or feed can hold: those, DEL, U+FFFE and U+FFFF, and lone surrogates (a YAML escape can make one).
-# XML forbids them, so the feed's writer refuses them, and a browser shows them as boxes or nothing. A stray one is
-# replaced by a space, which keeps every offset into the text; the editor is warned.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def unprintable(text: str, where: str = "") -> str | None:
