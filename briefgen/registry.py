@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.model import ActorKind, Problem
+from briefgen.text import UNPRINTABLE
 
 KINDS: tuple[ActorKind, ...] = ("person", "org", "place")
 ENTRY_KEYS = {"name", "aliases", "kind", "role", "description"}
@@ -79,6 +80,12 @@ def load_registry(path: Path) -> tuple[Registry, tuple[Problem, ...]]:
             problems.append(Problem("error", f"{where}: aliases must be a list of strings", shown))
             continue
         role, description = item.get("role"), item.get("description")
+        texts = [item["name"], *aliases, *(str(value) for value in (role, description) if value is not None)]
+        odd = next((found for text in texts if (found := UNPRINTABLE.search(text)) is not None), None)
+        if odd is not None:
+            message = f"{where} ({item['name']!r}): holds a control character (U+{ord(odd.group()):04X})"
+            problems.append(Problem("error", message, shown))
+            continue
         entries.append(
             RegistryEntry(
                 name=item["name"].strip(),

@@ -148,6 +148,16 @@ def test_a_control_character_in_a_setting_is_an_error_naming_file_and_line(tmp_p
     assert error.message == "'description' holds a control character (U+0007), which no page or feed can hold"
 
 
+def test_a_control_character_in_the_actor_registry_is_an_error(tmp_path: Path) -> None:
+    registry = '- name: Donald Trump\n  description: "US \\u0007 president"\n'
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": registry})
+    result = build_site(root, jobs=1)
+    assert not result.published
+    [error] = result.errors
+    assert error.path.endswith("actors.yml")
+    assert error.message == "actor #1 ('Donald Trump'): holds a control character (U+0007)"
+
+
 def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": "- name: Trump\n  kind: [oops\n"})
     result = build_site(root, jobs=1)
