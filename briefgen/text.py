@@ -7,9 +7,9 @@ import re
 import unicodedata
 
 # What no page or feed can hold: control characters but tab and line feed, DEL, U+FFFE and U+FFFF, and lone
-# surrogates (a YAML escape can make one).
-# XML forbids them, so the feed's writer refuses them, and a browser shows them as boxes or nothing. A stray one is
-# replaced by a space, which keeps every offset into the text; the editor is warned.
+# surrogates (a YAML escape can make one). XML forbids them, so the feed's writer refuses them, and a browser shows
+# them as boxes or nothing. In an article a stray one is replaced by a space, which keeps every offset into the text,
+# with a warning (``briefgen.readers``); in the settings or the actor registry it is an error.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")

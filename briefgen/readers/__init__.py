@@ -12,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.model import Article, Problem
-from briefgen.readers.common import UNPRINTABLE, ReadError, decode_source, unprintable
+from briefgen.readers.common import ReadError, decode_source, unprintable
 from briefgen.readers.html import read_html
 from briefgen.readers.markdown import read_markdown
 from briefgen.readers.text import read_text
+from briefgen.text import UNPRINTABLE
 
 Reader = Callable[[str, Path, list[Problem]], Article]
 
