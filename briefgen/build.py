@@ -443,22 +443,52 @@ def run_build_command(args: argparse.Namespace, *, leave_at_once: bool = False) 
         from briefgen.mkdocs_export import run_mkdocs_export
 
         return run_mkdocs_export(args)
-    result = build_site(
-        args.site,
-        out=args.out,
-        drafts=args.drafts,
-        strict=args.strict,
-        jobs=args.jobs,
-        progress=ProgressBar(not args.quiet),
-        scheduler=args.scheduler,
-        search=not args.no_search,
-        release_model=True,  # a one-shot process: the model need not stay for the render
-        gc=args.gc,
-    )
-    code = report(result, strict=args.strict, quiet=args.quiet)
+    try:
+        result = build_site(
+            args.site,
+            out=args.out,
+            drafts=args.drafts,
+            strict=args.strict,
+            jobs=args.jobs,
+            progress=ProgressBar(not args.quiet),
+            scheduler=args.scheduler,
+            search=not args.no_search,
+            release_model=True,  # a one-shot process: the model need not stay for the render
+            gc=args.gc,
+        )
+    except Exception as exc:  # briefgen's own fault: bad input is reported as problems, not raised
+        code = internal_error(exc)
+    else:
+        code = report(result, strict=args.strict, quiet=args.quiet)
     if leave_at_once:
         leave(code)
     return code
+
+
+INTERNAL_ERROR = 2  # the exit status of a build that briefgen itself failed (1: errors in the input)
+
+
+def internal_error(exc: BaseException) -> int:
+    """Report a build that failed on a fault of briefgen's own, as Sphinx does: one line naming it, the traceback in
+    a file to attach to a report. The published site is whole: the new one is swapped in at once or not at all."""
+    import tempfile
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc))
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="briefgen-error-", suffix=".log", delete=False, encoding="utf-8"
+        ) as log:
+            log.write(detail)
+        where = f"the traceback is in {log.name}"
+    except OSError:
+        sys.stderr.write(detail)
+        where = "the traceback is above"
+    sys.stderr.write(
+        f"briefgen: internal error: {type(exc).__name__}: {exc}\n"
+        f"briefgen: the published site is whole (this build's or the last one's); {where}: please report it\n"
+    )
+    return INTERNAL_ERROR
 
 
 def leave(code: int) -> NoReturn:

@@ -197,3 +197,30 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
     assert build_site(clean, jobs=1).published
     assert tree_bytes(root / "site") == tree_bytes(clean / "site")
     assert not leftovers(root)
+
+
+def test_a_fault_of_briefgen_is_one_line_and_a_log_and_the_site_stays_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not bad input: a bug (here, the feed's writer raising). As Sphinx does: one line naming it, the traceback in a
+    file to attach to a report, exit status 2; the published site is the last build's, whole."""
+    import tempfile
+
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 0
+    before = tree_bytes(root / "site")
+    (root / "content" / "good.md").write_text(GOOD.replace("Monday", "Tuesday"), encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("a bug in the feed")
+
+    monkeypatch.setattr("briefgen.render.atom_feed", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    capsys.readouterr()
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("briefgen: internal error: RuntimeError: a bug in the feed\n"), err
+    [log] = tmp_path.glob("briefgen-error-*.log")
+    assert log.name in err and "Traceback" in log.read_text(encoding="utf-8")
+    assert tree_bytes(root / "site") == before
+    assert not leftovers(root)
