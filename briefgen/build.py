@@ -442,27 +442,36 @@ def run_build_command(args: argparse.Namespace, *, leave_at_once: bool = False) 
     if args.format == "mkdocs":
         from briefgen.mkdocs_export import run_mkdocs_export
 
-        return run_mkdocs_export(args)
-    try:
-        result = build_site(
-            args.site,
-            out=args.out,
-            drafts=args.drafts,
-            strict=args.strict,
-            jobs=args.jobs,
-            progress=ProgressBar(not args.quiet),
-            scheduler=args.scheduler,
-            search=not args.no_search,
-            release_model=True,  # a one-shot process: the model need not stay for the render
-            gc=args.gc,
-        )
-    except Exception as exc:  # briefgen's own fault: bad input is reported as problems, not raised
-        code = internal_error(exc)
-    else:
-        code = report(result, strict=args.strict, quiet=args.quiet)
+        return _guarded(lambda: run_mkdocs_export(args))
+    code = _guarded(lambda: _build_once(args))
     if leave_at_once:
         leave(code)
     return code
+
+
+def _build_once(args: argparse.Namespace) -> int:
+    result = build_site(
+        args.site,
+        out=args.out,
+        drafts=args.drafts,
+        strict=args.strict,
+        jobs=args.jobs,
+        progress=ProgressBar(not args.quiet),
+        scheduler=args.scheduler,
+        search=not args.no_search,
+        release_model=True,  # a one-shot process: the model need not stay for the render
+        gc=args.gc,
+    )
+    return report(result, strict=args.strict, quiet=args.quiet)
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """``run``'s exit status; a fault of briefgen's own in it (bad input is reported as problems, not raised) is
+    reported as one (:func:`internal_error`)."""
+    try:
+        return run()
+    except Exception as exc:
+        return internal_error(exc)
 
 
 INTERNAL_ERROR = 2  # the exit status of a build that briefgen itself failed (1: errors in the input)
