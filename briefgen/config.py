@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from briefgen.model import Problem
-from briefgen.text import UNPRINTABLE
+from briefgen.text import first_unprintable
 
 CONFIG_NAME = "briefgen.yml"
 
@@ -86,9 +86,9 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
         return value, None
     if not isinstance(value, str):
         return default, Problem("error", f"'{name}' must be text", shown, line)
-    odd = UNPRINTABLE.search(value)
+    odd = first_unprintable(value)
     if odd is not None:
-        message = f"'{name}' holds a control character (U+{ord(odd.group()):04X}), which no page or feed can hold"
+        message = f"'{name}' holds a control character ({odd}), which no page or feed can hold"
         return default, Problem("error", message, shown, line)
     if name == "timezone":
         try:

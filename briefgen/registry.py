@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.model import ActorKind, Problem
-from briefgen.text import UNPRINTABLE
+from briefgen.text import first_unprintable
 
 KINDS: tuple[ActorKind, ...] = ("person", "org", "place")
 ENTRY_KEYS = {"name", "aliases", "kind", "role", "description"}
@@ -81,9 +81,9 @@ def load_registry(path: Path) -> tuple[Registry, tuple[Problem, ...]]:
             continue
         role, description = item.get("role"), item.get("description")
         texts = [item["name"], *aliases, *(str(value) for value in (role, description) if value is not None)]
-        odd = next((found for text in texts if (found := UNPRINTABLE.search(text)) is not None), None)
+        odd = next((found for text in texts if (found := first_unprintable(text)) is not None), None)
         if odd is not None:
-            message = f"{where} ({item['name']!r}): holds a control character (U+{ord(odd.group()):04X})"
+            message = f"{where} ({item['name']!r}): holds a control character ({odd})"
             problems.append(Problem("error", message, shown))
             continue
         entries.append(

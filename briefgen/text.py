@@ -12,6 +12,13 @@ import unicodedata
 # with a warning (``briefgen.readers``); in the settings or the actor registry it is an error.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
+
+def first_unprintable(text: str) -> str | None:
+    """The first character of ``text`` that no page or feed can hold, named ("U+0007"); None when there is none."""
+    found = UNPRINTABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found is not None else None
+
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from briefgen.model import Paragraph, Problem
-from briefgen.text import UNPRINTABLE, slugify
+from briefgen.text import UNPRINTABLE, first_unprintable, slugify
 
 FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?")
 SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -27,13 +27,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than 
 
 def unprintable(text: str, where: str = "") -> str | None:
     """The warning for the unprintable characters in ``text`` (``where``: " in the title"); None when it has none."""
-    found = UNPRINTABLE.findall(text)
-    if not found:
+    first = first_unprintable(text)
+    if first is None:
         return None
-    first = f"U+{ord(found[0]):04X}"
-    if len(found) == 1:
+    count = len(UNPRINTABLE.findall(text))
+    if count == 1:
         return f"control character {first}{where} replaced by a space"
-    return f"{len(found)} control characters (the first {first}){where} replaced by spaces"
+    return f"{count} control characters (the first {first}){where} replaced by spaces"
 
 
 def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
