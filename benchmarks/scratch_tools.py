@@ -120,7 +120,6 @@ def _reap_orphans(earlier: set[int], timeout: float = 60.0) -> float:
     while orphans := [pid for pid in _children() if pid not in earlier and _command(pid) not in NOT_THE_BUILDS]:
         if time.monotonic() > deadline:
             print(f"left running, not counted: {orphans}", file=sys.stderr)
-            earlier.update(orphans)
             break
         for pid in orphans:
             try:
