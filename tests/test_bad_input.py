@@ -25,6 +25,8 @@ CATALOGUE: list[tuple[str, str, bytes, str | None, str, int | None]] = [
     ("cp1252 text", "cp.txt", "Caf\u00e9 owners said \u201cno\u201d.\n".encode("cp1252"), "warning", "Windows-1252", 1),
     ("latin-1 text", "latin.txt", "Second line\nZ\u00fcrich officials agreed.\n".encode("latin-1"), "warning",
      "Windows-1252", 2),
+    ("UTF-16 without a byte-order mark", "u16.txt", "Officials met on Friday.\n".encode("utf-16-le"), "error",
+     "UTF-16 text without a byte-order mark", None),
     ("undecodable bytes", "junk.txt", b"Officials said\n\x81\x8d\x8f\x90\x9d text.\n", "error", "not UTF-8", 2),
     ("invalid YAML front matter", "yaml.md", b"---\ntitle: ok\ntags: [a, b\n---\nBody.\n", "error",
      "invalid YAML front matter", 4),
@@ -80,6 +82,16 @@ def test_bom_and_crlf_read_cleanly(tmp_path: Path) -> None:
     assert result.problems == () and result.published
     markdown = (root / "site" / "briefings" / "win" / "briefing.md").read_text(encoding="utf-8")
     assert 'title: "Windows"' in markdown and "\r" not in markdown
+
+
+def test_notepad_unicode_text_is_published(tmp_path: Path) -> None:
+    """Windows Notepad's "Unicode": UTF-16 with a byte-order mark and CRLF line ends; read as the UTF-8 would be."""
+    text = "---\r\ntitle: Łódź talks\r\ndate: 2025-08-06\r\n---\r\nTrump said on Friday it ends.\r\n"
+    root = make_site(tmp_path / "s", {"content/win.md": b"\xff\xfe" + text.encode("utf-16-le")})
+    result = build_site(root, jobs=1)
+    assert result.problems == () and result.published
+    page = (root / "site" / "briefings" / "win" / "index.html").read_text(encoding="utf-8")
+    assert "Łódź talks" in page and "Trump said on Friday it ends." in page
 
 
 def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:

@@ -132,6 +132,78 @@ def test_cp1252_is_decoded_with_a_warning(tmp_path: Path) -> None:
     assert problems[0].level == "warning" and "Windows-1252" in problems[0].message and problems[0].line == 1
 
 
+UNICODE_TEXT = "Minister Anna Smith said on Monday in Łódź that “the talks” end by Friday.\nZürich agreed.\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
+     ("utf-32-be", b"\x00\x00\xfe\xff")],
+)  # fmt: skip
+def test_unicode_text_with_a_byte_order_mark(tmp_path: Path, encoding: str, mark: bytes) -> None:
+    """Windows tools save "Unicode" text as UTF-16 with a byte-order mark: it is text, not a binary file."""
+    article, problems = read(tmp_path, "2025-08-06-talks.txt", mark + UNICODE_TEXT.encode(encoding))
+    assert problems == ()
+    assert article.text == UNICODE_TEXT.strip()
+    assert article.title.startswith("Minister Anna Smith said on Monday in Łódź")
+
+
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match="UTF-16 text without a byte-order mark: save it as UTF-8"):
+        read(tmp_path, "x.txt", UNICODE_TEXT.encode("utf-16-le"))
+
+
+def test_broken_bytes_after_a_byte_order_mark_are_an_error_with_their_line(tmp_path: Path) -> None:
+    data = b"\xff\xfe" + "First line\nSecond ".encode("utf-16-le") + b"\x00\xd8" + "line\n".encode("utf-16-le")
+    with pytest.raises(ReadError, match="not UTF-16 text, though it begins with UTF-16's byte-order mark") as error:
+        read(tmp_path, "x.txt", data)
+    assert error.value.problem.line == 2
+
+
+def _page(charset: str, title: str, text: str) -> str:
+    return (
+        f"<!DOCTYPE html><html><head>{charset}<title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{text}</p><p>The summit is due next week, according to the organisers of the event.</p>"
+        "</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("declaration", "encoding", "title", "text"),
+    [
+        ('<meta charset="windows-1250">', "cp1250", "Łódź talks", "Minister Anna Smith said in Łódź that talks end."),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">', "shift_jis", "東京 talks",
+         "Minister Anna Smith said in 東京 that the talks end by Friday."),
+        ("<meta charset='koi8-r'>", "koi8_r", "Talks in Москва", "Minister Anna Smith said in Москва that talks end."),
+        # The standard reads a Latin-1 label as Windows-1252, which has the curly quotes.
+        ('<meta charset="ISO-8859-1">', "cp1252", "Café talks", "Minister Anna Smith said “the talks” end on Friday."),
+    ],
+)  # fmt: skip
+def test_saved_page_in_its_declared_encoding(
+    tmp_path: Path, declaration: str, encoding: str, title: str, text: str
+) -> None:
+    article, problems = read(tmp_path, "2025-08-06-page.html", _page(declaration, title, text).encode(encoding))
+    assert problems == ()
+    assert article.title == title
+    assert text in article.text.split("\n")
+
+
+def test_saved_page_in_utf8_keeps_utf8_whatever_it_declares(tmp_path: Path) -> None:
+    """A page saved again as UTF-8 often keeps its old declaration: bytes that are UTF-8 are read as UTF-8."""
+    page = _page('<meta charset="iso-8859-1">', "Zürich talks", "Minister Anna Smith said in Zürich that talks end.")
+    article, problems = read(tmp_path, "2025-08-06-page.html", page.encode("utf-8"))
+    assert problems == () and article.title == "Zürich talks"
+
+
+def test_saved_page_with_bytes_its_encoding_lacks_has_them_replaced_with_a_warning(tmp_path: Path) -> None:
+    page = _page('<meta charset="shift_jis">', "東京 talks", "Minister Anna Smith said in 東京 that talks end.")
+    head, tail = page.encode("shift_jis").split(b"that talks")
+    article, problems = read(tmp_path, "2025-08-06-page.html", head + b"\x80that talks" + tail)
+    assert article.title == "東京 talks" and "\ufffdthat talks end" in article.text
+    assert [(p.level, p.line) for p in problems] == [("warning", 1)]
+    assert "not shift_jis (the page's declared encoding) replaced by U+FFFD" in problems[0].message
+
+
 def test_html_page(tmp_path: Path) -> None:
     page = """<!DOCTYPE html><html><head><title>Sanctions loom | Example News</title>
 <meta property="og:title" content="Sanctions loom">

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen.model import Article, Problem
 from briefgen.readers.common import ReadError, decode_source, unprintable
-from briefgen.readers.html import read_html
+from briefgen.readers.html import declared_charset, read_html
 from briefgen.readers.markdown import read_markdown
 from briefgen.readers.text import read_text
 from briefgen.text import UNPRINTABLE
@@ -97,8 +97,10 @@ def _is_text(name: str) -> bool:
 def parse_article(relative: Path, data: bytes) -> tuple[Article, tuple[Problem, ...]]:
     """The article in ``data``, the file at ``relative`` (in the content folder), with the warnings met."""
     problems: list[Problem] = []
-    source = decode_source(data, str(relative), problems)
-    article = READERS[relative.suffix.lower()](source, relative, problems)
+    suffix = relative.suffix.lower()
+    declared = declared_charset(data) if READERS[suffix] is read_html else None
+    source = decode_source(data, str(relative), problems, declared)
+    article = READERS[suffix](source, relative, problems)
     return _printable(article, problems), tuple(problems)
 
 

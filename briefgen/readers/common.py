@@ -36,23 +36,32 @@ def unprintable(text: str, where: str = "") -> str | None:
     return f"{count} control characters (the first {first}){where} replaced by spaces"
 
 
-def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
-    """UTF-8 (a BOM is dropped); cp1252 with a warning; never silent garbling. CRLF becomes LF."""
+# Byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+)
+
+
+def decode_source(data: bytes, shown: str, problems: list[Problem], declared: str | None = None) -> str:
+    """The file's text, never silently garbled; CRLF becomes LF.
+
+    A byte-order mark decides (UTF-8, and UTF-16 or UTF-32 as Windows tools save "Unicode" text), else UTF-8; bytes
+    that are not UTF-8 are read in the ``declared`` encoding (a saved page's ``<meta charset>``, a Python codec
+    name), else as Windows-1252 with a warning.
+    """
     if not data.strip():
         raise ReadError(shown, "the file is empty")
-    if b"\x00" in data[:8192]:
-        raise ReadError(shown, "binary file (contains NUL bytes), not an article")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ReadError(shown, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from exc
-        problems.append(
-            Problem("warning", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as Windows-1252", shown, line)
-        )
+    marked = next(((mark, codec, name) for mark, codec, name in BOMS if data.startswith(mark)), None)
+    if marked is not None:
+        text = _decoded_by_mark(data, shown, *marked)
+        if not text.strip():
+            raise ReadError(shown, "the file is empty")
+    else:
+        text = _decoded(data, shown, problems, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(_CONTROL.findall(text, 0, 4096)) > 8:
         raise ReadError(shown, "binary file (control characters), not an article")
@@ -63,6 +72,49 @@ def decode_source(data: bytes, shown: str, problems: list[Problem]) -> str:
         problems.append(Problem("warning", warning, shown, line))
         text = UNPRINTABLE.sub(" ", text)
     return text
+
+
+def _decoded_by_mark(data: bytes, shown: str, mark: bytes, codec: str, name: str) -> str:
+    body = data[len(mark) :]
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start].decode(codec, "replace")
+        line = line_of(before, len(before))
+        raise ReadError(shown, f"not {name} text, though it begins with {name}'s byte-order mark", line) from exc
+
+
+def _decoded(data: bytes, shown: str, problems: list[Problem], declared: str | None) -> str:
+    if b"\x00" in data[:8192]:
+        if _looks_like_utf16(data[:8192]):
+            raise ReadError(shown, "UTF-16 text without a byte-order mark: save it as UTF-8")
+        raise ReadError(shown, "binary file (contains NUL bytes), not an article")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        if declared is not None:
+            try:
+                return data.decode(declared)
+            except UnicodeDecodeError as wrong:
+                text = data.decode(declared, "replace")
+                before = data[: wrong.start].decode(declared, "replace")
+                message = f"bytes that are not {declared} (the page's declared encoding) replaced by U+FFFD"
+                problems.append(Problem("warning", message, shown, line_of(before, len(before))))
+                return text
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ReadError(shown, f"not UTF-8 text (byte 0x{byte:02x})", line) from exc
+        problems.append(Problem("warning", f"not UTF-8 (byte 0x{byte:02x}); decoded as Windows-1252", shown, line))
+        return text
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Whether ``head`` is mostly ASCII text in UTF-16 (every other byte NUL) rather than a binary format."""
+    half = len(head) // 2
+    return half >= 4 and max(head[0::2].count(0), head[1::2].count(0)) >= 0.9 * half
 
 
 def date_from_filename(path: Path) -> dt.date | None:

@@ -6,12 +6,40 @@ The page is never trusted: only the text trafilatura extracts is kept, as plain 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import re
 from pathlib import Path
 
 from briefgen.model import Article, Problem
 from briefgen.readers.common import ReadError, date_from_filename, derive_title, slug_from_filename
 from briefgen.readers.text import paragraphs_of_lines
+
+# A ``<meta charset>`` or ``http-equiv`` declaration in the first 1024 bytes, where browsers look for it (their
+# "prescan"); the labels the HTML standard reads as Windows-1252, and those it does not take from a page (UTF-16 and
+# UTF-32 are known by their byte-order mark alone).
+_DECLARED = re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.IGNORECASE)
+_WINDOWS_1252 = {"ascii", "us-ascii", "latin1", "latin-1", "l1", "iso-8859-1", "iso8859-1", "iso_8859-1", "cp1252",
+                 "windows-1252", "x-cp1252", "cp819", "ibm819"}  # fmt: skip
+_NOT_BY_LABEL = {"utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "x-user-defined"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec a saved page declares its bytes in (``<meta charset>``); None when it declares none that
+    Python knows. It counts only where the bytes are not UTF-8: a page saved again as UTF-8 often keeps its old
+    declaration."""
+    found = _DECLARED.search(data, 0, 1024)
+    if found is None:
+        return None
+    label = found[1].decode("ascii").lower()
+    if label in _WINDOWS_1252:
+        return "cp1252"
+    if label in _NOT_BY_LABEL:
+        return None
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
 
 
 def read_html(source: str, relative: Path, problems: list[Problem]) -> Article:
