@@ -69,7 +69,7 @@ def load_registry(path: Path) -> tuple[Registry, tuple[Problem, ...]]:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             problems.append(Problem("error", f"{where}: needs a 'name' string", shown))
             continue
-        for key in sorted(set(item) - ENTRY_KEYS):
+        for key in sorted(set(item) - ENTRY_KEYS, key=str):  # YAML keys need not be text: `on:` is True
             problems.append(Problem("warning", f"{where} ({item['name']}): unknown key {key!r}", shown))
         kind = item.get("kind", "person")
         if kind not in KINDS:

@@ -170,6 +170,18 @@ def test_a_control_character_in_the_actor_registry_is_an_error(tmp_path: Path) -
     assert error.message == "actor #1 ('Donald Trump'): holds a control character (U+0007)"
 
 
+def test_registry_keys_that_are_not_text_are_warned_about(tmp_path: Path) -> None:
+    """YAML reads ``on:`` as True and ``~:`` as null: once a crash of the whole build, sorting them with the names."""
+    registry = "- name: Donald Trump\n  on: duty\n  ~: x\n  colour: red\n"
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": registry})
+    result = build_site(root, jobs=1)
+    assert result.published and not result.errors
+    messages = [p.message for p in result.warnings if p.path.endswith("actors.yml")]
+    assert messages == [
+        f"actor #1 (Donald Trump): unknown key {key!r}" for key in sorted([True, None, "colour"], key=str)
+    ]
+
+
 def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": "- name: Trump\n  kind: [oops\n"})
     result = build_site(root, jobs=1)
