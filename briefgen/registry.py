@@ -80,6 +80,9 @@ def load_registry(path: Path) -> tuple[Registry, tuple[Problem, ...]]:
             problems.append(Problem("error", f"{where}: aliases must be a list of strings", shown))
             continue
         role, description = item.get("role"), item.get("description")
+        if any(isinstance(value, (list, dict)) for value in (role, description)):
+            problems.append(Problem("error", f"{where}: role and description must be text", shown))
+            continue
         texts = [item["name"], *aliases, *(str(value) for value in (role, description) if value is not None)]
         odd = next((found for text in texts if (found := first_unprintable(text)) is not None), None)
         if odd is not None:

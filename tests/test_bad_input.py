@@ -182,6 +182,15 @@ def test_registry_keys_that_are_not_text_are_warned_about(tmp_path: Path) -> Non
     ]
 
 
+def test_a_registry_role_that_is_a_list_is_an_error(tmp_path: Path) -> None:
+    """``role: [President]`` was shown as "['President']" on the actor's page."""
+    registry = "- name: Donald Trump\n  role: [President]\n"
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": registry})
+    [error] = build_site(root, jobs=1).errors
+    assert error.path.endswith("actors.yml")
+    assert error.message == "actor #1: role and description must be text"
+
+
 def test_invalid_actor_registry_names_file_and_line(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": "- name: Trump\n  kind: [oops\n"})
     result = build_site(root, jobs=1)
