@@ -257,7 +257,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_bytes(HTTPStatus.SERVICE_UNAVAILABLE, b"too many pages open\n", "text/plain", True)
             return
         params = {k: v[-1] for k, v in parse_qs(query).items()}
-        build = int(params["build"]) if params.get("build", "").isdigit() else None
+        build = _build_number(params.get("build", ""))
         missed = hub.missed(params.get("path"), build, params.get("token"))
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -268,6 +268,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.server.detach(self.request)
         hub.adopt(self.request, first, params.get("path"))
+
+
+def _build_number(text: str) -> int | None:
+    """A page's ``build=`` parameter, the build it was served from; None for anything else (``str.isdigit`` takes
+    "²", which ``int`` refuses, and ``int`` refuses 4,300 digits and more)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 class PreviewServer(HTTPServer):
