@@ -161,15 +161,15 @@ def test_edit_is_served_and_published_files_stay_clean(preview: Preview, site: P
     assert "__briefgen__" not in "".join(p.read_text("utf-8", "replace") for p in (site / "site").rglob("*.html"))
 
 
-@pytest.mark.parametrize("build", ["%C2%B2", "9" * 5000, "-1", "x"])
-def test_an_odd_build_number_still_gets_the_event_stream(served: tuple[Preview, Path], build: str) -> None:
-    """``build=²`` passed ``str.isdigit`` and made ``int`` raise: the connection dropped, a traceback was printed."""
-    running, _ = served
-    stream = EventStream(running.url, f"?build={build}")
-    try:
-        assert stream.status == 200
-    finally:
-        stream.close()
+def test_an_odd_build_number_still_gets_the_event_stream(preview: Preview) -> None:
+    """``build=²`` passed ``str.isdigit`` and made ``int`` raise: the connection dropped, a traceback was printed.
+    (A preview of its own: the streams stay counted until the hub next writes to them.)"""
+    for build in ("%C2%B2", "9" * 5000, "-1", "x"):
+        stream = EventStream(preview.url, f"?build={build}")
+        try:
+            assert stream.status == 200, build
+        finally:
+            stream.close()
 
 
 def test_reload_event_lists_only_changed_pages(preview: Preview, site: Path) -> None:
