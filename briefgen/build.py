@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 # the functions that use them (at first use). Importing them all here took 0.15 s more, of such a build's 0.7-1.2 s
 # at 10,000 articles.
 from briefgen import collector
-from briefgen.config import SiteConfig, load_config
+from briefgen.config import SiteConfig, folder_conflict, load_config
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_name, read_article
 from briefgen.registry import Registry, load_registry
@@ -32,7 +32,18 @@ from briefgen.state import (
     scan_output,
     unchanged_digests,
 )
-from briefgen.write import Keep, Placed, Staging, StaleOutput, UnsafePath, WriteStats, site_lock
+from briefgen.write import (
+    SITE_INDEX,
+    Keep,
+    Placed,
+    Staging,
+    StaleOutput,
+    UnsafePath,
+    WriteStats,
+    foreign_entries,
+    foreign_problem,
+    site_lock,
+)
 
 if TYPE_CHECKING:
     from briefgen.links import BriefingLinks
@@ -243,6 +254,8 @@ def build_site(
         config = with_output(config, out)
     registry, registry_problems = load_registry(root / "actors.yml")
     problems = [*config_problems, *registry_problems]
+    errors = any(p.level == "error" for p in problems)
+    problems += [] if errors else output_problems(config, out)
     if any(p.level == "error" for p in problems):
         return BuildResult(problems=tuple(problems), seconds=time.perf_counter() - started)
     with site_lock(config.root), collector.paused():
@@ -252,6 +265,20 @@ def build_site(
         if gc and (result.published or result.up_to_date):
             result = dataclasses.replace(result, collected=_collect_garbage(config))
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def output_problems(config: SiteConfig, out: Path | None = None) -> list[Problem]:
+    """Why the build may not replace its output folder: one ``--out`` names (``out``) that is the site, its articles
+    or its templates (``briefgen.yml``'s own are checked with it), or one holding what briefgen did not write."""
+    if out is not None:
+        conflict = folder_conflict(config, config.output_path, "the output folder")
+        if conflict is not None:
+            return [Problem("error", conflict, "--out")]
+    foreign = foreign_entries(config.output_path, SITE_INDEX)
+    if foreign:
+        message = foreign_problem(config.output_path, foreign, "the output folder")
+        return [Problem("error", message, "--out" if out is not None else None)]
+    return []
 
 
 def _collect_garbage(config: SiteConfig) -> Collected:

@@ -7,6 +7,7 @@ unknown keys are warned about (``--strict`` turns warnings into failures).
 from __future__ import annotations
 
 import dataclasses
+import os
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,4 +141,41 @@ def load_config(root: Path) -> tuple[SiteConfig, tuple[Problem, ...]]:
         if problem is not None:
             problems.append(problem)
         values[name] = checked
-    return SiteConfig(root=root, **values), tuple(problems)
+    config = SiteConfig(root=root, **values)
+    conflict = folder_conflict(config, config.output_path, "the output folder")
+    if conflict is not None:
+        line = next((lines[k] for k, v in ALIASES.items() if v == "output_dir" and k in lines), None)
+        problems.append(Problem("error", conflict, shown, lines.get("output_dir", line)))
+        config = dataclasses.replace(config, output_dir=FIELDS["output_dir"].default)
+    return config, tuple(problems)
+
+
+def folder_conflict(config: SiteConfig, folder: Path, what: str) -> str | None:
+    """Why ``folder`` cannot take a site briefgen writes whole (``what``: "the output folder"); None when it can.
+
+    Publishing swaps the whole folder for the new site, and a later build empties the old one, so the folder must
+    not be, nor hold, the site folder, its articles, its templates or the build's records (``.briefgen``); nor may it
+    lie among the articles or the templates, where the next build would read the site's pages as articles or
+    templates. Folders are compared as they are on disk, symbolic links followed.
+    """
+    target = _real(folder)
+    kept = {
+        "the site folder": config.root,
+        "the content folder": config.content_path,
+        "the templates folder": config.templates_path,
+        "the build's records (.briefgen)": config.root / ".briefgen",
+    }
+    for name, path in kept.items():
+        real = _real(path)
+        if real == target:
+            return f"{what} {folder} is {name}, which a build would delete: it replaces {what} whole"
+        if real.is_relative_to(target):
+            return f"{what} {folder} holds {name}, which a build would delete: it replaces {what} whole"
+    for name in ("the content folder", "the templates folder"):
+        if target.is_relative_to(_real(kept[name])):
+            return f"{what} {folder} is inside {name}: the next build would read the site as its own input"
+    return None
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))

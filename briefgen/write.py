@@ -32,6 +32,11 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
+# The JSON index of every briefing, at the top of every site briefgen publishes (``site.feeds`` writes it): it tells
+# an output folder briefgen wrote from one it must not replace (:func:`foreign_entries`).
+SITE_INDEX = "briefings.json"
+
+
 class Keep:
     """Marks an output file whose inputs did not change: the previous build's file stands."""
 
@@ -83,6 +88,31 @@ def output_relative(path: str) -> str:
     if _PLAIN_PATH.fullmatch(path):  # no segment starts with a dot: no "." or ".." among them
         return path
     return check_output_path(path).as_posix()
+
+
+def foreign_entries(folder: Path, marker: str, opening: bytes = b"") -> list[str]:
+    """What a build would delete in ``folder`` that briefgen did not write there, by name: everything in a folder that
+    is not one briefgen published (no file ``marker`` at its top beginning with ``opening``), else its hidden entries
+    (a ``.git``), which briefgen never writes. Publishing swaps the whole folder for the new site."""
+    try:
+        with os.scandir(folder) as listing:
+            names = sorted(entry.name for entry in listing)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    if not names:
+        return []
+    try:
+        with open(os.path.join(folder, marker), "rb") as handle:
+            ours = handle.read(len(opening)) == opening
+    except OSError:
+        ours = False
+    return [name for name in names if name.startswith(".")] if ours else names
+
+
+def foreign_problem(folder: Path, names: Collection[str], what: str) -> str:
+    """The error for a ``folder`` holding ``names`` that briefgen did not write (:func:`foreign_entries`)."""
+    shown = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"{what} {folder} holds what briefgen did not write ({shown}), which a build would delete: move it away"
 
 
 def _lock_path(root: Path) -> Path:

@@ -94,6 +94,78 @@ def test_notepad_unicode_text_is_published(tmp_path: Path) -> None:
     assert "Łódź talks" in page and "Trump said on Friday it ends." in page
 
 
+# ---------------------------------------------------------------- an output folder that would take the editor's files
+
+
+@pytest.mark.parametrize(
+    ("output_dir", "message"),
+    [
+        (".", "is the site folder"),
+        ("./", "is the site folder"),
+        ("content", "is the content folder"),
+        ("templates", "is the templates folder"),
+        (".briefgen", "is the build's records (.briefgen)"),
+        ("content/site", "is inside the content folder: the next build would read the site as its own input"),
+        ("templates/site", "is inside the templates folder"),
+    ],
+)
+def test_an_output_folder_that_holds_the_site_is_refused(tmp_path: Path, output_dir: str, message: str) -> None:
+    """Publishing swaps the whole output folder: ``output_dir: .`` once put the site in place of the site folder,
+    and ``content`` in place of the articles (moved aside, then deleted by the next build)."""
+    files = {"content/good.md": GOOD, "templates/static/extra.css": "p {}\n"}
+    root = make_site(tmp_path / "s", files, f"title: T\noutput_dir: '{output_dir}'\n")
+    (root / ".briefgen").mkdir()
+    (root / ".briefgen" / "cache.sqlite").write_bytes(b"records")
+    before = tree_bytes(tmp_path)
+    result = build_site(root, jobs=1)
+    [error] = result.errors
+    assert (error.path, error.line) == (str(root / "briefgen.yml"), 2)
+    assert message in error.message and "the output folder" in error.message
+    assert not result.published
+    assert tree_bytes(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
+
+
+@pytest.mark.parametrize(("out", "message"), [("..", "holds the site folder"), ("content/x", "inside the content")])
+def test_an_out_folder_that_holds_the_site_is_refused(tmp_path: Path, out: str, message: str) -> None:
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    before = tree_bytes(tmp_path)
+    [error] = build_site(root, out=root / out, jobs=1).errors
+    assert error.path == "--out" and message in error.message
+    assert tree_bytes(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_an_out_folder_briefgen_did_not_write_is_left_alone(tmp_path: Path) -> None:
+    """``--out ~/Documents`` moved the folder aside as the spare, and the next build deleted what it held."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "draft.txt").write_text("mine\n", encoding="utf-8")
+    before = tree_bytes(tmp_path)
+    for _ in range(2):
+        result = build_site(root, out=tmp_path / "notes", jobs=1)
+        [error] = result.errors
+        assert error.path == "--out" and "holds what briefgen did not write (draft.txt)" in error.message
+    assert tree_bytes(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "s"]
+    assert build_site(root, out=tmp_path / "empty", jobs=1).published  # a new folder, or an empty one, is fine
+
+
+def test_a_hidden_folder_in_the_output_is_not_deleted(tmp_path: Path) -> None:
+    """A ``.git`` in ``site/`` (published as a gh-pages checkout): briefgen writes no hidden files, so a build would
+    swap it away with the rest; it refuses instead, and the site stays as it was."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    assert build_site(root, jobs=1).published
+    (root / "site" / ".git").mkdir()
+    (root / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (root / "content" / "good.md").write_text(GOOD + "Talks resumed on Tuesday.\n", encoding="utf-8")
+    before = tree_bytes(root / "site")
+    for _ in range(2):
+        [error] = build_site(root, jobs=1).errors
+        assert "the output folder" in error.message and "holds what briefgen did not write (.git)" in error.message
+    assert tree_bytes(root / "site") == before
+
+
 def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/a/story.md": GOOD, "content/b/story.md": GOOD})
     result = build_site(root, jobs=1)

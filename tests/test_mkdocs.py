@@ -312,6 +312,33 @@ def test_export_reports_problems_with_a_non_zero_exit(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "the MkDocs project's folder {out} is the site folder"),
+        ("notes", "the MkDocs project's folder {out} holds what briefgen did not write (draft.txt)"),
+        ("mine", "the MkDocs project's folder {out} holds what briefgen did not write (mkdocs.yml)"),
+    ],
+)
+def test_export_never_replaces_a_folder_it_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str, message: str
+) -> None:
+    """The export swaps its whole folder in: the site itself, or someone's notes or MkDocs project, would go."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "2025-08-06-talks.md").write_text(SHORT, encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "draft.txt").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "mkdocs.yml").write_text("site_name: Mine\n", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    target = tmp_path / out
+    assert main(["build", "--format", "mkdocs", str(tmp_path), "--out", str(target), "-j", "1", "-q"]) == 1
+    assert message.format(out=target) in capsys.readouterr().err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".briefgen" not in p.parts) == before
+    assert main(["build", "--format", "mkdocs", str(tmp_path), "--out", str(tmp_path / "new"), "-j", "1", "-q"]) == 0
+    assert main(["build", "--format", "mkdocs", str(tmp_path), "--out", str(tmp_path / "new"), "-j", "1", "-q"]) == 0
+
+
 # ---------------------------------------------------------------- rendering for Python-Markdown
 
 

@@ -21,9 +21,10 @@ from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
 from briefgen.site.dates import as_of_date, day_start, site_updated
+from briefgen.write import SITE_INDEX
 
 FEED_PATH = "feed.xml"
-JSON_PATH = "briefings.json"
+JSON_PATH = SITE_INDEX
 SITEMAP_PATH = "sitemap.xml"
 
 
