@@ -91,6 +91,10 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
     if odd is not None:
         message = f"'{name}' holds a control character ({odd}), which no page or feed can hold"
         return default, Problem("error", message, shown, line)
+    if name == "title" and not value.strip():
+        return default, Problem(
+            "error", "'title' must not be empty: it names the site in every page and the feed", shown, line
+        )
     if name == "timezone":
         try:
             zoneinfo.ZoneInfo(value)

@@ -232,6 +232,16 @@ def test_a_control_character_in_a_setting_is_an_error_naming_file_and_line(tmp_p
     assert error.message == "'description' holds a control character (U+0007), which no page or feed can hold"
 
 
+@pytest.mark.parametrize("title", ["''", '"  "'])
+def test_an_empty_site_title_is_an_error_naming_file_and_line(tmp_path: Path, title: str) -> None:
+    """The Atom feed needs a title: ``title: ''`` ended the build in feedgen's ValueError (a fault, exit 2)."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD}, config=f"language: en\ntitle: {title}\n")
+    [error] = build_site(root, jobs=1).errors
+    assert error.path.endswith("briefgen.yml") and error.line == 2
+    assert error.message.startswith("'title' must not be empty")
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
+
+
 def test_a_control_character_in_the_actor_registry_is_an_error(tmp_path: Path) -> None:
     registry = '- name: Donald Trump\n  description: "US \\u0007 president"\n'
     root = make_site(tmp_path / "s", {"content/good.md": GOOD, "actors.yml": registry})
