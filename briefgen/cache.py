@@ -62,14 +62,22 @@ ROWS = (
 )
 
 
+# The modules of briefgen's own that the extractors import (``tests/test_cache.py`` checks the list): their source is
+# the extractors' too. ``slugify`` makes actor ids, and ``Registry.lookup`` finds entries.
+EXTRACTOR_IMPORTS = ("briefgen.nlp", "briefgen.model", "briefgen.registry", "briefgen.text")
+
+
 def extractor_code_digest() -> str:
-    """A hash of the extractors' own source, so any change to them misses the cache by itself."""
+    """A hash of the extractors' source and of what they import of briefgen's, so any change to them misses the
+    cache by itself."""
+    import importlib
+
     import briefgen.extract
-    import briefgen.nlp
 
     digest = hashlib.sha256()
     package = Path(briefgen.extract.__file__).parent
-    for path in [Path(briefgen.nlp.__file__), *sorted(package.rglob("*.py"))]:
+    imported = [Path(str(importlib.import_module(name).__file__)) for name in EXTRACTOR_IMPORTS]
+    for path in [*imported, *sorted(package.rglob("*.py"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

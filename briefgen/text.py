@@ -6,6 +6,8 @@ import functools
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 # What no page or feed can hold: control characters but tab and line feed, DEL, U+FFFE and U+FFFF, and lone
 # surrogates (a YAML escape can make one). XML forbids them, so the feed's writer refuses them, and a browser shows
 # them as boxes or nothing. In an article a stray one is replaced by a space, which keeps every offset into the text,
@@ -23,9 +25,15 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same actor ids and tags, in briefing after briefing
-def slugify(value: str, max_length: int = 80) -> str:
-    """ASCII, lower-case, hyphen-separated; never empty, never a path."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+def slugify(value: str, max_length: int = 80, fallback: str = "untitled") -> str:
+    """ASCII, lower-case, hyphen-separated; never a path; ``fallback`` when nothing is left.
+
+    Other scripts and letters are transliterated (anyascii): "Łódź" is "lodz", "Strauß" "strauss", "Москва"
+    "moskva", "東京" "dongjing". Dropping what had no ASCII decomposition made "ukasz" of "Łukasz", and every
+    Cyrillic or Chinese tag one "untitled" tag.
+    """
+    if not value.isascii():
+        value = anyascii(unicodedata.normalize("NFC", value))
+    slug = _NON_WORD.sub("-", value.lower()).strip("-")
     slug = slug[:max_length].rstrip("-")
-    return slug or "untitled"
+    return slug or fallback

@@ -255,3 +255,22 @@ def test_a_schema_2_cache_is_upgraded_in_place(parse: Callable[[str], Doc], tmp_
     assert cache.get_many(["good"]) == {"good": extraction}
     cache.close()
     assert ExtractionCache(path).get_many(["good"]) == {"good": extraction}  # upgraded once: the rows stand
+
+
+def test_the_extractor_digest_covers_every_module_the_extractors_import() -> None:
+    """A change to ``slugify`` (actor ids) or ``Registry.lookup`` changes extractions: their modules are hashed with
+    the extractors', so the cache is never trusted across such a change."""
+    import ast
+
+    import briefgen.extract
+
+    package = Path(briefgen.extract.__file__).parent
+    imported = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("briefgen."):
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name for a in node.names if a.name.startswith("briefgen."))
+    outside = {name for name in imported if not name.startswith("briefgen.extract")}
+    assert outside <= set(briefgen.cache.EXTRACTOR_IMPORTS), outside - set(briefgen.cache.EXTRACTOR_IMPORTS)

@@ -204,6 +204,21 @@ def test_saved_page_with_bytes_its_encoding_lacks_has_them_replaced_with_a_warni
     assert "not shift_jis (the page's declared encoding) replaced by U+FFFD" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("2025-08-06.txt", "putin-said-on-monday-that-talks-went-well"),  # named by its date alone: from the title
+        ("!!!.txt", "putin-said-on-monday-that-talks-went-well"),
+        ("2025-08-06-東京.txt", "dongjing"),  # other scripts are transliterated, not dropped
+        ("Łódź talks.txt", "lodz-talks"),
+    ],
+)
+def test_slug_from_the_file_name_or_else_the_title(tmp_path: Path, name: str, slug: str) -> None:
+    """Every name without a Latin letter or digit once gave "untitled", and all but one of them were refused."""
+    article, _ = read(tmp_path, name, "Putin said on Monday that talks went well.\nThey resume on Friday.\n")
+    assert article.slug == slug
+
+
 def test_html_page(tmp_path: Path) -> None:
     page = """<!DOCTYPE html><html><head><title>Sanctions loom | Example News</title>
 <meta property="og:title" content="Sanctions loom">

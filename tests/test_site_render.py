@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -247,6 +248,18 @@ def test_site_ids_never_collide() -> None:
     briefings = [briefing_with("a", person("x", "Alpha")), briefing_with("b", person("x-2", "Beta"))]
     index = index_actors(briefings)
     assert len({a.id for a in index.actors}) == 2
+
+
+def test_tags_in_other_scripts_keep_pages_of_their_own(config: SiteConfig) -> None:
+    """Every tag without a Latin letter once made the slug "untitled": 東京 and Москва shared one page, named 東京."""
+    first, second = sample_briefings(config, hostile=False)
+    tagged = [
+        dataclasses.replace(first, article=dataclasses.replace(first.article, tags=("東京",))),
+        dataclasses.replace(second, article=dataclasses.replace(second.article, tags=("Москва",))),
+    ]
+    files = render_site(tagged, config, search=False)
+    assert "tags/dongjing/index.html" in files and "tags/moskva/index.html" in files
+    assert "Москва" in files["tags/moskva/index.html"].decode("utf-8")
 
 
 def test_same_content_gives_identical_files(config: SiteConfig, files: dict[str, bytes]) -> None:

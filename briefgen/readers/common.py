@@ -127,8 +127,10 @@ def date_from_filename(path: Path) -> dt.date | None:
         return None
 
 
-def slug_from_filename(path: Path) -> str:
-    return slugify(FILENAME_DATE.sub("", path.stem))
+def slug_from_filename(path: Path, title: str) -> str:
+    """The slug the file's name gives, without its date; the ``title``'s when the name gives none (a file named by
+    its date alone, as a day's wire copy may be, or "!!!.txt"), rather than "untitled" for each of them."""
+    return slugify(FILENAME_DATE.sub("", path.stem), fallback="") or slugify(title)
 
 
 def check_slug(value: object, shown: str, line: int | None) -> str:

@@ -60,6 +60,7 @@ def read_html(source: str, relative: Path, problems: list[Problem]) -> Article:
     text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
     paragraphs = paragraphs_of_lines(text)
     title = (getattr(document, "title", None) or "").strip()
+    derived = not title
     date = None
     raw_date = getattr(document, "date", None)
     if raw_date:
@@ -70,10 +71,11 @@ def read_html(source: str, relative: Path, problems: list[Problem]) -> Article:
     author = (getattr(document, "author", None) or "").strip() or None
     sitename = (getattr(document, "sitename", None) or "").strip()
     tags = tuple(t.strip() for t in (getattr(document, "tags", None) or []) if t.strip())
+    title = title or derive_title(text, paragraphs)
     return Article(
         source_path=relative,
-        slug=slug_from_filename(relative),
-        title=title or derive_title(text, paragraphs),
+        slug=slug_from_filename(relative, title),
+        title=title,
         date=date or date_from_filename(relative),
         text=text,
         paragraphs=paragraphs,
@@ -81,6 +83,6 @@ def read_html(source: str, relative: Path, problems: list[Problem]) -> Article:
         sources=(sitename,) if sitename else (),
         tags=tags,
         url=getattr(document, "url", None) or None,
-        title_derived=not title,
+        title_derived=derived,
         format="html",
     )

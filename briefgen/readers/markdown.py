@@ -197,7 +197,9 @@ def read_markdown(source: str, relative: Path, problems: list[Problem]) -> Artic
         title = derive_title(text, paragraphs)
     date = as_date(meta.get("date"), shown, key_line(source, "date")) or date_from_filename(relative)
     slug = meta.get("slug")
-    slug = check_slug(slug, shown, key_line(source, "slug")) if slug is not None else slug_from_filename(relative)
+    slug = (
+        check_slug(slug, shown, key_line(source, "slug")) if slug is not None else slug_from_filename(relative, title)
+    )
     byline = meta.get("byline", meta.get("author"))
     url = meta.get("url")
     draft = meta.get("draft", False)

@@ -96,7 +96,7 @@ def read_text(source: str, relative: Path, problems: list[Problem]) -> Article:
         title = derive_title(text, paragraphs)
     return Article(
         source_path=relative,
-        slug=slug_from_filename(relative),
+        slug=slug_from_filename(relative, title),
         title=title,
         date=date_from_filename(relative),
         text=text,
