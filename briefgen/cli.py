@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from briefgen import __version__
 
@@ -39,7 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     mode = extract.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the structured extraction as JSON")
     mode.add_argument("--jsonl", action="store_true", help="read {id,text,dct} lines, write evaluation records")
-    extract.add_argument("--date", help="the article's date (YYYY-MM-DD) when the file gives none")
+    extract.add_argument("--date", type=_iso_date, help="the article's date (YYYY-MM-DD) when the file gives none")
     extract.add_argument("--out", type=Path, help="write to this file instead of stdout")
     extract.add_argument("--site", type=Path, default=Path("."), help="site folder for actors.yml (default: .)")
 
@@ -80,32 +83,65 @@ def console_main() -> None:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
-    try:
-        if args.jsonl:
-            return _extract_jsonl(args.file, out)
-        return _extract_one(args, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    if args.jsonl:
+        return _extract_jsonl(args.file, args.out)
+    return _extract_one(args)
 
 
-def _extract_jsonl(path: Path, out) -> int:  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """``--out``'s file (stdout without it), opened once there is something to write."""
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        yield handle
+
+
+def _extract_jsonl(path: Path, out: Path | None) -> int:
+    """Evaluation records for the ``{id, text, dct}`` lines of ``path``; nothing is written when a line is bad."""
     from briefgen.evaljsonl import read_eval_input, to_eval_record
     from briefgen.extract import extract_many
 
-    stream = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    with stream:
-        items = list(read_eval_input(stream))
+    shown = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        if str(path) == "-":
+            items, problems = read_eval_input(sys.stdin, shown)
+        else:
+            with open(path, encoding="utf-8") as stream:
+                items, problems = read_eval_input(stream, shown)
+    except OSError as exc:
+        return _fail(f"briefgen: error: cannot read {shown}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        return _fail(f"{shown}: error: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if any(p.level == "error" for p in problems):
+        return 1
     results = extract_many(((text, dct) for _, text, dct in items))
-    for (doc_id, text, _), extraction in zip(items, results, strict=True):
-        out.write(json.dumps(to_eval_record(doc_id, text, extraction), ensure_ascii=False) + "\n")
+    try:
+        with _output(out) as stream:
+            for (doc_id, text, _), extraction in zip(items, results, strict=True):
+                stream.write(json.dumps(to_eval_record(doc_id, text, extraction), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        return _fail(f"briefgen: error: cannot write {out}: {exc.strerror or exc}")
     return 0
 
 
-def _extract_one(args: argparse.Namespace, out) -> int:  # type: ignore[no-untyped-def]
-    import datetime as dt
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
 
+
+def _iso_date(text: str) -> dt.date:
+    """``--date``: a calendar date, YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _extract_one(args: argparse.Namespace) -> int:
     from briefgen.compose import compose_briefing, extraction_to_data
     from briefgen.config import load_config
     from briefgen.extract import extract_text
@@ -126,15 +162,19 @@ def _extract_one(args: argparse.Namespace, out) -> int:  # type: ignore[no-untyp
     if args.date:
         from dataclasses import replace
 
-        article = replace(article, date=dt.date.fromisoformat(args.date))
+        article = replace(article, date=args.date)
     extraction = extract_text(article.text, article.date, registry)
     for problem in extraction.problems:
         print(f"{args.file}: {problem.level}: {problem.message}", file=sys.stderr)
     if args.json:
-        json.dump(extraction_to_data(article, extraction), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        text = json.dumps(extraction_to_data(article, extraction), ensure_ascii=False, indent=2) + "\n"
     else:
-        out.write(compose_briefing(article, extraction, config).markdown)
+        text = compose_briefing(article, extraction, config).markdown
+    try:
+        with _output(args.out) as stream:
+            stream.write(text)
+    except OSError as exc:
+        return _fail(f"briefgen: error: cannot write {args.out}: {exc.strerror or exc}")
     return 0
 
 

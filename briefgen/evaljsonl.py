@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from briefgen.model import Extraction
+from briefgen.model import Extraction, Problem
 
 ENTITY_TYPES = {"person": "PERSON", "org": "ORG", "place": "GPE"}
 
@@ -45,16 +45,35 @@ def to_eval_record(doc_id: str, text: str, extraction: Extraction) -> dict[str, 
     return {"id": doc_id, "entities": entities, "timexes": timexes, "quotes": quotes}
 
 
-def read_eval_input(lines: Iterable[str]) -> Iterator[tuple[str, str, dt.date | None]]:
+def read_eval_input(lines: Iterable[str], shown: str) -> tuple[list[tuple[str, str, dt.date | None]], list[Problem]]:
+    """The ``(id, text, dct)`` of each line of an evaluation file (``shown``: its name, for the problems), and the
+    problems met, each with its line: a line that is not a JSON object with a ``text`` string is an error; a ``dct``
+    that is not a date (YYYY-MM-DD) a warning (the document's times are then left unresolved)."""
+    items: list[tuple[str, str, dt.date | None]] = []
+    problems: list[Problem] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        obj = json.loads(line)
-        dct = obj.get("dct")
         try:
-            date = dt.date.fromisoformat(dct) if dct else None
-        except ValueError:
-            date = None
+            obj = json.loads(line)
+        except ValueError as exc:
+            problems.append(Problem("error", f"not JSON: {exc}", shown, number))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem("error", f"expected a JSON object, not {type(obj).__name__}", shown, number))
+            continue
         if not isinstance(obj.get("text"), str):
-            raise ValueError(f"line {number}: no 'text' string")
-        yield str(obj.get("id", number)), obj["text"], date
+            problems.append(Problem("error", "no 'text' string", shown, number))
+            continue
+        dct = obj.get("dct")
+        date = None
+        if dct is not None:
+            try:
+                date = dt.date.fromisoformat(dct[:10]) if isinstance(dct, str) else None
+            except ValueError:
+                date = None
+            if date is None:
+                message = f"'dct' {dct!r} is not a date (YYYY-MM-DD): its times are left unresolved"
+                problems.append(Problem("warning", message, shown, number))
+        items.append((str(obj.get("id", number)), obj["text"], date))
+    return items, problems
