@@ -274,7 +274,8 @@ def output_problems(config: SiteConfig, out: Path | None = None) -> list[Problem
         conflict = folder_conflict(config, config.output_path, "the output folder")
         if conflict is not None:
             return [Problem("error", conflict, "--out")]
-    foreign = foreign_entries(config.output_path, SITE_INDEX)
+    made = config.root_file_names()  # a .nojekyll of templates/root is the build's own
+    foreign = [name for name in foreign_entries(config.output_path, SITE_INDEX) if name not in made]
     if foreign:
         message = foreign_problem(config.output_path, foreign, "the output folder")
         return [Problem("error", message, "--out" if out is not None else None)]

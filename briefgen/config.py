@@ -62,6 +62,18 @@ class SiteConfig:
     def templates_path(self) -> Path:
         return self.root / self.templates_dir
 
+    @property
+    def root_files_path(self) -> Path:
+        """``templates/root``: files copied to the top of the site as they are (CNAME, robots.txt, .nojekyll)."""
+        return self.templates_path / "root"
+
+    def root_file_names(self) -> frozenset[str]:
+        """The names ``templates/root`` puts at the top of the site."""
+        try:
+            return frozenset(entry.name for entry in os.scandir(self.root_files_path))
+        except OSError:
+            return frozenset()
+
 
 FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig) if f.name != "root"}
 ALIASES = {"base-url": "base_url", "url": "base_url", "content": "content_dir", "output": "output_dir",

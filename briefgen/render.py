@@ -499,14 +499,33 @@ def site_pages(
     return pages
 
 
+# What a site briefgen makes holds at its top: no file of ``templates/root`` may take one of these names
+# (``tests/test_site_render.py`` checks the list against a whole site).
+SITE_NAMES = frozenset(
+    {"404.html", "actors", "archive", "briefings", "briefings.json", "deadlines", "deadlines.ics", "feed.xml",
+     "index.html", "pagefind", "search", "sitemap.xml", "static", "tags"}
+)  # fmt: skip
+
+
 def static_files(config: SiteConfig) -> dict[str, bytes]:
-    """The packaged static assets, overridden file by file by the site's ``templates/static``."""
+    """The packaged static assets, overridden file by file by the site's ``templates/static``; and the files of
+    ``templates/root``, at the top of the site as they are (a ``CNAME``, ``robots.txt``, ``.nojekyll``, a
+    ``.well-known`` folder): copied, never rendered."""
     files: dict[str, bytes] = {}
     for static in (PACKAGE_TEMPLATES / "static", config.templates_path / "static"):
         if static.is_dir():
             for path in sorted(static.rglob("*")):
                 if path.is_file():
                     files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    top = config.root_files_path
+    for path in sorted(top.rglob("*")) if top.is_dir() else ():
+        if not path.is_file():
+            continue
+        relative = path.relative_to(top)
+        if relative.parts[0] in SITE_NAMES:
+            message = f"the site makes its own {relative.parts[0]}: a file of templates/root cannot replace it"
+            raise TemplateProblem(str(path), None, message)
+        files[relative.as_posix()] = path.read_bytes()
     return files
 
 

@@ -16,6 +16,7 @@ import pytest
 from briefgen.build import build_site
 from briefgen.cli import main
 from briefgen.config import load_config
+from briefgen.render import SITE_NAMES
 from briefgen.state import BuildState, load_state, scan_output
 from tests.helpers import REPO, SEED, article, clean_build_of, leftovers, make_site, tree_bytes
 
@@ -718,3 +719,37 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
                 elsewhere.setattr(module, name, None)
             clean = clean_build_of(site, tmp_path / f"clean-{number}")
         assert tree_bytes(site / "site") == clean, f"edit {number}"
+
+
+def test_root_files_are_published_at_the_top_of_the_site(site: Path) -> None:
+    """``templates/root``: a custom domain's CNAME, robots.txt, GitHub Pages' .nojekyll, a .well-known folder."""
+    root = site / "templates" / "root"
+    (root / ".well-known").mkdir(parents=True)
+    (root / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    (root / ".nojekyll").write_bytes(b"")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    (root / ".well-known" / "security.txt").write_text("Contact: mailto:desk@example.org\n", encoding="utf-8")
+    assert build_site(site, jobs=1).published
+    output = site / "site"
+    assert (output / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
+    assert (output / ".nojekyll").is_file() and (output / ".well-known" / "security.txt").is_file()
+    names = {p.name for p in output.iterdir()}
+    assert names - {"CNAME", ".nojekyll", "robots.txt", ".well-known"} <= SITE_NAMES  # what the site makes itself
+    # Changed, removed: the next build follows (its own .nojekyll is not taken for a stranger's file).
+    (root / "CNAME").write_text("briefs.example.org\n", encoding="utf-8")
+    (root / "robots.txt").unlink()
+    result = build_site(site, jobs=1)
+    assert result.published and not result.problems
+    assert (output / "CNAME").read_text(encoding="utf-8") == "briefs.example.org\n"
+    assert not (output / "robots.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["index.html", "static/site.css", "feed.xml"])
+def test_a_root_file_cannot_replace_what_the_site_makes(site: Path, name: str) -> None:
+    path = site / "templates" / "root" / name
+    path.parent.mkdir(parents=True)
+    path.write_text("mine\n", encoding="utf-8")
+    result = build_site(site, jobs=1)
+    [error] = result.errors
+    assert error.path == str(path) and "a file of templates/root cannot replace it" in error.message
+    assert not result.published
