@@ -97,8 +97,10 @@ def foreign_entries(folder: Path, marker: str, opening: bytes = b"") -> list[str
     try:
         with os.scandir(folder) as listing:
             names = sorted(entry.name for entry in listing)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return []
+    except NotADirectoryError:
+        return [folder.name]  # a file where the folder goes
     if not names:
         return []
     try:
@@ -111,6 +113,8 @@ def foreign_entries(folder: Path, marker: str, opening: bytes = b"") -> list[str
 
 def foreign_problem(folder: Path, names: Collection[str], what: str) -> str:
     """The error for a ``folder`` holding ``names`` that briefgen did not write (:func:`foreign_entries`)."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        return f"{what} {folder} is a file, which a build would delete: move it away"
     shown = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return f"{what} {folder} holds what briefgen did not write ({shown}), which a build would delete: move it away"
 

@@ -149,6 +149,10 @@ def test_an_out_folder_briefgen_did_not_write_is_left_alone(tmp_path: Path) -> N
     assert tree_bytes(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "s"]
     assert build_site(root, out=tmp_path / "empty", jobs=1).published  # a new folder, or an empty one, is fine
+    (root / "site").write_text("mine\n", encoding="utf-8")  # a file where the output folder goes
+    [error] = build_site(root, jobs=1).errors
+    assert error.message == f"the output folder {root / 'site'} is a file, which a build would delete: move it away"
+    assert (root / "site").read_text(encoding="utf-8") == "mine\n" and not (root / ".site.spare").exists()
 
 
 def test_a_hidden_folder_in_the_output_is_not_deleted(tmp_path: Path) -> None:
