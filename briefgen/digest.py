@@ -157,10 +157,15 @@ def _analysed(
     key = (syntax, name, filename, source)
     found = _ANALYSED.get(key)
     if found is None:
-        from jinja2 import meta  # here: a build with nothing to do reads this module and renders nothing
+        from jinja2 import TemplateSyntaxError, meta  # here: a build with nothing to do renders nothing
 
         tree = env.parse(source, name, filename)
-        found = frozenset(meta.find_undeclared_variables(tree)), tuple(meta.find_referenced_templates(tree))
+        try:
+            undeclared = meta.find_undeclared_variables(tree)
+        except TemplateSyntaxError as exc:  # from Jinja's code generator, which names "<introspection>"
+            exc.name, exc.filename = name, filename
+            raise
+        found = frozenset(undeclared), tuple(meta.find_referenced_templates(tree))
         if len(_ANALYSED) >= ANALYSED_KEPT:
             _ANALYSED.pop(next(iter(_ANALYSED)))  # the oldest: a process that serves many sites (the tests)
         _ANALYSED[key] = found

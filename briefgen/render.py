@@ -17,6 +17,7 @@ import functools
 import hashlib
 import itertools
 import operator
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -236,6 +237,11 @@ def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, shared:
     except jinja2.TemplateError as exc:
         name, line = _template_frame(exc)
         raise TemplateProblem(name or page.template, line, f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # ``{{ 1 / 0 }}``, ``{{ "a" + 1 }}``: the template's own, not briefgen's
+        name, line = _template_frame(exc)
+        if name is None or not _raised_by_template(exc):
+            raise
+        raise TemplateProblem(name, line, f"{type(exc).__name__}: {exc}") from exc
     return html.encode("utf-8")
 
 
@@ -246,13 +252,32 @@ def canonical_url(page: Page, config: SiteConfig) -> str | None:
     return site_url(config, page.path.removesuffix("index.html"))
 
 
+_JINJA = os.path.dirname(jinja2.__file__) + os.sep
+
+
+def _raised_by_template(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by a template's own code (or Jinja's on its behalf): the innermost frame of its
+    traceback that is not Jinja's is a template's, not briefgen's Python (a view, a filter), which is briefgen's
+    fault."""
+    tb, innermost = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith(_JINJA):
+            innermost = filename
+        tb = tb.tb_next
+    return innermost is not None and innermost.endswith(_TEMPLATE_SUFFIXES)
+
+
+_TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".j2")
+
+
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     """The template file and line an error was raised in, from the traceback Jinja rewrites."""
     tb = exc.__traceback__
     found: tuple[str | None, int | None] = (None, None)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+        if filename.endswith(_TEMPLATE_SUFFIXES):
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -175,6 +175,15 @@ def test_template_override_and_template_error(site: Path) -> None:
     [error] = result.errors
     assert error.path.endswith("index.html") and error.line == 2
     assert tree_bytes(site / "site") == before
+    # An error Jinja finds only when it compiles the template (which the page's digest does first): it named
+    # "<introspection>", not the file.
+    (templates / "index.html").write_text(
+        "{% extends 'base.html' %}\n{% block main %}\n{% extends 'x.html' %}{% endblock %}\n"
+    )
+    [error] = build_site(site, jobs=1).errors
+    assert (
+        error.path == str(templates / "index.html") and "cannot use extend from a non top-level scope" in error.message
+    )
 
 
 def test_rebuild_keeps_unchanged_files_and_mtimes(site: Path) -> None:

@@ -397,6 +397,29 @@ def test_template_error_in_a_worker_is_reported_as_in_process(
     assert reported == line > 1
 
 
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"), ("{% for x in 5 %}{% endfor %}", "TypeError: 'int'")],
+)
+def test_a_templates_own_runtime_error_names_it_not_briefgen(
+    extracted: Path, tmp_path: Path, no_hang: None, expression: str, message: str
+) -> None:
+    """An error of Python's raised by a template's code was reported as briefgen's own fault ("please report it",
+    exit status 2): it is the template's, named with its line, in a worker as in the build's process."""
+    for jobs in (1, 2):
+        root = fresh_copy(extracted, tmp_path / f"{jobs}-{len(expression)}")
+        templates = root / "templates"
+        templates.mkdir()
+        base = (PACKAGE_TEMPLATES / "briefing.html").read_text(encoding="utf-8")
+        body = "{{ body_head_html | safe }}"
+        (templates / "briefing.html").write_text(base.replace(body, expression + body), encoding="utf-8")
+        result = build_site(root, jobs=jobs)
+        [error] = result.errors
+        assert Path(error.path or "").name == "briefing.html" and error.line == base[: base.index(body)].count("\n") + 1
+        assert error.message.startswith(f"template error: {message}")
+        assert not result.published
+
+
 def test_template_error_keeps_the_published_site(extracted: Path, tmp_path: Path, no_hang: None) -> None:
     root = fresh_copy(extracted, tmp_path / "s")
     assert build_site(root, jobs=2).published
