@@ -316,6 +316,8 @@ def _build_locked(
     from briefgen.site.dates import as_of_date
 
     problems += discover_problems
+    if not config.content_path.is_dir():  # a mistyped content_dir: publishing would empty the site
+        return BuildResult(0, 0, tuple(problems), False)
     articles, read_problems = read_all(config, drafts, paths, memo=True)
     problems += read_problems
     try:

@@ -49,7 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every save")
     serve.add_argument("site", nargs="?", default=".", type=Path)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000, help="0 for any free port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--drafts", action="store_true")
     serve.add_argument("--no-search", action="store_true", help=NO_SEARCH_HELP)
@@ -131,6 +131,13 @@ def _extract_jsonl(path: Path, out: Path | None) -> int:
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 0 to 65535."""
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
+    return int(text)
 
 
 def _iso_date(text: str) -> dt.date:

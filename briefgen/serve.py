@@ -442,6 +442,9 @@ def run_serve_command(args: argparse.Namespace) -> int:
             "which has no authentication; use the default 127.0.0.1 unless you mean it",
             file=sys.stderr,
         )
+    if not args.site.is_dir():
+        print(f"{args.site}: error: the site folder does not exist", file=sys.stderr)
+        return 1
     reporter = Reporter(quiet=False, strict=False)
     with sigterm_as_interrupt():
         try:

@@ -777,6 +777,9 @@ def start_watch(
 
 def run_watch(args: argparse.Namespace) -> int:
     """``briefgen build --watch``: build, then rebuild on every change until Ctrl-C."""
+    if not args.site.is_dir():
+        print(f"{args.site}: error: the site folder does not exist", file=sys.stderr)
+        return 1
     plan = plan_watch(args.site, args.out)
     shown = ", ".join([*(f"{plan.show(f)}/" for f in plan.folders), *SOURCE_FILES])
     print(f"briefgen: watching {shown} (Ctrl-C to stop)", flush=True)

@@ -170,6 +170,36 @@ def test_a_hidden_folder_in_the_output_is_not_deleted(tmp_path: Path) -> None:
     assert tree_bytes(root / "site") == before
 
 
+@pytest.mark.parametrize("command", [["build"], ["build", "--watch"], ["build", "--format", "mkdocs"], ["serve"]])
+def test_a_site_folder_that_is_not_there_is_an_error_and_nothing_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """``briefgen build /srv/briefs`` with a typo made that folder, with an empty site in it."""
+    missing = tmp_path / "typo"
+    assert main([*command, str(missing)]) == 1
+    assert f"{missing}: error: the site folder does not exist" in capsys.readouterr().err
+    assert not missing.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_content_folder_keeps_the_published_site(tmp_path: Path) -> None:
+    """A content folder that is not there was an error, and the build published an empty site all the same."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    assert build_site(root, jobs=1).published
+    before = tree_bytes(root / "site")
+    (root / "briefgen.yml").write_text("title: T\ncontent_dir: contnet\n", encoding="utf-8")
+    result = build_site(root, jobs=1)
+    [error] = result.errors
+    assert error.message == "content folder not found" and error.path == str(root / "contnet")
+    assert not result.published and tree_bytes(root / "site") == before
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
+
+
+def test_a_port_that_is_not_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", "--port", "99999"])
+    assert exit.value.code == 2 and "argument --port: not a port (0 to 65535): '99999'" in capsys.readouterr().err
+
+
 def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/a/story.md": GOOD, "content/b/story.md": GOOD})
     result = build_site(root, jobs=1)
