@@ -28,7 +28,9 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     build.add_argument("--drafts", action="store_true", help="include draft articles")
-    build.add_argument("--jobs", "-j", type=int, default=0, help="processes to extract and render (default: all cores)")
+    build.add_argument(
+        "--jobs", "-j", type=_jobs, default=0, help="processes to extract and render (default, 0: all cores)"
+    )
     build.add_argument("--watch", action="store_true", help="keep watching and rebuild what changed")
     build.add_argument("--format", choices=("html", "mkdocs"), default="html", help="html site or an MkDocs project")
     build.add_argument("--scheduler", help="a dask.distributed scheduler address to run extraction on")
@@ -131,6 +133,13 @@ def _extract_jsonl(path: Path, out: Path | None) -> int:
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a number of processes; 0 for every core."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a number of processes (0 for every core): {text!r}")
+    return int(text)
 
 
 def _port(text: str) -> int:

@@ -194,10 +194,17 @@ def test_a_mistyped_content_folder_keeps_the_published_site(tmp_path: Path) -> N
     assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
 
 
-def test_a_port_that_is_not_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "99999"], "argument --port: not a port (0 to 65535): '99999'"),
+        (["build", "--jobs", "-1"], "argument --jobs/-j: not a number of processes (0 for every core): '-1'"),
+    ],
+)
+def test_an_argument_out_of_range_is_refused(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as exit:
-        main(["serve", "--port", "99999"])
-    assert exit.value.code == 2 and "argument --port: not a port (0 to 65535): '99999'" in capsys.readouterr().err
+        main(args)
+    assert exit.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_two_articles_with_the_same_slug(tmp_path: Path) -> None:
