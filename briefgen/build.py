@@ -254,8 +254,8 @@ def build_site(
         config = with_output(config, out)
     registry, registry_problems = load_registry(root / "actors.yml")
     problems = [*config_problems, *registry_problems]
-    errors = any(p.level == "error" for p in problems)
-    problems += [] if errors else output_problems(config, out)
+    if not any(p.level == "error" for p in problems):
+        problems += output_problems(config, out)
     if any(p.level == "error" for p in problems):
         return BuildResult(problems=tuple(problems), seconds=time.perf_counter() - started)
     with site_lock(config.root), collector.paused():

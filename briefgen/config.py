@@ -164,8 +164,8 @@ def load_config(root: Path) -> tuple[SiteConfig, tuple[Problem, ...]]:
     config = SiteConfig(root=root, **values)
     conflict = folder_conflict(config, config.output_path, "the output folder")
     if conflict is not None:
-        line = next((lines[k] for k, v in ALIASES.items() if v == "output_dir" and k in lines), None)
-        problems.append(Problem("error", conflict, shown, lines.get("output_dir", line)))
+        keys = ["output_dir", *(alias for alias, name in ALIASES.items() if name == "output_dir")]
+        problems.append(Problem("error", conflict, shown, next((lines[k] for k in keys if k in lines), None)))
         config = dataclasses.replace(config, output_dir=FIELDS["output_dir"].default)
     return config, tuple(problems)
 

@@ -67,7 +67,7 @@ def read_eval_input(lines: Iterable[str], shown: str) -> tuple[list[tuple[str, s
             continue
         dct = obj.get("dct")
         date = None
-        if dct is not None:
+        if dct not in (None, ""):
             try:
                 date = dt.date.fromisoformat(dct[:10]) if isinstance(dct, str) else None
             except ValueError:

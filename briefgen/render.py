@@ -525,7 +525,7 @@ def site_pages(
 
 
 # What a site briefgen makes holds at its top: no file of ``templates/root`` may take one of these names
-# (``tests/test_site_render.py`` checks the list against a whole site).
+# (``tests/test_build.py`` checks the list against a whole site).
 SITE_NAMES = frozenset(
     {"404.html", "actors", "archive", "briefings", "briefings.json", "deadlines", "deadlines.ics", "feed.xml",
      "index.html", "pagefind", "search", "sitemap.xml", "static", "tags"}

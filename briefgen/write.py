@@ -91,9 +91,10 @@ def output_relative(path: str) -> str:
 
 
 def foreign_entries(folder: Path, marker: str, opening: bytes = b"") -> list[str]:
-    """What a build would delete in ``folder`` that briefgen did not write there, by name: everything in a folder that
-    is not one briefgen published (no file ``marker`` at its top beginning with ``opening``), else its hidden entries
-    (a ``.git``), which briefgen never writes. Publishing swaps the whole folder for the new site."""
+    """What a build would delete in ``folder`` that briefgen may not have written there, by name: everything in a
+    folder that is not one briefgen published (no file ``marker`` at its top beginning with ``opening``), else its
+    hidden entries (a ``.git``; briefgen writes none of its own, and the caller leaves out those ``templates/root``
+    holds). Publishing swaps the whole folder for the new site."""
     try:
         with os.scandir(folder) as listing:
             names = sorted(entry.name for entry in listing)
