@@ -123,12 +123,20 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
     return value, None
 
 
+def site_folder_problem(root: Path) -> Problem | None:
+    """The error for a site folder that is not there (or is a file); None when it is a folder."""
+    if root.is_dir():
+        return None
+    state = "is not a folder" if os.path.lexists(root) else "does not exist"
+    return Problem("error", f"the site folder {state}", str(root))
+
+
 def load_config(root: Path) -> tuple[SiteConfig, tuple[Problem, ...]]:
     """Read and validate ``briefgen.yml``; a missing file means the defaults. A site folder that is not there is an
     error (a mistyped path made a folder of that name with an empty site in it)."""
-    if not root.is_dir():
-        state = "is not a folder" if os.path.lexists(root) else "does not exist"
-        return SiteConfig(root=root), (Problem("error", f"the site folder {state}", str(root)),)
+    missing = site_folder_problem(root)
+    if missing is not None:
+        return SiteConfig(root=root), (missing,)
     path = root / CONFIG_NAME
     if not path.is_file():
         return SiteConfig(root=root), ()

@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from briefgen.config import site_folder_problem
 from briefgen.livereload import (
     EVENTS_PATH,
     Change,
@@ -436,15 +437,16 @@ def start_preview(
 
 def run_serve_command(args: argparse.Namespace) -> int:
     """``briefgen serve [DIR] [--host] [--port] [--open] [--drafts] [--no-search]``."""
+    missing = site_folder_problem(args.site)
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 1
     if not is_loopback(args.host):
         print(
             f"briefgen: warning: serving on {args.host}: other machines can reach this preview, "
             "which has no authentication; use the default 127.0.0.1 unless you mean it",
             file=sys.stderr,
         )
-    if not args.site.is_dir():
-        print(f"{args.site}: error: the site folder does not exist", file=sys.stderr)
-        return 1
     reporter = Reporter(quiet=False, strict=False)
     with sigterm_as_interrupt():
         try:

@@ -45,7 +45,7 @@ from watchdog.observers import Observer
 
 from briefgen import collector
 from briefgen.build import BuildResult, build_site
-from briefgen.config import load_config
+from briefgen.config import load_config, site_folder_problem
 from briefgen.model import Problem
 
 SOURCE_FILES = ("briefgen.yml", "actors.yml")
@@ -777,8 +777,9 @@ def start_watch(
 
 def run_watch(args: argparse.Namespace) -> int:
     """``briefgen build --watch``: build, then rebuild on every change until Ctrl-C."""
-    if not args.site.is_dir():
-        print(f"{args.site}: error: the site folder does not exist", file=sys.stderr)
+    missing = site_folder_problem(args.site)
+    if missing is not None:
+        print(missing, file=sys.stderr)
         return 1
     plan = plan_watch(args.site, args.out)
     shown = ", ".join([*(f"{plan.show(f)}/" for f in plan.folders), *SOURCE_FILES])
