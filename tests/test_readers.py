@@ -148,6 +148,15 @@ def test_unicode_text_with_a_byte_order_mark(tmp_path: Path, encoding: str, mark
     assert article.title.startswith("Minister Anna Smith said on Monday in Łódź")
 
 
+def test_a_utf8_byte_order_mark_before_windows_1252_bytes_is_dropped(tmp_path: Path) -> None:
+    """Read as any text that is not UTF-8 (Windows-1252, with a warning): the mark is not read as "ï»¿"."""
+    article, problems = read(tmp_path, "x.txt", b"\xef\xbb\xbfCaf\xe9 owners said no.\n")
+    assert article.text == "Café owners said no."
+    assert [p.message for p in problems] == ["not UTF-8 (byte 0xe9); decoded as Windows-1252"]
+    with pytest.raises(ReadError, match="the file is empty"):
+        read(tmp_path, "y.txt", b"\xef\xbb\xbf \n")
+
+
 def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="UTF-16 text without a byte-order mark: save it as UTF-8"):
         read(tmp_path, "x.txt", UNICODE_TEXT.encode("utf-16-le"))

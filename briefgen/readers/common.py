@@ -36,11 +36,11 @@ def unprintable(text: str, where: str = "") -> str | None:
     return f"{count} control characters (the first {first}){where} replaced by spaces"
 
 
-# Byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+UTF8_BOM = b"\xef\xbb\xbf"
+# The other byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
 BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
     (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
-    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
     (b"\xfe\xff", "utf-16-be", "UTF-16"),
     (b"\xff\xfe", "utf-16-le", "UTF-16"),
 )
@@ -49,10 +49,11 @@ BOMS = (
 def decode_source(data: bytes, shown: str, problems: list[Problem], declared: str | None = None) -> str:
     """The file's text, never silently garbled; CRLF becomes LF.
 
-    A byte-order mark decides (UTF-8, and UTF-16 or UTF-32 as Windows tools save "Unicode" text), else UTF-8; bytes
-    that are not UTF-8 are read in the ``declared`` encoding (a saved page's ``<meta charset>``, a Python codec
-    name), else as Windows-1252 with a warning.
+    A byte-order mark of UTF-16 or UTF-32 (as Windows tools save "Unicode" text) decides; else the text is UTF-8 (a
+    mark dropped), and bytes that are not UTF-8 are read in the ``declared`` encoding (a saved page's
+    ``<meta charset>``, a Python codec name), else as Windows-1252 with a warning.
     """
+    data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise ReadError(shown, "the file is empty")
     marked = next(((mark, codec, name) for mark, codec, name in BOMS if data.startswith(mark)), None)
