@@ -205,3 +205,87 @@ def test_hostile_news_runs_the_whole_chain_and_nothing_executable_comes_out(text
         config = SiteConfig(root=Path(folder))
         files = render_site([compose_briefing(article, extraction, config)], config, search=False)
     assert audit_files(files) == []
+
+
+# ---------------------------------------------------------------- the editor's own files: any shape YAML can take
+
+_scalars = st.one_of(
+    st.sampled_from(["Donald Trump", "Trump", "", " ", "<script>", "person", "org", "content", ".", "..", "site"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 10**20),
+    st.floats(allow_nan=True),
+    st.dates(),
+)
+_yaml_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(st.sampled_from(["name", "aliases", "kind", "role", "title"]), _scalars), inner, max_size=3
+        ),
+    ),
+    max_leaves=8,
+)
+_entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": _yaml_values,
+        "aliases": _yaml_values,
+        "kind": _yaml_values,
+        "role": _yaml_values,
+        "description": _yaml_values,
+        True: _yaml_values,  # ``on:`` and ``yes:`` are True to YAML
+        None: _yaml_values,
+        2: _yaml_values,
+    },
+)
+_settings_keys = st.sampled_from(
+    ["title", "description", "base_url", "url", "language", "timezone", "content_dir", "output_dir", "output",
+     "templates_dir", "recent_count", "actor_page_size", "list_page_size", "feed_count", "colour", True, None, 1]
+)  # fmt: skip
+
+
+@PROFILE
+@given(document=st.one_of(st.lists(st.one_of(_entries, _yaml_values), max_size=4), _yaml_values))
+def test_any_actor_registry_loads_or_names_its_problems(document: object) -> None:
+    """``actors.yml`` of any shape is read, or its problems are named: an entry with a key that is not text crashed
+    the whole build once."""
+    import yaml
+
+    from briefgen.registry import load_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "actors.yml"
+        path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        registry, problems = load_registry(path)
+        assert all(p.path == str(path) for p in problems)
+        for entry in registry.entries:
+            assert isinstance(entry.name, str) and entry.name.strip() and entry.kind in ("person", "org", "place")
+            assert all(isinstance(text, str) for text in (*entry.aliases, entry.role or "", entry.description or ""))
+
+
+@PROFILE
+@given(document=st.one_of(st.dictionaries(_settings_keys, _yaml_values, max_size=6), _yaml_values))
+@example(document={"title": " "})  # the feed's writer refused it: the build ended in a fault
+@example(document={"output": "."})  # the site in place of the site folder
+@example(document={"content_dir": "."})  # the site among the articles
+def test_any_settings_load_or_name_their_problems(document: object) -> None:
+    """``briefgen.yml`` of any shape gives settings a build can use (an output folder that takes nothing of the
+    editor's, a title the feed can hold), or errors that name it."""
+    import yaml
+
+    from briefgen.config import folder_conflict, load_config
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "briefgen.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+        config, problems = load_config(root)
+        assert all(p.path == str(root / "briefgen.yml") for p in problems)
+        if any(p.level == "error" for p in problems):
+            return  # the build stops there
+        assert isinstance(config.title, str) and config.title.strip()
+        assert folder_conflict(config, config.output_path, "the output folder") is None
+        for name in ("recent_count", "actor_page_size", "list_page_size", "feed_count"):
+            value = getattr(config, name)
+            assert isinstance(value, int) and not isinstance(value, bool) and value >= 1
