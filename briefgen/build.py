@@ -305,7 +305,10 @@ def _build_locked(
 ) -> BuildResult:
     output = config.output_path.absolute()
     paths, discover_problems = discover_articles(config.content_path)
-    fingerprint = input_fingerprint(config, paths, f"drafts={drafts};search={search}")
+    # What discovery refused (a symlink out of the content folder) is an input too: a new one is reported by a build,
+    # not dropped by the "up to date" answer, which repeats the problems of the build it stands for.
+    refused = "".join(f"{p.path}\x1f{p.message}\x1e" for p in discover_problems)
+    fingerprint = input_fingerprint(config, paths, f"drafts={drafts};search={search};refused={refused}")
     state = load_state(config)
     if not problems and state.inputs == fingerprint and output_intact(state, output):
         articles, pages = state.counts

@@ -226,6 +226,17 @@ def test_symlink_out_of_content_is_refused(tmp_path: Path) -> None:
     assert b"hunter2" not in b"".join(tree_bytes(root / "site").values())
 
 
+def test_a_symlink_added_to_an_up_to_date_site_is_reported(tmp_path: Path) -> None:
+    """Discovery leaves such a file out, so the inputs looked unchanged: "up to date, 0 errors", exit status 0."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
+    assert build_site(root, jobs=1).published
+    (root / "content" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    for _ in range(2):  # the build that finds it, then the one that has nothing to do and repeats it
+        [error] = build_site(root, jobs=1).errors
+        assert error.path.endswith("gone.txt") and "symlink" in error.message
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
+
+
 def test_five_megabyte_article_is_bounded(tmp_path: Path) -> None:
     paragraph = "Trump said on Friday that the sanctions “will bite” and Putin disagreed in Moscow. " * 12
     data = "\n".join(paragraph for _ in range(5 * 1024 * 1024 // len(paragraph)))
