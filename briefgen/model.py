@@ -8,6 +8,7 @@ so pages can link a fact to its evidence and scorers can compare spans.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -138,6 +139,11 @@ class TimeExpression:
     confidence: float = 1.0
 
 
+# A file name's control characters (a line break, an escape code), shown escaped ("\x1b") rather than sent to the
+# terminal that prints the problem.
+_PATH_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A diagnostic: an error or warning tied to a file and, where known, a line."""
@@ -148,7 +154,7 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path or "briefgen"
+        where = _PATH_CONTROL.sub(lambda c: repr(c.group())[1:-1], self.path) if self.path else "briefgen"
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.level}: {self.message}"

@@ -237,6 +237,18 @@ def test_a_symlink_added_to_an_up_to_date_site_is_reported(tmp_path: Path) -> No
     assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
 
 
+def test_control_characters_in_a_file_name_are_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name holding an escape code reached the terminal raw with the file's warnings (here: it has no date)."""
+    root = make_site(
+        tmp_path / "s", {"content/good.md": GOOD, "content/red\x1b[31m\nname.txt": "Talks end on Friday.\n"}
+    )
+    assert main(["build", str(root), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "content/red\\x1b[31m\\nname.txt: warning:" in err and "\x1b" not in err
+
+
 def test_five_megabyte_article_is_bounded(tmp_path: Path) -> None:
     paragraph = "Trump said on Friday that the sanctions “will bite” and Putin disagreed in Moscow. " * 12
     data = "\n".join(paragraph for _ in range(5 * 1024 * 1024 // len(paragraph)))
