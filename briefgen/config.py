@@ -124,11 +124,15 @@ def _check_value(name: str, value: Any, shown: str, line: int | None) -> tuple[A
 
 
 def site_folder_problem(root: Path) -> Problem | None:
-    """The error for a site folder that is not there (or is a file); None when it is a folder."""
-    if root.is_dir():
-        return None
-    state = "is not a folder" if os.path.lexists(root) else "does not exist"
-    return Problem("error", f"the site folder {state}", str(root))
+    """The error for a site folder that is not there (or is a file), or whose records folder (``.briefgen``, the
+    caches and the build's lock) is a file; None when a build can use it."""
+    if not root.is_dir():
+        state = "is not a folder" if os.path.lexists(root) else "does not exist"
+        return Problem("error", f"the site folder {state}", str(root))
+    records = root / ".briefgen"
+    if os.path.lexists(records) and not records.is_dir():
+        return Problem("error", "is a file where the build keeps its records (a folder): move it away", str(records))
+    return None
 
 
 def load_config(root: Path) -> tuple[SiteConfig, tuple[Problem, ...]]:

@@ -181,6 +181,15 @@ def test_a_site_folder_that_is_not_there_is_an_error_and_nothing_is_made(
     assert not missing.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_a_file_where_the_records_folder_goes_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It ended the build in a fault of briefgen's ("FileExistsError ... please report it")."""
+    root = make_site(tmp_path / "s", {"content/good.md": GOOD, ".briefgen": "my notes\n"})
+    assert main(["build", str(root), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{root / '.briefgen'}: error: is a file where the build keeps its records" in err
+    assert (root / ".briefgen").read_text(encoding="utf-8") == "my notes\n" and not (root / "site").exists()
+
+
 def test_a_mistyped_content_folder_keeps_the_published_site(tmp_path: Path) -> None:
     """A content folder that is not there was an error, and the build published an empty site all the same."""
     root = make_site(tmp_path / "s", {"content/good.md": GOOD})
