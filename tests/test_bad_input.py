@@ -41,6 +41,12 @@ CATALOGUE: list[tuple[str, str, bytes, str | None, str, int | None]] = [
      "invalid slug", 3),
     ("absolute slug", "abs.md", b"---\ntitle: x\nslug: /etc/passwd\n---\nBody.\n", "error", "invalid slug", 3),
     ("front matter not a mapping", "list.md", b"---\n- a\n- b\n---\nBody.\n", "error", "must be a mapping", 2),
+    # Its settings were published as the briefing's first paragraph, and its title.
+    ("front matter never closed", "open.md", b"---\ntitle: x\ndate: 2025-08-06\nBody on Friday.\n", "error",
+     "the front matter opened here is not closed", 1),
+    ("front matter and no text", "stub.md", b"---\ntitle: x\ndate: 2025-08-06\n---\n", "warning",
+     "no article text: its briefing is empty", None),
+    ("a wire trailer and no text", "trailer.txt", b"Source: Reuters\n(jh)\n", "warning", "no article text", None),
     # Characters no feed can hold (XML forbids them): they once crashed the whole build, in the feed's writer.
     ("a control character in wire copy", "bell.txt", b"Officials met on Friday.\nTalks\x07 went on.\n", "warning",
      "control character U+0007 replaced by a space", 2),

@@ -228,6 +228,11 @@ def test_slug_from_the_file_name_or_else_the_title(tmp_path: Path, name: str, sl
     assert article.slug == slug
 
 
+def test_a_body_that_opens_with_a_rule_is_not_front_matter(tmp_path: Path) -> None:
+    article, problems = read(tmp_path, "2025-08-06-rule.md", "---\nTalks end on Friday, officials said.\n")
+    assert problems == () and article.text == "Talks end on Friday, officials said."
+
+
 def test_html_page(tmp_path: Path) -> None:
     page = """<!DOCTYPE html><html><head><title>Sanctions loom | Example News</title>
 <meta property="og:title" content="Sanctions loom">

@@ -101,6 +101,8 @@ def parse_article(relative: Path, data: bytes) -> tuple[Article, tuple[Problem, 
     declared = declared_charset(data) if READERS[suffix] is read_html else None
     source = decode_source(data, str(relative), problems, declared)
     article = READERS[suffix](source, relative, problems)
+    if not article.text.strip():  # front matter, or a wire trailer, alone
+        problems.append(Problem("warning", "no article text: its briefing is empty", str(relative)))
     return _printable(article, problems), tuple(problems)
 
 

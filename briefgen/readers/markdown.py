@@ -27,6 +27,9 @@ from briefgen.readers.common import (
 )
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# An opener followed by a line of YAML with no closing line: the body would begin with the settings as prose (a body
+# that begins with a rule, "---", goes on with text, not with a "key:").
+UNCLOSED = re.compile(r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:")
 KNOWN_KEYS = {"title", "date", "sources", "source", "byline", "author", "tags", "url", "slug", "draft", "summary"}
 
 
@@ -43,6 +46,8 @@ def split_front_matter(source: str, shown: str) -> tuple[dict[str, Any], str, in
     """The front matter mapping, the body, and the body's first line number."""
     match = FRONT_MATTER.match(source)
     if not match:
+        if UNCLOSED.match(source):
+            raise ReadError(shown, "the front matter opened here is not closed: end it with a line of three dashes", 1)
         return {}, source, 1
     try:
         data = yaml.load(match[1] or "", Loader=FrontMatterLoader)
