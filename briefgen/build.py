@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 # the functions that use them (at first use). Importing them all here took 0.15 s more, of such a build's 0.7-1.2 s
 # at 10,000 articles.
 from briefgen import collector
-from briefgen.config import SiteConfig, folder_conflict, load_config
+from briefgen.config import SiteConfig, load_config
 from briefgen.model import Article, Briefing, Problem
 from briefgen.readers import ReadError, is_article_name, read_article
 from briefgen.registry import Registry, load_registry
@@ -40,8 +40,7 @@ from briefgen.write import (
     StaleOutput,
     UnsafePath,
     WriteStats,
-    foreign_entries,
-    foreign_problem,
+    replace_problem,
     site_lock,
 )
 
@@ -268,18 +267,12 @@ def build_site(
 
 
 def output_problems(config: SiteConfig, out: Path | None = None) -> list[Problem]:
-    """Why the build may not replace its output folder: one ``--out`` names (``out``) that is the site, its articles
-    or its templates (``briefgen.yml``'s own are checked with it), or one holding what briefgen did not write."""
-    if out is not None:
-        conflict = folder_conflict(config, config.output_path, "the output folder")
-        if conflict is not None:
-            return [Problem("error", conflict, "--out")]
-    made = config.root_file_names()  # a .nojekyll of templates/root is the build's own
-    foreign = [name for name in foreign_entries(config.output_path, SITE_INDEX) if name not in made]
-    if foreign:
-        message = foreign_problem(config.output_path, foreign, "the output folder")
-        return [Problem("error", message, "--out" if out is not None else None)]
-    return []
+    """Why the build may not replace its output folder (:func:`briefgen.write.replace_problem`): one ``--out`` names
+    (``out``), or the settings' (whose own conflicts ``load_config`` reports, with their line), holding the editor's
+    files or what briefgen did not write."""
+    own = config.root_file_names()  # a .nojekyll of templates/root is the build's own
+    problem = replace_problem(config, config.output_path, "the output folder", SITE_INDEX, own=own)
+    return [Problem("error", problem, "--out" if out is not None else None)] if problem is not None else []
 
 
 def _collect_garbage(config: SiteConfig) -> Collected:

@@ -31,7 +31,7 @@ from markdown_it.token import Token
 
 from briefgen import __version__
 from briefgen.compose import KIND_LABELS, compose_briefing, escape_md, format_date, timeline_points
-from briefgen.config import SiteConfig, folder_conflict, load_config
+from briefgen.config import SiteConfig, load_config
 from briefgen.markdown import markdown_renderer, split_front_matter
 from briefgen.model import Briefing, Problem
 from briefgen.registry import Registry, load_registry
@@ -686,7 +686,7 @@ def export_project(
     progress: Progress | None = None,
 ) -> ExportResult:
     """Write a ready MkDocs project of the site's briefings to ``out`` (default: ``<output_dir>-mkdocs``)."""
-    from briefgen.write import UnsafePath, foreign_entries, foreign_problem, publish, site_lock
+    from briefgen.write import UnsafePath, publish, replace_problem, site_lock
 
     started = time.perf_counter()
     collected = collect(root, drafts=drafts, jobs=jobs, progress=progress)
@@ -698,10 +698,9 @@ def export_project(
 
     if _fatal(collected):
         return result(False)
-    conflict = folder_conflict(collected.config, target, "the MkDocs project's folder")
-    foreign = foreign_entries(target, "mkdocs.yml", MKDOCS_YML_OPENING.encode("utf-8"))
-    if conflict is not None or foreign:
-        problem = conflict or foreign_problem(target, foreign, "the MkDocs project's folder")
+    opening = MKDOCS_YML_OPENING.encode("utf-8")
+    problem = replace_problem(collected.config, target, "the MkDocs project's folder", "mkdocs.yml", opening)
+    if problem is not None:
         return result(False, 0, Problem("error", problem, "--out" if out is not None else None))
     docs = make_docs(collected)
     files = project_files(collected, docs)

@@ -28,12 +28,14 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from briefgen.config import SiteConfig, folder_conflict
+
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
 # The JSON index of every briefing, at the top of every site briefgen publishes (``site.feeds`` writes it): it tells
-# an output folder briefgen wrote from one it must not replace (:func:`foreign_entries`).
+# an output folder briefgen wrote from one it must not replace (:func:`replace_problem`).
 SITE_INDEX = "briefings.json"
 
 
@@ -90,33 +92,34 @@ def output_relative(path: str) -> str:
     return check_output_path(path).as_posix()
 
 
-def foreign_entries(folder: Path, marker: str, opening: bytes = b"") -> list[str]:
-    """What a build would delete in ``folder`` that briefgen may not have written there, by name: everything in a
-    folder that is not one briefgen published (no file ``marker`` at its top beginning with ``opening``), else its
-    hidden entries (a ``.git``; briefgen writes none of its own, and the caller leaves out those ``templates/root``
-    holds). Publishing swaps the whole folder for the new site."""
+def replace_problem(
+    config: SiteConfig, folder: Path, what: str, marker: str, opening: bytes = b"", own: Collection[str] = ()
+) -> str | None:
+    """Why a build may not replace ``folder`` whole with what it writes (``what``: "the output folder"); None when it
+    may. Publishing swaps the whole folder for the new one, so it must not be or hold the editor's own folders
+    (:func:`briefgen.config.folder_conflict`), nor be a file, nor hold what briefgen may not have written there:
+    everything in a folder that is not one briefgen made (no file ``marker`` at its top beginning with ``opening``),
+    else its hidden entries (a ``.git``; briefgen writes none of its own). ``own``: names the build itself puts at the
+    top (those ``templates/root`` holds)."""
+    conflict = folder_conflict(config, folder, what)
+    if conflict is not None:
+        return conflict
     try:
         with os.scandir(folder) as listing:
             names = sorted(entry.name for entry in listing)
     except FileNotFoundError:
-        return []
+        return None
     except NotADirectoryError:
-        return [folder.name]  # a file where the folder goes
-    if not names:
-        return []
+        return f"{what} {folder} is a file, which a build would delete: move it away"
     try:
         with open(os.path.join(folder, marker), "rb") as handle:
             ours = handle.read(len(opening)) == opening
     except OSError:
         ours = False
-    return [name for name in names if name.startswith(".")] if ours else names
-
-
-def foreign_problem(folder: Path, names: Collection[str], what: str) -> str:
-    """The error for a ``folder`` holding ``names`` that briefgen did not write (:func:`foreign_entries`)."""
-    if os.path.lexists(folder) and not folder.is_dir():
-        return f"{what} {folder} is a file, which a build would delete: move it away"
-    shown = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    foreign = [name for name in names if (not ours or name.startswith(".")) and name not in own]
+    if not foreign:
+        return None
+    shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
     return f"{what} {folder} holds what briefgen did not write ({shown}), which a build would delete: move it away"
 
 
