@@ -135,18 +135,22 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _whole(text: str, what: str, most: int | None = None) -> int:
+    """``text`` as a whole number in ASCII digits (``str.isdigit`` takes "²", which ``int`` refuses), at most
+    ``most``; else an argument error saying it is not ``what``."""
+    if not (text.isascii() and text.isdigit()) or (most is not None and int(text) > most):
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
+    return int(text)
+
+
 def _jobs(text: str) -> int:
     """``--jobs``: a number of processes; 0 for every core."""
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"not a number of processes (0 for every core): {text!r}")
-    return int(text)
+    return _whole(text, "a number of processes (0 for every core)")
 
 
 def _port(text: str) -> int:
     """``--port``: a TCP port, 0 to 65535."""
-    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
-    return int(text)
+    return _whole(text, "a port (0 to 65535)", 65535)
 
 
 def _iso_date(text: str) -> dt.date:
