@@ -32,6 +32,8 @@ from pathlib import Path
 
 import zstandard
 
+from briefgen.config import records_path
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # the file's ``user_version``; another is not read, and is written anew
@@ -50,7 +52,7 @@ class Composed:
 
 
 def composed_path(root: Path) -> Path:
-    return root / ".briefgen" / "composed.sqlite"
+    return records_path(root) / "composed.sqlite"
 
 
 @functools.cache

@@ -21,6 +21,11 @@ from briefgen.text import first_unprintable
 CONFIG_NAME = "briefgen.yml"
 
 
+def records_path(root: Path) -> Path:
+    """``.briefgen`` in the site folder: the build's records (its caches, state and lock), outside the output."""
+    return root / ".briefgen"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path
@@ -129,7 +134,7 @@ def site_folder_problem(root: Path) -> Problem | None:
     if not root.is_dir():
         state = "is not a folder" if os.path.lexists(root) else "does not exist"
         return Problem("error", f"the site folder {state}", str(root))
-    records = root / ".briefgen"
+    records = records_path(root)
     if os.path.lexists(records) and not records.is_dir():
         return Problem("error", "is a file where the build keeps its records (a folder): move it away", str(records))
     return None
@@ -195,7 +200,7 @@ def folder_conflict(config: SiteConfig, folder: Path, what: str) -> str | None:
         "the site folder": config.root,
         "the content folder": config.content_path,
         "the templates folder": config.templates_path,
-        "the build's records (.briefgen)": config.root / ".briefgen",
+        "the build's records (.briefgen)": records_path(config.root),
     }
     for name, path in kept.items():
         real = _real(path)

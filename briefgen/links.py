@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.config import SiteConfig
+from briefgen.config import SiteConfig, records_path
 from briefgen.state import save_json
 
 SCHEMA = 1
@@ -36,7 +36,7 @@ class SiteLinks:
 
 
 def links_path(config: SiteConfig) -> Path:
-    return config.root / ".briefgen" / "links.json"
+    return records_path(config.root) / "links.json"
 
 
 def save_links(config: SiteConfig, links: SiteLinks) -> None:

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.utils import nest_paths
 
+from briefgen.config import records_path
 from briefgen.mkdocs_export import (
     CSS,
     DEFAULT_SECTION,
@@ -110,7 +111,7 @@ class BriefgenPlugin(BasePlugin[BriefgenConfig]):
             )
         if _inside(docs_dir, self.articles):
             raise PluginError(f"briefgen: the articles folder {self.articles} must not hold the docs folder")
-        cache = self.site_root / ".briefgen"
+        cache = records_path(self.site_root)
         if _inside(cache, docs_dir) or _inside(cache, self.articles):
             raise PluginError(
                 f"briefgen: the extraction cache {cache} would be inside a folder mkdocs serve watches; "

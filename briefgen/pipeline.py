@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefgen import collector
 from briefgen.cache import ExtractionCache, RegistryScope, cache_key, extraction_settings
-from briefgen.config import SiteConfig
+from briefgen.config import SiteConfig, records_path
 from briefgen.extract import extract_many
 from briefgen.model import Article, Extraction
 from briefgen.registry import Registry
@@ -36,7 +36,7 @@ def default_jobs() -> int:
 
 
 def cache_path(config: SiteConfig) -> Path:
-    return config.root / ".briefgen" / "cache.sqlite"
+    return records_path(config.root) / "cache.sqlite"
 
 
 def _extract_chunk(items: list[tuple[str, dt.date | None]], registry: Registry) -> list[Extraction]:

@@ -21,7 +21,7 @@ from typing import Literal
 
 import msgspec
 
-from briefgen.config import SiteConfig
+from briefgen.config import SiteConfig, records_path
 from briefgen.digest import render_fingerprint
 from briefgen.model import Problem
 
@@ -47,7 +47,7 @@ class BuildState:
 
 
 def state_path(config: SiteConfig) -> Path:
-    return config.root / ".briefgen" / "state.json"
+    return records_path(config.root) / "state.json"
 
 
 class _Saved(msgspec.Struct):

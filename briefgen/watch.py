@@ -45,7 +45,7 @@ from watchdog.observers import Observer
 
 from briefgen import collector
 from briefgen.build import BuildResult, build_site
-from briefgen.config import load_config, site_folder_problem
+from briefgen.config import load_config, records_path, site_folder_problem
 from briefgen.model import Problem
 
 SOURCE_FILES = ("briefgen.yml", "actors.yml")
@@ -113,7 +113,7 @@ def plan_watch(root: Path, out: Path | None = None) -> WatchPlan:
         output=output,
         folders=folders,
         files=tuple(os.path.join(top, name) for name in SOURCE_FILES),
-        excluded=(output, os.path.join(top, ".briefgen")),
+        excluded=(output, os.fspath(records_path(Path(top)))),
     )
 
 

@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from briefgen.config import SiteConfig, folder_conflict
+from briefgen.config import SiteConfig, folder_conflict, records_path
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -124,7 +124,7 @@ def replace_problem(
 
 
 def _lock_path(root: Path) -> Path:
-    return root / ".briefgen" / "build.lock"
+    return records_path(root) / "build.lock"
 
 
 @contextlib.contextmanager

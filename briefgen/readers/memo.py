@@ -22,6 +22,7 @@ from pathlib import Path
 import msgspec
 
 from briefgen.codec import path_as_text, text_as_path
+from briefgen.config import records_path
 from briefgen.digest import code_fingerprint
 from briefgen.model import Article, Problem
 from briefgen.readers import parse_article, read_source
@@ -122,4 +123,4 @@ class ReadMemo:
 
 
 def memo_path(root: Path) -> Path:
-    return root / ".briefgen" / "articles.msgpack"
+    return records_path(root) / "articles.msgpack"
