@@ -527,8 +527,8 @@ def site_pages(
 # What a site briefgen makes holds at its top: no file of ``templates/root`` may take one of these names
 # (``tests/test_build.py`` checks the list against a whole site).
 SITE_NAMES = frozenset(
-    {"404.html", "actors", "archive", "briefings", "briefings.json", "deadlines", "deadlines.ics", "feed.xml",
-     "index.html", "pagefind", "search", "sitemap.xml", "static", "tags"}
+    {"404.html", "actors", "archive", "briefings", "deadlines", "index.html", "pagefind", "search", "static", "tags",
+     FEED_PATH, ICS_PATH, JSON_PATH, SITEMAP_PATH}
 )  # fmt: skip
 
 
