@@ -10,7 +10,6 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from briefgen.cache import ExtractionCache, RegistryScope, cache_key, extraction
 from briefgen.config import SiteConfig, records_path
 from briefgen.extract import extract_many
 from briefgen.model import Article, Extraction
+from briefgen.parallel import available_cores
 from briefgen.registry import Registry
 
 CHUNK = 8  # articles a worker parses per task
@@ -27,12 +27,6 @@ CONNECT_TIMEOUT_S = 5  # how long to wait for a dask scheduler
 IN_PROCESS_BELOW = 12  # fewer uncached articles than this are extracted without workers
 
 Progress = Callable[[int, int], None]
-
-
-def default_jobs() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 def cache_path(config: SiteConfig) -> Path:
@@ -74,7 +68,7 @@ def run_extraction(
             [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)], registry, scheduler
         )
         return
-    jobs = jobs or default_jobs()
+    jobs = jobs or available_cores()
     if jobs <= 1 or len(items) < IN_PROCESS_BELOW:
         yield from extract_many(items, registry)
         return
@@ -118,7 +112,7 @@ def extract_articles(
         if progress:
             progress(done, len(articles))
         missing = [i for i, key in enumerate(keys) if key not in present]
-        if present and 0 < len(missing) < IN_PROCESS_BELOW and not scheduler and (jobs or default_jobs()) > 1:
+        if present and 0 < len(missing) < IN_PROCESS_BELOW and not scheduler and (jobs or available_cores()) > 1:
             aside = _Aside([(articles[i].text, articles[i].date) for i in missing], registry)
         else:
             done = _extract_missing(articles, keys, missing, found, cache, scope, jobs, scheduler, progress, done)

@@ -981,7 +981,8 @@ def _shared_work(indexes: Sequence[int], work: Callable[[int], R], jobs: int) ->
             runs.append(run)
             yield run
 
-    with ForkPool(work_run, jobs - 1) as pool:
+    # no more workers than runs the back could hand out: ``--jobs 1000`` forked 999 for a few hundred pages
+    with ForkPool(work_run, min(jobs - 1, -(-len(indexes) // SHARE_CHUNK))) as pool:
         shared = pool.ordered(runs_from_the_back(), len(indexes))  # every result held to the end, as ``done`` is
         while ahead < behind:
             index = indexes[ahead]

@@ -209,6 +209,16 @@ def test_a_briefing_added_before_the_others_has_the_helper_share_the_pages_it_mo
     assert tree_bytes(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
+def test_sharing_forks_no_more_workers_than_there_are_runs_to_share(forks: list[int], no_hang: None) -> None:
+    """``--jobs 1000`` forked 999 workers to share a few hundred site pages, runs of ``SHARE_CHUNK``; it forks at
+    most one per run, and every page is made once, in order."""
+    indexes = list(range(briefgen.render.SHARE_FROM))
+    done = briefgen.render._shared_work(indexes, lambda i: (i, os.getpid()), 1000)
+    assert forks == [-(-len(indexes) // briefgen.render.SHARE_CHUNK)]
+    assert [done[i][0] for i in indexes] == indexes
+    assert len({pid for _, pid in done.values()}) >= 2  # shared: made here and in workers
+
+
 def test_a_helper_forked_for_what_is_not_an_edit_is_ended(
     extracted: Path, tmp_path: Path, forks: list[int], no_hang: None
 ) -> None:
