@@ -1,7 +1,9 @@
 """Watch a site's sources and rebuild on one builder thread; ``briefgen build --watch``.
 
 Watched: the content and templates folders (recursively), ``actors.yml`` and ``briefgen.yml`` — never the output
-folder or ``.briefgen/``, so a build never triggers itself. Editors save in bursts (a probe file, a backup, a rename),
+folder or ``.briefgen/``, so a build never triggers itself. (While a build refuses to replace the output folder,
+because it holds what briefgen did not write, that folder is looked at every ``OUTPUT_POLL`` seconds instead, and
+the build runs again once it is cleared.) Editors save in bursts (a probe file, a backup, a rename),
 so changes are debounced, and their swap, lock and backup files are ignored. A change that arrives while a build
 runs is coalesced into exactly one more build.
 """
@@ -44,12 +46,13 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from briefgen import collector
-from briefgen.build import BuildResult, build_site
+from briefgen.build import BuildResult, build_site, with_output
 from briefgen.config import load_config, records_path, site_folder_problem
 from briefgen.model import Problem
 
 SOURCE_FILES = ("briefgen.yml", "actors.yml")
 DEBOUNCE = 0.03  # seconds of quiet after the last change before a build starts
+OUTPUT_POLL = 0.5  # seconds between looks at an output folder a build refused to replace, until it may
 MAX_DELAY = 1.0  # a steady stream of changes still builds this often
 EVENT_TYPES = [
     FileCreatedEvent,
@@ -467,6 +470,10 @@ class Builder:
         if timeout:
             self._thread.join(timeout)
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
     def _next_event(self) -> tuple[str, ...] | Rebuild | None:
         """A batch of changes once quiet, or a finished child build; None when stopping."""
         with self._condition:
@@ -750,6 +757,8 @@ def start_watch(
             on_done(rebuild)
         finally:
             watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
+        if rebuild.failed and not rebuild.preview:
+            await_output(root, out, builder)
         if rebuild.number == 1 and warm:
             warm_extraction()
         if warm and preview and not rebuild.preview and not rebuild.failed:
@@ -773,6 +782,40 @@ def start_watch(
     builder.start()
     builder.request()
     return watch
+
+
+_awaiting: set[Builder] = set()  # builders with a thread looking at their refused output folder
+
+
+def await_output(root: Path, out: Path | None, builder: Builder) -> None:
+    """When the build was refused because the output folder holds what briefgen did not write (a ``.git``, the
+    editor's files), which no watched source tells of, look at that folder every ``OUTPUT_POLL`` seconds and ask
+    ``builder`` for a build once it may be replaced (the author moved them away): the error page goes by itself."""
+    from briefgen.build import output_problems
+
+    def refused() -> Path | None:
+        config, problems = load_config(root)
+        if any(p.level == "error" for p in problems):
+            return None  # a save of briefgen.yml fixes that, and is watched
+        if out is not None:
+            config = with_output(config, out)
+        return config.output_path if output_problems(config, out) else None
+
+    folder = refused()
+    if folder is None or builder in _awaiting:
+        return
+
+    def look() -> None:
+        try:
+            while not builder.stopping and refused() is not None:
+                time.sleep(OUTPUT_POLL)
+        finally:
+            _awaiting.discard(builder)
+        if not builder.stopping:
+            builder.request(os.path.abspath(folder))
+
+    _awaiting.add(builder)
+    threading.Thread(target=look, name="briefgen-output-watch", daemon=True).start()
 
 
 def run_watch(args: argparse.Namespace) -> int:

@@ -218,6 +218,22 @@ def test_broken_article_shows_error_page_then_recovers(preview: Preview, site: P
     assert get_text(preview.url, "/briefings/bad/")[0] == 200
 
 
+def test_an_output_folder_refused_for_what_it_holds_is_built_once_cleared(site: Path, nlp: object) -> None:
+    """A build refuses to replace a ``site/`` holding a ``.git``; no watched source changes when the author moves it
+    away, yet the error page goes by itself: the folder is looked at until it may be replaced."""
+    (site / "site" / ".git").mkdir(parents=True)
+    (site / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    running = start_preview(site, port=0, jobs=1)
+    try:
+        html = wait_for_error_page(running.url)
+        assert "holds what briefgen did not write (.git)" in html, html
+        (site / "site" / ".git").rename(site / "git-moved")
+        poll(lambda: get_text(running.url, "/")[0] == 200, what="the site built once .git was moved away")
+        assert (site / "site" / "briefings.json").is_file() and (site / "git-moved" / "HEAD").is_file()
+    finally:
+        running.close()
+
+
 def test_error_messages_are_escaped(preview: Preview, site: Path) -> None:
     (site / "content" / "<img src=x>.md").write_text("---\ntitle: [<b>oops\n---\nText.\n", encoding="utf-8")
     html = wait_for_error_page(preview.url)
