@@ -47,6 +47,11 @@ def reloads_pages(path: str) -> bool:
     return path.lower().endswith((".html", ".htm", *SHARED_ASSETS))
 
 
+# Version control folders a site folder may hold (a gh-pages checkout, carried from build to build): never served,
+# as web servers are set up not to (a ``.git/config`` can hold credentials), nor looked through for pages
+UNSERVED = frozenset({".git", ".hg", ".svn", ".bzr"})
+
+
 def _page_files(folder: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Pages and shared assets below ``folder``, by output path; other files are not even stat'ed."""
     stack = [(folder, "")]
@@ -55,6 +60,8 @@ def _page_files(folder: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         try:
             with os.scandir(current) as entries:
                 for entry in entries:
+                    if not prefix and entry.name in UNSERVED:
+                        continue
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, f"{prefix}{entry.name}/"))
                     elif reloads_pages(entry.name) and entry.is_file(follow_symlinks=False):

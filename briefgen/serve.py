@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from briefgen.config import site_folder_problem
 from briefgen.livereload import (
     EVENTS_PATH,
+    UNSERVED,
     Change,
     EventHub,
     Fingerprint,
@@ -145,8 +146,11 @@ class Target:
 
 
 def locate(output: Path, segments: tuple[str, ...]) -> Target:
-    """The file for a URL; only sent when its real path, symlinks resolved, is inside the real output folder."""
+    """The file for a URL; only sent when its real path, symlinks resolved, is inside the real output folder, and
+    not inside a version control folder there (``UNSERVED``)."""
     page = "/".join(segments)
+    if segments and segments[0] in UNSERVED:
+        return Target(page, None, False)
     candidate = os.path.join(output, *segments)
     folder = os.path.isdir(candidate)
     if folder:

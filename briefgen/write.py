@@ -5,8 +5,9 @@ output folder and swapped in only when complete, with one atomic ``renameat2(REN
 killed at any point leaves the previous site as it was. Files whose bytes did not change
 are hard-linked from the previous site: they keep their inode and modification time.
 The site it replaces is kept beside it as the spare (``.<output>.spare``) and becomes the next build's staging
-folder: its folders and its files are reused, not made anew. A lock file keeps two builds of one site from
-interleaving.
+folder: its folders and its files are reused, not made anew. Hidden entries the editor keeps at the top of the
+output folder (a ``.git``) are carried into each new site (``Staging.publish``). A lock file keeps two builds of one
+site from interleaving.
 """
 
 from __future__ import annotations
@@ -98,9 +99,10 @@ def replace_problem(
     """Why a build may not replace ``folder`` whole with what it writes (``what``: "the output folder"); None when it
     may. Publishing swaps the whole folder for the new one, so it must not be or hold the editor's own folders
     (:func:`briefgen.config.folder_conflict`), nor be a file, nor hold what briefgen may not have written there:
-    everything in a folder that is not one briefgen made (no file ``marker`` at its top beginning with ``opening``),
-    else its hidden entries (a ``.git``; briefgen writes none of its own). ``own``: names the build itself puts at the
-    top (those ``templates/root`` holds)."""
+    what a folder that is not one briefgen made (no file ``marker`` at its top beginning with ``opening``) holds.
+    Hidden entries at its top (a ``.git``: a gh-pages checkout) are not in the way: publishing carries them into the
+    new folder (:meth:`Staging.publish`). ``own``: names the build itself puts at the top (those ``templates/root``
+    holds)."""
     conflict = folder_conflict(config, folder, what)
     if conflict is not None:
         return conflict
@@ -116,7 +118,7 @@ def replace_problem(
             ours = handle.read(len(opening)) == opening
     except OSError:
         ours = False
-    foreign = [name for name in names if (not ours or name.startswith(".")) and name not in own]
+    foreign = [name for name in names if not ours and not name.startswith(".") and name not in own]
     if not foreign:
         return None
     shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
@@ -195,7 +197,8 @@ def swap_folders(new: Path, current: Path) -> Path | None:
 
 
 def recover_interrupted(output: Path) -> None:
-    """Remove temporaries of killed builds; restore a site left aside by a fallback swap."""
+    """Remove temporaries of killed builds; restore a site left aside by a fallback swap, and hidden entries a
+    publish was carrying (:meth:`Staging.publish`) to the site they were in."""
     parent = output.parent
     if not parent.is_dir():
         return
@@ -203,6 +206,10 @@ def recover_interrupted(output: Path) -> None:
     if not output.exists() and leftovers:
         leftovers[-1].rename(output)
         leftovers = leftovers[:-1]
+    _recover_carried(output)
+    for partial in parent.glob(f".{output.name}.carried-*"):  # a record killed before it was renamed into place
+        with contextlib.suppress(OSError):
+            partial.unlink()
     for stale in leftovers:
         shutil.rmtree(stale, ignore_errors=True)
     for stale in parent.glob(f".{output.name}.tmp-*"):  # a killed build's staging folder: a spare like any other
@@ -212,6 +219,66 @@ def recover_interrupted(output: Path) -> None:
 
 
 SPARE_TOKEN = ".briefgen-spare"  # in the spare folder: how it differs from the site that replaced it (``Staging``)
+
+
+def carried_path(output: Path) -> Path:
+    """Beside the output folder while a publish carries hidden entries (a ``.git``) from the published site into
+    the staging folder: which, and where to (``Staging.publish``); a killed build's are put back from it."""
+    return output.with_name(f".{output.name}.carried")
+
+
+def _hidden_to_carry(output: Path, paths: Collection[str], known: Collection[str] | None) -> list[str]:
+    """The hidden entries at the top of the published site at ``output`` that the new site (``paths``) does not
+    have and the build that published it did not write (``known``, when recorded): the editor's, a ``.git``."""
+    try:
+        with os.scandir(output) as listing:
+            hidden = sorted(entry.name for entry in listing if entry.name.startswith("."))
+    except OSError:
+        return []
+    if not hidden:
+        return []
+    tops = {path.partition("/")[0] for path in (*paths, *(known or ()))}
+    return [name for name in hidden if name not in tops]
+
+
+def _move_entries(names: Collection[str], source: Path, target: Path, moved: list[str] | None = None) -> None:
+    """Move each of ``names`` from ``source`` to ``target`` (renames: atomic, in one file system), adding each to
+    ``moved`` as it goes. One already at ``target`` (put there by hand since) keeps its place: the one moved gets a
+    ``.recovered-`` name."""
+    for name in names:
+        if not os.path.lexists(source / name):
+            continue
+        into = target / name
+        if os.path.lexists(into):
+            into = target / f"{name}.recovered-{secrets.token_hex(4)}"
+        os.rename(source / name, into)
+        if moved is not None:
+            moved.append(name)
+
+
+def _recover_carried(output: Path) -> None:
+    """Put back the hidden entries a killed publish was carrying into its staging folder (``carried_path``), before
+    that folder is made the spare or deleted."""
+    record = carried_path(output)
+    try:
+        data = json.loads(record.read_bytes())
+        folder, names = data["folder"], data["names"]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, TypeError, KeyError):  # written whole (renamed into place), so not ours: left
+        return
+    valid = isinstance(folder, str) and re.fullmatch(rf"\.{re.escape(output.name)}\.tmp-\d+", folder) is not None
+    if not valid or not isinstance(names, list) or not all(_plain_hidden(n) for n in names):
+        return
+    source = output.parent / folder
+    if source.is_dir() and not source.is_symlink():
+        output.mkdir(exist_ok=True)  # (a fallback swap's site was put back above)
+        _move_entries(names, source, output)
+    record.unlink()
+
+
+def _plain_hidden(name: object) -> bool:
+    return isinstance(name, str) and name.startswith(".") and name not in (".", "..") and "/" not in name
 
 
 def spare_path(output: Path) -> Path:
@@ -436,23 +503,59 @@ class Staging:
         self._made.add(folder)
 
     def publish(self) -> WriteStats:
-        """Swap the staging folder in for the output folder, atomically; keep the previous site as the spare."""
+        """Swap the staging folder in for the output folder, atomically; keep the previous site as the spare.
+
+        Hidden entries at the top of the published site that the build did not write (a ``.git``: the site is a
+        gh-pages checkout; the editor's ``.htaccess``) are carried into the new site, as MkDocs, Hugo and Pelican
+        (``OUTPUT_RETENTION``) keep them: moved into the staging folder just before the swap, by rename, with a
+        record of them beside the output folder (``carried_path``) until it is done. A build killed in between has
+        them put back by the next (``recover_interrupted``); one that fails puts them back itself.
+        """
+        carrying: list[str] = []  # what is in the staging folder now
         try:
             if self.reused:
                 self._prune()
+            self._carry_in(carrying)
             removed = (
                 sorted(set(self.known) - self.paths) if self.known is not None else _removed(self.output, self.paths)
             )
             old = swap_folders(self.folder, self.output)
         except BaseException as exc:
+            if carrying and not self._carry_back(carrying):
+                self._done = True  # the staging folder holds what is not ours: the next build puts it back
+                raise
             self.discard(keep=not isinstance(exc, OSError))
             raise
+        if carrying:
+            with contextlib.suppress(OSError):
+                carried_path(self.output).unlink()
         self._done = True
         written = sorted(self.written)
         token = None
         if old is not None and keep_as_spare(old, self.output):
             token = _leave_token(spare_path(self.output), [*written, *removed])
         return WriteStats(len(written), self.unchanged, len(removed), (*written, *removed), token)
+
+    def _carry_in(self, moved: list[str]) -> None:
+        """Move the hidden entries to carry (``publish``) into the staging folder, adding each to ``moved``."""
+        names = _hidden_to_carry(self.output, self.paths, self.known)
+        if not names:
+            return
+        record = carried_path(self.output)
+        partial = record.with_name(f"{record.name}-{os.getpid()}")
+        partial.write_text(json.dumps({"folder": self.folder.name, "names": names}), encoding="utf-8")
+        os.replace(partial, record)
+        _move_entries(names, self.output, self.folder, moved)
+
+    def _carry_back(self, names: list[str]) -> bool:
+        """Put carried entries back in the published site after a failed swap; whether all are back."""
+        try:
+            _move_entries(names, self.folder, self.output)
+        except OSError:
+            return False
+        with contextlib.suppress(OSError):
+            carried_path(self.output).unlink()
+        return True
 
     def _prune(self) -> None:
         """Remove what the reused spare holds that the new site does not: files, folders, anything else."""

@@ -161,21 +161,6 @@ def test_an_out_folder_briefgen_did_not_write_is_left_alone(tmp_path: Path) -> N
     assert (root / "site").read_text(encoding="utf-8") == "mine\n" and not (root / ".site.spare").exists()
 
 
-def test_a_hidden_folder_in_the_output_is_not_deleted(tmp_path: Path) -> None:
-    """A ``.git`` in ``site/`` (published as a gh-pages checkout): briefgen writes no hidden files, so a build would
-    swap it away with the rest; it refuses instead, and the site stays as it was."""
-    root = make_site(tmp_path / "s", {"content/good.md": GOOD})
-    assert build_site(root, jobs=1).published
-    (root / "site" / ".git").mkdir()
-    (root / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
-    (root / "content" / "good.md").write_text(GOOD + "Talks resumed on Tuesday.\n", encoding="utf-8")
-    before = tree_bytes(root / "site")
-    for _ in range(2):
-        [error] = build_site(root, jobs=1).errors
-        assert "the output folder" in error.message and "holds what briefgen did not write (.git)" in error.message
-    assert tree_bytes(root / "site") == before
-
-
 @pytest.mark.parametrize("command", [["build"], ["build", "--watch"], ["build", "--format", "mkdocs"], ["serve"]])
 def test_a_site_folder_that_is_not_there_is_an_error_and_nothing_is_made(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]

@@ -128,6 +128,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Iterator[tu
     running = start_preview(root, port=0, jobs=1)
     (root / "site" / "leak.yml").symlink_to(root / "briefgen.yml")
     (root / "site" / "leakdir").symlink_to(root)
+    (root / "site" / ".git").mkdir()  # a gh-pages checkout: kept by the builds, never served
+    (root / "site" / ".git" / "config").write_text("[remote]\nurl = https://token@example.org/x\n", "utf-8")
     yield running, root
     running.close()
 
@@ -219,17 +221,17 @@ def test_broken_article_shows_error_page_then_recovers(preview: Preview, site: P
 
 
 def test_an_output_folder_refused_for_what_it_holds_is_built_once_cleared(site: Path, nlp: object) -> None:
-    """A build refuses to replace a ``site/`` holding a ``.git``; no watched source changes when the author moves it
-    away, yet the error page goes by itself: the folder is looked at until it may be replaced."""
-    (site / "site" / ".git").mkdir(parents=True)
-    (site / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    """A build refuses to replace a ``site/`` holding the author's notes; no watched source changes when they move
+    them away, yet the error page goes by itself: the folder is looked at until it may be replaced."""
+    (site / "site").mkdir()
+    (site / "site" / "notes.txt").write_text("mine\n", encoding="utf-8")
     running = start_preview(site, port=0, jobs=1)
     try:
         html = wait_for_error_page(running.url)
-        assert "holds what briefgen did not write (.git)" in html, html
-        (site / "site" / ".git").rename(site / "git-moved")
-        poll(lambda: get_text(running.url, "/")[0] == 200, what="the site built once .git was moved away")
-        assert (site / "site" / "briefings.json").is_file() and (site / "git-moved" / "HEAD").is_file()
+        assert "holds what briefgen did not write (notes.txt)" in html, html
+        (site / "site" / "notes.txt").rename(site / "notes.txt")
+        poll(lambda: get_text(running.url, "/")[0] == 200, what="the site built once notes.txt was moved away")
+        assert (site / "site" / "briefings.json").is_file() and (site / "notes.txt").is_file()
     finally:
         running.close()
 
@@ -274,6 +276,8 @@ def test_exception_in_build_site_is_an_error_page(site: Path, nlp: object, monke
         ("/briefgen.yml", 404),
         ("/leak.yml", 404),  # a symlink inside the output folder to a file outside it
         ("/leakdir/briefgen.yml", 404),  # a symlinked folder leading out
+        ("/.git/config", 404),
+        ("/.git/", 404),
         ("/static/style.css", 200),  # not a refusal
     ],
 )
