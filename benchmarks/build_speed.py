@@ -144,8 +144,10 @@ def code_for(out: Path, master: Path, mode: str) -> Path:
     A new site adopts the extractors of a sibling site (same seed), so their caches can seed each other.
     """
     store = out / "code"
-    if mode == "current":
-        return st.snapshot_code(store)
+    if mode == "current":  # these extractors fill the cache from now on: a later pinned run takes them
+        current = st.snapshot_code(store)
+        (master / "extractors.txt").write_text(current.name)
+        return current
     pinned = pinned_snapshot(out, master)
     if pinned is None:
         pinned = st.snapshot_code(store)
