@@ -263,12 +263,13 @@ def _recover_carried(output: Path) -> None:
     try:
         data = json.loads(record.read_bytes())
         folder, names = data["folder"], data["names"]
-    except FileNotFoundError:
+    except OSError:  # none (most often), or not readable: the builds go on without it
         return
-    except (OSError, ValueError, TypeError, KeyError):  # written whole (renamed into place), so not ours: left
-        return
+    except (ValueError, TypeError, KeyError):
+        folder, names = None, None
     valid = isinstance(folder, str) and re.fullmatch(rf"\.{re.escape(output.name)}\.tmp-\d+", folder) is not None
     if not valid or not isinstance(names, list) or not all(_plain_hidden(n) for n in names):
+        record.unlink()  # written whole (renamed into place), so not a build's: it tells nothing
         return
     source = output.parent / folder
     if source.is_dir() and not source.is_symlink():

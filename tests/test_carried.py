@@ -185,3 +185,24 @@ def test_the_mkdocs_export_carries_a_checkout_too(site: Path) -> None:
     edit(site, 1)
     assert main(["build", "--format", "mkdocs", str(site), "--out", str(out), "-j", "1", "-q"]) == 0
     assert planted(out) == git and (out / "mkdocs.yml").is_file()
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'{"folder": "../elsewhere", "names": [".git"]}',
+        b'{"folder": ".site.tmp-1", "names": ["../x"]}',
+    ],
+)
+def test_a_record_no_build_wrote_is_dropped(site: Path, record: bytes) -> None:
+    """A record that names no staging folder of this site, or names what is not a hidden entry, tells nothing: it is
+    removed (nothing is moved), and the builds after are up to date again."""
+    build(site)
+    (site / ".site.carried").write_bytes(record)
+    published = tree_bytes(site / "site")
+    build(site)
+    assert not (site / ".site.carried").exists() and leftovers(site) == []
+    assert tree_bytes(site / "site") == published and not (site.parent / "elsewhere").exists()
+    assert build_site(site, jobs=1).up_to_date
