@@ -15,6 +15,7 @@ import pytest
 import briefgen.write
 from briefgen.build import build_site
 from tests.helpers import article, clean_build_of, leftovers, make_site, tree_bytes
+from tests.test_spare import build, edit  # the spare's site without the seed article: edited and built alike
 
 
 @pytest.fixture
@@ -26,16 +27,6 @@ def site(tmp_path: Path) -> Path:
             "content/oldest.md": article("Oldest news", "2025-06-01", "Officials said the talks would resume."),
         },
     )
-
-
-def edit(site: Path, n: int) -> None:
-    body = f"Putin said on Monday that talks went well. Round {n} of the talks ended on Friday."
-    (site / "content" / "older.md").write_text(article("Older news", "2025-07-01", body), encoding="utf-8")
-
-
-def build(site: Path) -> None:
-    result = build_site(site, jobs=1)
-    assert result.published and not result.errors, result.problems
 
 
 def checkout(folder: Path) -> dict[str, tuple[bytes, int]]:
