@@ -304,9 +304,13 @@ def _build_locked(
     refused = "".join(f"{p.path}\x1f{p.message}\x1e" for p in discover_problems)
     fingerprint = input_fingerprint(config, paths, f"drafts={drafts};search={search};refused={refused}")
     state = load_state(config)
-    # (a killed build's carried entries, a ``.git``, wait in its staging folder: a build puts them back)
-    intact = output_intact(state, output) and not carried_path(output).exists()
-    if not problems and state.inputs == fingerprint and intact:
+    if (
+        not problems
+        and state.inputs == fingerprint
+        and output_intact(state, output)
+        # a killed build's carried entries (a ``.git``) wait in its staging folder: a build puts them back
+        and not carried_path(output).exists()
+    ):
         articles, pages = state.counts
         return BuildResult(articles, pages, state.problems, True, up_to_date=True)
     from briefgen.links import SiteLinks, save_links

@@ -18,6 +18,7 @@ import ctypes.util
 import enum
 import errno
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -237,7 +238,7 @@ def _hidden_to_carry(output: Path, paths: Collection[str], known: Collection[str
         return []
     if not hidden:
         return []
-    tops = {path.partition("/")[0] for path in (*paths, *(known or ()))}
+    tops = {path.partition("/")[0] for path in itertools.chain(paths, known or ())}
     return [name for name in hidden if name not in tops]
 
 
