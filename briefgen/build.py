@@ -249,9 +249,7 @@ def build_site(
     date) then deletes the extraction cache's rows that no article of the site uses, drafts included.
     """
     started = time.perf_counter()
-    config, config_problems = load_config(root)
-    if out is not None:
-        config = with_output(config, out)
+    config, config_problems = load_build_config(root, out)
     registry, registry_problems = load_registry(root / "actors.yml")
     problems = [*config_problems, *registry_problems]
     if not any(p.level == "error" for p in problems):
@@ -441,6 +439,13 @@ def _publish_site(
         clear_state(config)
         clear_links(config)
         return digests, kept, staging.publish()
+
+
+def load_build_config(root: Path, out: Path | None) -> tuple[SiteConfig, list[Problem]]:
+    """The configuration of the site at ``root`` as a build with ``--out`` ``out`` (if given) uses it, with its
+    problems (:func:`briefgen.config.load_config`)."""
+    config, problems = load_config(root)
+    return (with_output(config, out) if out is not None else config), problems
 
 
 def with_output(config: SiteConfig, out: Path) -> SiteConfig:

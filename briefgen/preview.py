@@ -23,9 +23,9 @@ from pathlib import Path
 
 import jinja2
 
-from briefgen.build import BuildResult, read_all, with_output
+from briefgen.build import BuildResult, load_build_config, read_all
 from briefgen.compose import compose_briefing
-from briefgen.config import SiteConfig, load_config
+from briefgen.config import SiteConfig
 from briefgen.links import SiteLinks, load_links
 from briefgen.model import Article, Problem
 from briefgen.readers import is_article_path
@@ -130,10 +130,8 @@ class QuickPreview:
 
     def _config(self) -> SiteConfig | None:
         """The site's configuration as the build would use it; None when it has problems (the build reports them)."""
-        config, problems = load_config(self.root)
-        if problems:
-            return None
-        return with_output(config, self.out) if self.out is not None else config
+        config, problems = load_build_config(self.root, self.out)
+        return None if problems else config
 
     def _render(
         self,

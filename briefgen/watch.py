@@ -46,7 +46,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from briefgen import collector
-from briefgen.build import BuildResult, build_site, with_output
+from briefgen.build import BuildResult, build_site, load_build_config
 from briefgen.config import load_config, records_path, site_folder_problem
 from briefgen.model import Problem
 
@@ -794,11 +794,9 @@ def await_output(root: Path, out: Path | None, builder: Builder) -> None:
     from briefgen.build import output_problems
 
     def refused() -> Path | None:
-        config, problems = load_config(root)
+        config, problems = load_build_config(root, out)
         if any(p.level == "error" for p in problems):
             return None  # a save of briefgen.yml fixes that, and is watched
-        if out is not None:
-            config = with_output(config, out)
         return config.output_path if output_problems(config, out) else None
 
     folder = refused()
