@@ -616,6 +616,48 @@ def test_new_article_and_template_changes_go_straight_to_the_full_build(
     assert not any(r.preview for r in settled(rebuilds, before))
 
 
+def test_a_storm_of_moves_and_saves_ends_in_the_site_a_clean_build_makes(
+    recorded: tuple[Preview, list[Rebuild]], site: Path, tmp_path: Path
+) -> None:
+    """What a ``git checkout`` or a sync client does to a content folder: files and folders created, moved in from
+    outside, renamed, deleted and saved again through temporaries, in quick succession, while builds run. Once quiet,
+    the served site is the one a clean build of the final sources makes, and the last build reported no problem."""
+    preview, rebuilds = recorded
+    content = site / "content"
+    before = len(rebuilds)
+
+    def save(path: Path, text: str) -> None:  # as editors save: a temporary, then a rename over the file
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+
+    outside = tmp_path / "wire"
+    outside.mkdir()
+    (outside / "2025-08-20-wire.md").write_text(HARBOUR.replace("Harbour strike", "Wire copy"), "utf-8")
+    for n in range(4):
+        save(content / f"2025-08-1{n + 2}-new-{n}.md", HARBOUR.replace("Harbour strike", f"New story {n}"))
+        time.sleep(0.01)
+    (content / "2025-08-11-harbour.md").rename(content / "2025-08-11-strike.md")
+    (content / "desk").mkdir()
+    for n in (0, 1):
+        (content / f"2025-08-1{n + 2}-new-{n}.md").rename(content / "desk" / f"2025-08-1{n + 2}-new-{n}.md")
+    outside.rename(content / "wire")
+    (content / "older.md").unlink()
+    time.sleep(0.05)
+    save(content / "desk" / "2025-08-12-new-0.md", HARBOUR.replace("Harbour strike", "Saved again"))
+    (content / "wire").rename(content / "agency")
+    (content / "2025-08-15-new-3.md").unlink()
+    save(content / "desk" / "2025-08-12-new-0.md", OLDER.replace("Older news", "Saved a third time"))
+
+    wanted = clean_build_of(site, tmp_path / "clean")
+    poll(lambda: tree_bytes(site / "site") == wanted, timeout=90, what="the site a clean build makes")
+    last = poll(lambda: (new := rebuilds[before:]) and not new[-1].preview and new[-1], what="the last full build")
+    assert not last.failed and last.result is not None and not last.result.problems
+    assert "Saved a third time" in get_text(preview.url, "/briefings/new-0/")[1]
+    assert get_text(preview.url, "/briefings/wire/")[0] == 200
+    assert get_text(preview.url, "/briefings/older/")[0] == get_text(preview.url, "/briefings/new-3/")[0] == 404
+
+
 class FakeChild:
     """Stands for a ChildBuild: finishes when released, or raises BuildCancelled when stopped."""
 
