@@ -47,7 +47,7 @@ from briefgen.write import (
 
 if TYPE_CHECKING:
     from briefgen.links import BriefingLinks
-    from briefgen.pipeline import Collected
+    from briefgen.pipeline import Collected, Tally
 
 Progress = Callable[[int, int], None]
 
@@ -62,6 +62,7 @@ class BuildResult:
     stats: WriteStats | None = None
     briefings: tuple[Briefing, ...] = field(default=(), repr=False)
     up_to_date: bool = False  # nothing had changed: nothing was done
+    extracted: int | None = None  # articles extracted rather than taken from the cache (None: none looked at)
     collected: Collected | None = None  # what ``gc`` removed from the extraction cache
 
     @property
@@ -186,14 +187,25 @@ def extract_all(
     progress: Progress | None,
     scheduler: str | None = None,
     release_model: bool = False,
+    tally: Tally | None = None,
 ) -> Iterator[Briefing]:
+    """Each article's briefing outline (``compose.outline_briefing``) from its extraction (``extract_articles``:
+    ``tally``, when given, gets how many were extracted)."""
     from briefgen.compose import outline_briefing
     from briefgen.pipeline import extract_articles
 
     global _outlines
     scopes: list[str] = []
     extracted = extract_articles(
-        articles, registry, config, jobs, progress, scheduler=scheduler, release_model=release_model, scopes=scopes
+        articles,
+        registry,
+        config,
+        jobs,
+        progress,
+        scheduler=scheduler,
+        release_model=release_model,
+        scopes=scopes,
+        tally=tally,
     )
     kept = _outlines
     made: dict[Path, Briefing] = {}
@@ -313,6 +325,7 @@ def _build_locked(
         return BuildResult(articles, pages, state.problems, True, up_to_date=True)
     from briefgen.links import SiteLinks, save_links
     from briefgen.parallel import WorkerDied
+    from briefgen.pipeline import Tally
     from briefgen.render import TemplateProblem
     from briefgen.site.dates import as_of_date
 
@@ -321,8 +334,9 @@ def _build_locked(
         return BuildResult(0, 0, tuple(problems), False)
     articles, read_problems = read_all(config, drafts, paths, memo=True)
     problems += read_problems
+    tally = Tally()
     try:
-        briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler, release_model))
+        briefings = list(extract_all(articles, registry, config, jobs, progress, scheduler, release_model, tally))
     except (OSError, RuntimeError) as exc:  # a cluster that cannot be reached, workers that died
         problems.append(Problem("error", f"extraction failed: {exc}"))
         return BuildResult(len(articles), 0, tuple(problems), False)
@@ -352,7 +366,9 @@ def _build_locked(
     files = scan_output(output, digests.keys(), digests, {path: state.files[path] for path in kept})
     counts = (len(articles), pages)
     save_state(config, BuildState(fingerprint, str(output), files, tuple(problems), counts, stats.spare))
-    return BuildResult(len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings))
+    return BuildResult(
+        len(articles), pages, tuple(problems), True, 0.0, stats, tuple(briefings), extracted=tally.extracted
+    )
 
 
 def _render_and_publish(
@@ -564,12 +580,31 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
             f"{len(result.errors)} errors, {len(result.warnings)} warnings in {result.seconds:.2f} s",
             file=sys.stderr if failed else sys.stdout,
         )
+    if result.published and not result.up_to_date and not quiet:
+        print(f"briefgen: {_work_done(result)}")
     if result.collected is not None and not quiet:
         gone = result.collected
         aside = f"; {gone.corrupt} set-aside corrupt files removed" if gone.corrupt else ""
         sizes = f"{_in_units(gone.before)} -> {_in_units(gone.after)}"
         print(f"briefgen: cache: {gone.rows} unused extractions removed, {sizes}{aside}")
     return 1 if failed else 0
+
+
+def _work_done(result: BuildResult) -> str:
+    """What a build that published did, as Pelican and Hugo tell it: articles extracted and taken from the cache,
+    files written, kept and removed; the evidence that an edit re-did only what it changed."""
+    parts = []
+    if result.extracted is not None:
+        cached = result.articles - result.extracted
+        parts.append(f"{_counted(result.extracted, 'article')} extracted, {cached} from the cache")
+    if result.stats is not None:
+        stats = result.stats
+        parts.append(f"{_counted(stats.written, 'file')} written, {stats.unchanged} unchanged, {stats.removed} removed")
+    return "; ".join(parts)
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
 
 
 def _in_units(count: int) -> str:

@@ -29,6 +29,14 @@ IN_PROCESS_BELOW = 12  # fewer uncached articles than this are extracted without
 Progress = Callable[[int, int], None]
 
 
+@dataclass(slots=True)
+class Tally:
+    """What :func:`extract_articles` did besides its result: how many articles it extracted (those the cache did not
+    have, and those whose rows failed their checks); the rest came from the cache."""
+
+    extracted: int = 0
+
+
 def cache_path(config: SiteConfig) -> Path:
     return records_path(config.root) / "cache.sqlite"
 
@@ -90,9 +98,11 @@ def extract_articles(
     scheduler: str | None = None,
     release_model: bool = False,
     scopes: list[str] | None = None,
+    tally: Tally | None = None,
 ) -> list[tuple[Article, Extraction]]:
     """Each article with its extraction, in input order; the cache is read and filled. ``scopes``, when given, is
-    filled with each article's registry scope, in the same order (:meth:`RegistryScope.of`, mostly from the cache).
+    filled with each article's registry scope, in the same order (:meth:`RegistryScope.of`, mostly from the cache);
+    ``tally``, when given, gets how many were extracted.
 
     The articles missing from the cache are extracted first, then the cached ones decoded. With
     ``release_model``, a language model loaded here is let go in between, so a one-edit build does not hold the
@@ -124,6 +134,8 @@ def extract_articles(
             done = _record(articles, keys, missing, extractions, found, cache, scope, progress, done)
         dropped = [i for i, key in enumerate(keys) if key not in found]  # rows that failed their checks
         _extract_missing(articles, keys, dropped, found, cache, scope, jobs, scheduler, None, done)
+        if tally is not None:
+            tally.extracted = len(missing) + len(dropped)
         if scopes is not None:  # a row that fits was made, or stamped, with the entries its text can match now
             scopes += [present.get(key) or scope.of(article.text) for article, key in zip(articles, keys, strict=True)]
     finally:

@@ -68,8 +68,34 @@ def test_the_command_reports_in_full_before_it_leaves(site: Path) -> None:
     (site / "content" / "bad.md").unlink()
     run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     assert run.returncode == 0 and run.stderr == ""
-    assert re.fullmatch(r"briefgen: built: 2 articles, \d+ pages, 0 errors, 0 warnings in [\d.]+ s\n", run.stdout)
+    assert re.fullmatch(
+        r"briefgen: built: 2 articles, \d+ pages, 0 errors, 0 warnings in [\d.]+ s\n"
+        r"briefgen: 0 articles extracted, 2 from the cache; \d+ files written, \d+ unchanged, \d+ removed\n",
+        run.stdout,
+    )
     assert (site / "site" / "briefings" / "summit" / "index.html").is_file() and not leftovers(site)
+
+
+def test_the_summary_tells_what_an_edit_did_again(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Besides the counts, a build that publishes says what it extracted and wrote, as Pelican's and Hugo's do: an
+    edit extracts its one article and writes a few files, the rest stand."""
+    assert main(["build", str(site), "--jobs", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[1]
+    written = int(
+        re.fullmatch(
+            r"briefgen: 2 articles extracted, 0 from the cache; (\d+) files written, 0 unchanged, 0 removed", first
+        )[1]
+    )  # type: ignore[index]
+    with (site / "content" / "older.md").open("a", encoding="utf-8") as article:
+        article.write("Officials said the talks would resume on Friday.\n")
+    assert main(["build", str(site), "--jobs", "1"]) == 0
+    found = re.fullmatch(
+        r"briefgen: 1 article extracted, 1 from the cache; (\d+) files written, (\d+) unchanged, \d+ removed",
+        capsys.readouterr().out.splitlines()[1],
+    )
+    assert found is not None and 0 < int(found[1]) < int(found[2]) and int(found[2]) < written
+    assert main(["build", str(site), "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == []  # up to date: nothing done, nothing to tell
 
 
 def test_a_file_named_in_another_encoding_is_an_error_naming_it(site: Path) -> None:
