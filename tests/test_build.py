@@ -80,12 +80,12 @@ def test_the_summary_tells_what_an_edit_did_again(site: Path, capsys: pytest.Cap
     """Besides the counts, a build that publishes says what it extracted and wrote, as Pelican's and Hugo's do: an
     edit extracts its one article and writes a few files, the rest stand."""
     assert main(["build", str(site), "--jobs", "1"]) == 0
-    first = capsys.readouterr().out.splitlines()[1]
-    written = int(
-        re.fullmatch(
-            r"briefgen: 2 articles extracted, 0 from the cache; (\d+) files written, 0 unchanged, 0 removed", first
-        )[1]
-    )  # type: ignore[index]
+    first = re.fullmatch(
+        r"briefgen: 2 articles extracted, 0 from the cache; (\d+) files written, 0 unchanged, 0 removed",
+        capsys.readouterr().out.splitlines()[1],
+    )
+    assert first is not None
+    written = int(first[1])
     with (site / "content" / "older.md").open("a", encoding="utf-8") as article:
         article.write("Officials said the talks would resume on Friday.\n")
     assert main(["build", str(site), "--jobs", "1"]) == 0
