@@ -63,6 +63,7 @@ class BuildResult:
     briefings: tuple[Briefing, ...] = field(default=(), repr=False)
     up_to_date: bool = False  # nothing had changed: nothing was done
     extracted: int | None = None  # articles extracted rather than taken from the cache (None: none looked at)
+    output_refused: bool = False  # not built: the output folder may not be replaced (``output_problems``)
     collected: Collected | None = None  # what ``gc`` removed from the extraction cache
 
     @property
@@ -264,10 +265,12 @@ def build_site(
     config, config_problems = load_build_config(root, out)
     registry, registry_problems = load_registry(root / "actors.yml")
     problems = [*config_problems, *registry_problems]
-    if not any(p.level == "error" for p in problems):
-        problems += output_problems(config, out)
+    refused = output_problems(config, out) if not any(p.level == "error" for p in problems) else []
+    problems += refused
     if any(p.level == "error" for p in problems):
-        return BuildResult(problems=tuple(problems), seconds=time.perf_counter() - started)
+        return BuildResult(
+            problems=tuple(problems), seconds=time.perf_counter() - started, output_refused=bool(refused)
+        )
     with site_lock(config.root), collector.paused():
         result = _build_locked(
             config, registry, problems, drafts, strict, jobs, progress, scheduler, search, release_model

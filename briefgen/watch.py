@@ -757,7 +757,7 @@ def start_watch(
             on_done(rebuild)
         finally:
             watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
-        if rebuild.failed and not rebuild.preview:
+        if not rebuild.preview and rebuild.result is not None and rebuild.result.output_refused:
             await_output(root, out, builder)
         if rebuild.number == 1 and warm:
             warm_extraction()
@@ -788,24 +788,28 @@ _awaiting: set[Builder] = set()  # builders with a thread looking at their refus
 
 
 def await_output(root: Path, out: Path | None, builder: Builder) -> None:
-    """When the build was refused because the output folder holds what briefgen did not write (a ``.git``, the
-    editor's files), which no watched source tells of, look at that folder every ``OUTPUT_POLL`` seconds and ask
-    ``builder`` for a build once it may be replaced (the author moved them away): the error page goes by itself."""
+    """After a build refused because the output folder holds what briefgen did not write (the author's notes, files
+    copied in by hand), which no watched source tells of, look at that folder every ``OUTPUT_POLL`` seconds and ask
+    ``builder`` for a build once it may be replaced (the author moved them away): the error page goes by itself.
+
+    The refused build says the folder was refused, not a look taken now: the author may have cleared it the moment
+    the error page showed, and then the build is asked for at once.
+    """
     from briefgen.build import output_problems
 
-    def refused() -> Path | None:
+    def refused() -> bool:
         config, problems = load_build_config(root, out)
         if any(p.level == "error" for p in problems):
-            return None  # a save of briefgen.yml fixes that, and is watched
-        return config.output_path if output_problems(config, out) else None
+            return False  # a broken briefgen.yml: the build asked for now reports it
+        return bool(output_problems(config, out))
 
-    folder = refused()
-    if folder is None or builder in _awaiting:
+    if builder in _awaiting:
         return
+    folder = load_build_config(root, out)[0].output_path
 
     def look() -> None:
         try:
-            while not builder.stopping and refused() is not None:
+            while not builder.stopping and refused():
                 time.sleep(OUTPUT_POLL)
         finally:
             _awaiting.discard(builder)

@@ -236,6 +236,25 @@ def test_an_output_folder_refused_for_what_it_holds_is_built_once_cleared(site: 
         running.close()
 
 
+def test_an_output_folder_cleared_as_soon_as_the_error_shows_is_built(site: Path, nlp: object) -> None:
+    """The author may clear the folder the moment the error page shows, before the server has looked at it: the build
+    it refused is what says so, not a look taken afterwards (which found the folder clear, and left the error page
+    up for good). Here the folder is cleared while the refused build is being reported, before anything looks."""
+    (site / "site").mkdir()
+    (site / "site" / "notes.txt").write_text("mine\n", encoding="utf-8")
+
+    def clear(rebuild: Rebuild) -> None:
+        if rebuild.failed and (site / "site" / "notes.txt").exists():
+            (site / "site" / "notes.txt").rename(site / "notes.txt")
+
+    running = start_preview(site, port=0, jobs=1, on_rebuild=clear)
+    try:
+        poll(lambda: get_text(running.url, "/")[0] == 200, what="the site built once notes.txt was moved away")
+        assert (site / "site" / "briefings.json").is_file() and (site / "notes.txt").is_file()
+    finally:
+        running.close()
+
+
 def test_error_messages_are_escaped(preview: Preview, site: Path) -> None:
     (site / "content" / "<img src=x>.md").write_text("---\ntitle: [<b>oops\n---\nText.\n", encoding="utf-8")
     html = wait_for_error_page(preview.url)
