@@ -635,11 +635,12 @@ def describe_rebuild(rebuild: Rebuild) -> str:
         else:
             pages = f"{result.stats.written} files changed" if result.stats is not None else "previewed"
             return f"{head}preview: {pages} in {rebuild.seconds:.2f} s; the full build follows"
+    extracted = f" ({result.extracted} extracted)" if getattr(result, "extracted", None) else ""
     files = ""
     if result.stats is not None:
         files = f", {result.stats.written + result.stats.removed} files changed"
     return (
-        f"{head}{state}: {result.articles} articles{files}, {len(result.errors)} errors, "
+        f"{head}{state}: {result.articles} articles{extracted}{files}, {len(result.errors)} errors, "
         f"{len(result.warnings)} warnings in {rebuild.seconds:.2f} s"
     )
 
