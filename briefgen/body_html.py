@@ -61,7 +61,6 @@ from briefgen.compose import (
     _escape_inline,
     _escape_line_start,
     _evidence,
-    _plural,
     _sentence_text,
     _when,
     anchor_id,
@@ -69,6 +68,7 @@ from briefgen.compose import (
     format_date,
     highlights,
     lead_sentences,
+    plural,
     tag_url,
     timeline_points,
     upcoming_deadlines,
@@ -437,8 +437,8 @@ def _summary(w: _Head, article: Article, extraction: Extraction) -> None:
         items.append(f'<li><strong>Deadline:</strong> <a href="#time-{number}">{day}</a>{what}.</li>\n')
     if extraction.quotes:
         speakers = {q.actor_id or (q.speaker.text if q.speaker else None) for q in extraction.quotes} - {None}
-        count = _plural(len(extraction.quotes), "quote")
-        said = f"from {_plural(len(speakers), 'speaker')}" if speakers else "none attributed"
+        count = plural(len(extraction.quotes), "quote")
+        said = f"from {plural(len(speakers), 'speaker')}" if speakers else "none attributed"
         w.md(f"- **[{count}](#quotes)** {said}.\n")
         items.append(f'<li><strong><a href="#quotes">{count}</a></strong> {said}.</li>\n')
     if items:
@@ -478,7 +478,7 @@ def _actors(w: _Head, extraction: Extraction) -> None:
         first = sentence(actor.mentions[0].span) if actor.mentions else None
         if roles and first == sentence(roles[0][1]):
             first = None  # the role's link already leads to the first mention
-        mentions = _plural(len(actor.mentions), "mention")
+        mentions = plural(len(actor.mentions), "mention")
         w.md(f" · {mentions}")
         item += f" · {mentions}{w.evidence(first)}"
         w.md("\n")

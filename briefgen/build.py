@@ -596,18 +596,16 @@ def report(result: BuildResult, *, strict: bool, quiet: bool) -> int:
 def _work_done(result: BuildResult) -> str:
     """What a build that published did, as Pelican and Hugo tell it: articles extracted and taken from the cache,
     files written, kept and removed; the evidence that an edit re-did only what it changed."""
+    from briefgen.compose import plural  # not at the top: an up-to-date build never loads compose
+
     parts = []
     if result.extracted is not None:
         cached = result.articles - result.extracted
-        parts.append(f"{_counted(result.extracted, 'article')} extracted, {cached} from the cache")
+        parts.append(f"{plural(result.extracted, 'article')} extracted, {cached} from the cache")
     if result.stats is not None:
         stats = result.stats
-        parts.append(f"{_counted(stats.written, 'file')} written, {stats.unchanged} unchanged, {stats.removed} removed")
+        parts.append(f"{plural(stats.written, 'file')} written, {stats.unchanged} unchanged, {stats.removed} removed")
     return "; ".join(parts)
-
-
-def _counted(count: int, thing: str) -> str:
-    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
 
 
 def _in_units(count: int) -> str:

@@ -28,6 +28,11 @@ _LINE_START = re.compile(r"^(\s*)(?:([+\-=])|(\d+)([.)]))", re.MULTILINE)
 KIND_LABELS = {"person": "person", "org": "organisation", "place": "place"}
 
 
+def plural(count: int, noun: str) -> str:
+    """``count`` with ``noun``, in the plural unless it is one: "1 quote", "3 quotes"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @functools.lru_cache(maxsize=1 << 14)  # names, roles and tags come back in briefing after briefing
 def escape_md(text: str) -> str:
     """Make article text literal in Markdown: no emphasis, links, HTML, lists or headings."""
@@ -274,13 +279,9 @@ def summary_lines(
     if extraction.quotes:
         speakers = {q.actor_id or (q.speaker.text if q.speaker else None) for q in extraction.quotes} - {None}
         count = len(extraction.quotes)
-        said = f"from {_plural(len(speakers), 'speaker')}" if speakers else "none attributed"
-        lines.append(f"- **[{_plural(count, 'quote')}](#quotes)** {said}.")
+        said = f"from {plural(len(speakers), 'speaker')}" if speakers else "none attributed"
+        lines.append(f"- **[{plural(count, 'quote')}](#quotes)** {said}.")
     return lines
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _label(actor: Actor, links: Links) -> str:
@@ -315,7 +316,7 @@ def actor_lines(extraction: Extraction, links: Links | None = None) -> list[str]
         first = evidence(actor.mentions[0].span) if actor.mentions else ""
         if roles and first == evidence(roles[0][1]):
             first = ""  # the role's link already leads to the first mention
-        parts.append(f"{_plural(len(actor.mentions), 'mention')} {first}".rstrip())
+        parts.append(f"{plural(len(actor.mentions), 'mention')} {first}".rstrip())
         lines.append("- " + " · ".join(parts))
     return [*lines, ""]
 

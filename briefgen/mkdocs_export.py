@@ -30,7 +30,7 @@ import yaml
 from markdown_it.token import Token
 
 from briefgen import __version__
-from briefgen.compose import KIND_LABELS, compose_briefing, escape_md, format_date, timeline_points
+from briefgen.compose import KIND_LABELS, compose_briefing, escape_md, format_date, plural, timeline_points
 from briefgen.config import SiteConfig, load_config
 from briefgen.markdown import markdown_renderer, split_front_matter
 from briefgen.model import Briefing, Problem
@@ -352,10 +352,6 @@ def _actor_link(actor: SiteActor) -> str:
     return f"[{escape_md(actor.name)}](/actors/{actor.id}/index.html)"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
@@ -365,7 +361,7 @@ def index_lines(collected: Collected, title: str) -> list[str]:
     briefings = collected.briefings
     lines = [f"# {escape_md(title)}", "", "{.meta}"]
     lines.append(
-        f"{_plural(len(briefings), 'briefing')} · [Actors](/actors/index.html) · "
+        f"{plural(len(briefings), 'briefing')} · [Actors](/actors/index.html) · "
         "[Deadlines](/deadlines/index.html) · [Tags](/tags/index.html)"
     )
     lines.append("")
@@ -399,7 +395,7 @@ def actors_index_lines(actors: Sequence[SiteActor]) -> list[str]:
         lines += [f"## {label}", ""]
         for actor in group:
             roles = f" — *{escape_md(', '.join(actor.role_names[:3]))}*" if actor.role_names else ""
-            counts = f"{_plural(actor.briefing_count, 'briefing')}, {_plural(actor.mention_count, 'mention')}"
+            counts = f"{plural(actor.briefing_count, 'briefing')}, {plural(actor.mention_count, 'mention')}"
             lines.append(f"- {_actor_link(actor)}{roles} · {counts}")
         lines.append("")
     return lines
@@ -408,8 +404,8 @@ def actors_index_lines(actors: Sequence[SiteActor]) -> list[str]:
 def actor_lines(actor: SiteActor, by_id: dict[str, SiteActor]) -> list[str]:
     lines = [f"# {escape_md(actor.name)}", "", "{.meta}"]
     lines += [
-        f"{KIND_LABELS.get(actor.kind, actor.kind).capitalize()} · in {_plural(actor.briefing_count, 'briefing')} · "
-        f"{_plural(actor.mention_count, 'mention')}",
+        f"{KIND_LABELS.get(actor.kind, actor.kind).capitalize()} · in {plural(actor.briefing_count, 'briefing')} · "
+        f"{plural(actor.mention_count, 'mention')}",
         "",
     ]
     if actor.description:
@@ -453,13 +449,13 @@ def actor_lines(actor: SiteActor, by_id: dict[str, SiteActor]) -> list[str]:
         briefing = appearance.briefing
         lines.append(
             f"- {_briefing_link(briefing)} · {format_date(briefing.article.date)} · "
-            f"as “{escape_md(appearance.actor.name)}”, {_plural(len(appearance.actor.mentions), 'mention')}"
+            f"as “{escape_md(appearance.actor.name)}”, {plural(len(appearance.actor.mentions), 'mention')}"
         )
     lines.append("")
     company = [(by_id[other], shared) for other, shared in actor.co_actors[:16] if other in by_id]
     if company:
         lines += ["## Named alongside", ""]
-        lines += [f"- {_actor_link(other)} · {_plural(shared, 'briefing')}" for other, shared in company]
+        lines += [f"- {_actor_link(other)} · {plural(shared, 'briefing')}" for other, shared in company]
     return lines
 
 

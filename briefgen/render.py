@@ -29,7 +29,7 @@ import jinja2
 
 from briefgen import __version__
 from briefgen.body_html import body_html
-from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date
+from briefgen.compose import KIND_LABELS, anchor_id, compose_briefing, format_date, plural
 from briefgen.composed import Composed, ComposedStore
 from briefgen.config import SiteConfig
 from briefgen.digest import Fingerprints, plain_digest, settings_fingerprint, template_closure
@@ -198,7 +198,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["anchor"] = anchor_id
     env.filters["kindlabel"] = lambda kind: KIND_LABELS.get(kind, kind)
-    env.filters["plural"] = lambda count, noun: f"{count} {noun}{'' if count == 1 else 's'}"
+    env.filters["plural"] = plural
     env.globals.update(briefing_href=briefing_href, actor_href=actor_href, tag_href=tag_href)
     return env
 
