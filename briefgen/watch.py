@@ -627,7 +627,7 @@ def describe_rebuild(rebuild: Rebuild) -> str:
         last = rebuild.crash.strip().splitlines()[-1] if rebuild.crash.strip() else "unknown error"
         return f"{head}build CRASHED: {last} ({rebuild.seconds:.2f} s)"
     state = "NOT published" if not result.published else "built with errors" if result.errors else "built"
-    if getattr(result, "up_to_date", False):
+    if result.up_to_date:
         state = "up to date"
     if rebuild.preview:
         if not result.published:
@@ -635,7 +635,7 @@ def describe_rebuild(rebuild: Rebuild) -> str:
         else:
             pages = f"{result.stats.written} files changed" if result.stats is not None else "previewed"
             return f"{head}preview: {pages} in {rebuild.seconds:.2f} s; the full build follows"
-    extracted = f" ({result.extracted} extracted)" if getattr(result, "extracted", None) else ""
+    extracted = f" ({result.extracted} extracted)" if result.extracted else ""
     files = ""
     if result.stats is not None:
         files = f", {result.stats.written + result.stats.removed} files changed"
@@ -759,7 +759,7 @@ def start_watch(
         finally:
             watch.watcher.update(plan_watch(root, out))  # folders created since, or a changed briefgen.yml
         if not rebuild.preview and rebuild.result is not None and rebuild.result.output_refused:
-            await_output(root, out, builder)
+            await_output(root, out, builder, looking)
         if rebuild.number == 1 and warm:
             warm_extraction()
         if warm and preview and not rebuild.preview and not rebuild.failed:
@@ -767,6 +767,7 @@ def start_watch(
                 quick.warm()
 
     quick = QuickPreview(root, out=out, drafts=drafts)
+    looking = threading.Lock()  # a thread looks at a refused output folder (``await_output``)
     builder = Builder(
         build,
         done,
@@ -785,39 +786,36 @@ def start_watch(
     return watch
 
 
-_awaiting: set[Builder] = set()  # builders with a thread looking at their refused output folder
-
-
-def await_output(root: Path, out: Path | None, builder: Builder) -> None:
+def await_output(root: Path, out: Path | None, builder: Builder, looking: threading.Lock) -> None:
     """After a build refused because the output folder holds what briefgen did not write (the author's notes, files
     copied in by hand), which no watched source tells of, look at that folder every ``OUTPUT_POLL`` seconds and ask
     ``builder`` for a build once it may be replaced (the author moved them away): the error page goes by itself.
 
     The refused build says the folder was refused, not a look taken now: the author may have cleared it the moment
-    the error page showed, and then the build is asked for at once.
+    the error page showed, and then the build is asked for at once. ``looking`` is held while a look goes on, so a
+    refused build during it starts no other.
     """
     from briefgen.build import output_problems
 
+    if not looking.acquire(blocking=False):
+        return
+    folder = os.path.abspath(load_build_config(root, out)[0].output_path)
+
     def refused() -> bool:
-        config, problems = load_build_config(root, out)
+        config, problems = load_build_config(root, out)  # again each time: briefgen.yml may move the folder
         if any(p.level == "error" for p in problems):
             return False  # a broken briefgen.yml: the build asked for now reports it
         return bool(output_problems(config, out))
-
-    if builder in _awaiting:
-        return
-    folder = load_build_config(root, out)[0].output_path
 
     def look() -> None:
         try:
             while not builder.stopping and refused():
                 time.sleep(OUTPUT_POLL)
         finally:
-            _awaiting.discard(builder)
+            looking.release()
         if not builder.stopping:
-            builder.request(os.path.abspath(folder))
+            builder.request(folder)
 
-    _awaiting.add(builder)
     threading.Thread(target=look, name="briefgen-output-watch", daemon=True).start()
 
 
