@@ -103,6 +103,10 @@ class BriefgenPlugin(BasePlugin[BriefgenConfig]):
         self.articles = (here / self.config.articles).resolve()
         self.site_root = (here / (self.config.site_root or ".")).resolve()
         self.section = _check_section(self.config.section)
+        if self.config.jobs < 0:
+            raise PluginError(
+                f"briefgen: 'jobs' must be a number of processes, 0 for every core, not {self.config.jobs}"
+            )
         docs_dir = Path(config.docs_dir).resolve()
         if not self.articles.is_dir():
             raise PluginError(

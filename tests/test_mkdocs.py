@@ -252,6 +252,7 @@ def test_serve_watches_the_articles_folder(root: Path) -> None:
         ("no-articles", "articles: missing", "articles folder"),
         ("bad-section", "section: 'Bad Section'", "'section' must be"),
         ("cache-in-docs", "site_root: docs", "extraction cache"),
+        ("negative-jobs", "jobs: -3", "'jobs' must be a number of processes"),
     ],
 )
 def test_bad_plugin_settings_stop_the_build(
