@@ -61,7 +61,10 @@ def score(scorer: Path, gold: Path, pred: Path) -> dict:  # type: ignore[type-ar
 def run_set(name: str, eval_dir: Path, out: Path, limit: int | None) -> dict[str, object]:
     gold = eval_dir / f"{name}.dev.jsonl"
     with gold.open(encoding="utf-8") as handle:
-        items = list(read_eval_input(handle))[:limit]
+        items, problems = read_eval_input(handle, str(gold))
+    if any(p.level == "error" for p in problems):
+        raise SystemExit("\n".join(map(str, problems)))
+    items = items[:limit]
     nlp = load_nlp()
     ours, base = [], []
     words = 0
