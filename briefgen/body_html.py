@@ -62,7 +62,6 @@ from briefgen.compose import (
     _escape_line_start,
     _evidence,
     _sentence_text,
-    _when,
     anchor_id,
     escape_md,
     format_date,
@@ -72,6 +71,7 @@ from briefgen.compose import (
     tag_url,
     timeline_points,
     upcoming_deadlines,
+    when_label,
 )
 from briefgen.markdown import markdown_renderer, render_markdown
 from briefgen.model import Actor, Article, Extraction
@@ -427,7 +427,7 @@ def _summary(w: _Head, article: Article, extraction: Extraction) -> None:
     for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
         number = numbers[id(timex)]
         w.md("- **Deadline:** [")
-        day = w.day(timex.date)
+        day = w.field(when_label(timex))
         w.md(f"](#time-{number})")
         what = ""
         if timex.event:
@@ -538,7 +538,7 @@ def _timeline(w: _Head, article: Article, extraction: Extraction) -> None:
     items = []
     for number, timex in sorted(points, key=lambda p: (p[1].date or dt.date.max, p[1].span.start)):
         w.md("- [**")
-        item = f'<span id="time-{number}"><strong>{w.field(_when(timex))}</strong></span>'
+        item = f'<span id="time-{number}"><strong>{w.field(when_label(timex))}</strong></span>'
         w.md(f"**]{{#time-{number}}} · ")
         if timex.is_deadline:
             w.md("[deadline]{.badge .deadline} · ")

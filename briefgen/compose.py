@@ -252,8 +252,31 @@ def lead_sentences(article: Article, extraction: Extraction, max_words: int = 60
     return " ".join(chosen) or " ".join(lead.span.slice(article.text).split())
 
 
+def last_day(timex: TimeExpression) -> dt.date | None:
+    """The last calendar day of the time ``timex`` names (``date`` is its first): by then it has come. "The end of
+    September" is a month, all of which a reader counts as before the deadline; "next week", seven days."""
+    first = timex.date
+    if first is None:
+        return None
+    months = {"month": 1, "quarter": 3, "season": 3, "year": 12, "decade": 120}.get(timex.granularity or "day")
+    if months is not None:
+        start = first.year * 12 + first.month - 1 + months
+        try:
+            return dt.date(start // 12, start % 12 + 1, 1) - dt.timedelta(days=1)
+        except ValueError:  # past the calendar's last year
+            return dt.date.max
+    if timex.granularity == "week":
+        return first + dt.timedelta(days=6) if first <= dt.date.max - dt.timedelta(days=6) else dt.date.max
+    return first
+
+
 def upcoming_deadlines(extraction: Extraction, after: dt.date | None) -> list[TimeExpression]:
-    return [t for t in extraction.timeline if t.is_deadline and t.date and (after is None or t.date >= after)]
+    """The deadlines that have not passed by ``after``: a month's still runs on its first day."""
+    return [
+        t
+        for t in extraction.timeline
+        if t.is_deadline and t.date and (after is None or (last_day(t) or t.date) >= after)
+    ]
 
 
 def summary_lines(
@@ -275,7 +298,7 @@ def summary_lines(
     numbers = {id(t): n for n, t in timeline_points(extraction)}
     for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
         what = f" — {escape_md(timex.event)}" if timex.event else ""
-        lines.append(f"- **Deadline:** [{format_date(timex.date)}](#time-{numbers[id(timex)]}){what}.")
+        lines.append(f"- **Deadline:** [{escape_md(when_label(timex))}](#time-{numbers[id(timex)]}){what}.")
     if extraction.quotes:
         speakers = {q.actor_id or (q.speaker.text if q.speaker else None) for q in extraction.quotes} - {None}
         count = len(extraction.quotes)
@@ -360,7 +383,7 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
     actors = {a.id: a for a in extraction.actors}
     evidence = SentenceLookup(extraction.sentences).evidence_link
     for number, timex in sorted(points, key=lambda p: (p[1].date or dt.date.max, p[1].span.start)):
-        parts = [f"[**{escape_md(_when(timex))}**]{{#time-{number}}}"]
+        parts = [f"[**{escape_md(when_label(timex))}**]{{#time-{number}}}"]
         if timex.is_deadline:
             parts.append("[deadline]{.badge .deadline}")
         what = escape_md(timex.event or _sentence_text(article, timex.sentence, 90))
@@ -376,7 +399,7 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
     return [*lines, ""]
 
 
-def _when(timex: TimeExpression) -> str:
+def when_label(timex: TimeExpression) -> str:
     """The time a reader would say: a day, a month, a year, a week; the TIMEX value otherwise."""
     day = timex.date
     if day is None:

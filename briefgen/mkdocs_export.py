@@ -30,14 +30,22 @@ import yaml
 from markdown_it.token import Token
 
 from briefgen import __version__
-from briefgen.compose import KIND_LABELS, compose_briefing, escape_md, format_date, plural, timeline_points
+from briefgen.compose import (
+    KIND_LABELS,
+    compose_briefing,
+    escape_md,
+    format_date,
+    plural,
+    timeline_points,
+    when_label,
+)
 from briefgen.config import SiteConfig, load_config
 from briefgen.markdown import markdown_renderer, split_front_matter
 from briefgen.model import Briefing, Problem
 from briefgen.registry import Registry, load_registry
 from briefgen.site.actors import ActorIndex, SiteActor, index_actors
 from briefgen.site.dates import as_of_date
-from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_date, split_deadlines
+from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_when, split_deadlines
 from briefgen.text import slugify
 
 DEFAULT_SECTION = "briefings"
@@ -370,7 +378,7 @@ def index_lines(collected: Collected, title: str) -> list[str]:
         lines += ["## Upcoming deadlines", ""]
         for deadline in upcoming[:8]:
             lines.append(
-                f"- **{format_date(deadline.date)}** — {escape_md(_shorten(deadline.what, 160))} · "
+                f"- **{escape_md(when_label(deadline.timex))}** — {escape_md(_shorten(deadline.what, 160))} · "
                 + _briefing_link(deadline.briefing, f"time-{deadline.number}")
             )
         lines.append("")
@@ -442,7 +450,7 @@ def actor_lines(actor: SiteActor, by_id: dict[str, SiteActor]) -> list[str]:
             number = numbers.get(id(use.timex))
             what = escape_md(_shorten(use.timex.event or use.timex.sentence.slice(use.briefing.article.text), 200))
             source = _briefing_link(use.briefing, f"time-{number}" if number else "")
-            lines.append(f"- **{format_date(use.timex.date)}** — {what} · from {source}")
+            lines.append(f"- **{escape_md(when_label(use.timex))}** — {what} · from {source}")
         lines.append("")
     lines += ["## Briefings", ""]
     for appearance in actor.appearances:
@@ -469,8 +477,9 @@ def deadline_lines(collected: Collected, by_id: dict[str, SiteActor]) -> list[st
         if not items:
             continue
         lines += [f"{{#{key}}}", f"## {label}", ""]
-        for day, group in group_by_date(items):
-            lines += [f"{{#{key}-{day.isoformat() if day else 'undated'}}}", f"### {format_date(day)}", ""]
+        for when, group in group_by_when(items):
+            heading = f"{{#{key}-{when.machine}}}" if when else f"{{#{key}-undated}}"
+            lines += [heading, f"### {escape_md(when.label) if when else 'undated'}", ""]
             lines += [_deadline_item(d, by_id) for d in group]
             lines.append("")
     if undated:

@@ -40,7 +40,7 @@ from briefgen.parallel import ForkPool, Ordered, available_cores, can_fork
 from briefgen.registry import Registry
 from briefgen.site.actors import ActorIndex, SiteActor, index_actors
 from briefgen.site.dates import as_of_date
-from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_date, split_deadlines
+from briefgen.site.deadlines import Deadline, collect_deadlines, group_by_when, split_deadlines
 from briefgen.site.feeds import (
     FEED_PATH,
     JSON_PATH,
@@ -505,8 +505,8 @@ def site_pages(
             "deadlines/index.html",
             "deadlines.html",
             {
-                "upcoming": group_by_date(upcoming),
-                "past": group_by_date(past),
+                "upcoming": group_by_when(upcoming),
+                "past": group_by_when(past),
                 "undated": undated,
                 "count": len(deadlines),
             },

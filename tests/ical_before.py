@@ -1,7 +1,8 @@
 """The deadline calendar as it was written before it was made fast: the reference ``test_ical_writer`` compares with.
 
-``deadline_event`` and ``deadlines_calendar`` as they stood, building the file with the ``icalendar`` library;
-the entry type and the helpers they share come from ``briefgen.site.ical`` (unchanged). Not used by briefgen itself.
+``deadline_event`` and ``deadlines_calendar`` as they stood, building the file with the ``icalendar`` library,
+but for an event's end: the day after the entry's ``end``, since a deadline can name a week or a month. The entry
+type and the helpers they share come from ``briefgen.site.ical`` (unchanged). Not used by briefgen itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def deadline_event(entry: CalendarEntry, config: SiteConfig) -> icalendar.Event:
     event.add("uid", f"{entry.uid}@{_host(config)}")
     event.add("dtstamp", day_start(entry.stamp, config).astimezone(dt.UTC))
     event.add("dtstart", entry.date)
-    event.add("dtend", entry.date + dt.timedelta(days=1))
+    event.add("dtend", entry.end + dt.timedelta(days=1))
     event.add("summary", _summary(entry))
     event.add("description", inert(f"{entry.said}\n\nFrom the briefing “{entry.title}”."))
     if absolute_base(config):

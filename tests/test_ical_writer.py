@@ -95,8 +95,18 @@ PATHS = [
     "",
 ]
 
+
+def _spanning(days: int, **fields: object) -> CalendarEntry:
+    """An entry whose event lasts ``days`` days more than its first (a week, a month...), within the calendar."""
+    first = fields["date"]
+    assert isinstance(first, dt.date)
+    end = first + dt.timedelta(days=min(days, (dt.date(9999, 12, 30) - first).days))
+    return CalendarEntry(end=end, **fields)  # type: ignore[arg-type]
+
+
 entries = st.builds(
-    CalendarEntry,
+    _spanning,
+    st.one_of(st.just(0), st.sampled_from([6, 29, 30, 91, 364]), st.integers(0, 4000)),
     uid=st.one_of(st.text("0123456789abcdef", min_size=20, max_size=20), texts),
     date=st.dates(dt.date(1, 1, 2), dt.date(9999, 12, 30)),
     stamp=st.dates(dt.date(1, 1, 2), dt.date(9999, 12, 30)),
@@ -154,7 +164,9 @@ def entry(**changes: object) -> CalendarEntry:
         "path": "briefings/budget-talks/index.html",
         "number": 2,
     }
-    return CalendarEntry(**(values | changes))  # type: ignore[arg-type]
+    values |= changes
+    values.setdefault("end", values["date"])
+    return CalendarEntry(**values)  # type: ignore[arg-type]
 
 
 def config(**changes: object) -> SiteConfig:
@@ -277,7 +289,7 @@ def test_values_round_trip(items: list[CalendarEntry], site: SiteConfig) -> None
     assert len(events) == len(items)
     for event, item in zip(events, items, strict=True):
         assert event.decoded("dtstart") == item.date
-        assert event.decoded("dtend") == item.date + dt.timedelta(days=1)
+        assert event.decoded("dtend") == item.end + dt.timedelta(days=1)
         assert event.decoded("dtstamp") == day_start(item.stamp, site)
         assert str(event["summary"]) == _as_read(_summary(item))
         assert str(event["uid"]).startswith(_as_read(item.uid).removeprefix("\ufeff"))

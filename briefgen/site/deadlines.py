@@ -4,14 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from briefgen.compose import sentence_index, timeline_points
+from briefgen.compose import last_day, sentence_index, timeline_points, when_label
+from briefgen.digest import view
 from briefgen.model import Briefing, TimeExpression
 from briefgen.site.actors import ActorIndex
+
+
+@view
+@dataclass(frozen=True, slots=True)
+class When:
+    """The time a deadline names, as a list heads it: a day, or a week, month, quarter, season, year or decade."""
+
+    first: dt.date
+    last: dt.date
+    label: str  # "Friday 8 August 2025", "September 2025", "week of Monday 4 August 2025"
+    machine: str  # for ``<time datetime>``: "2025-08-08", "2025-09", "2025-W32", "2025"; else the first day
+
+
+# The TIMEX values HTML's ``datetime`` takes as they are: a month, a week, a year (a day is written from ``first``)
+_MACHINE = {"month": re.compile(r"\d{4}-\d{2}"), "week": re.compile(r"\d{4}-W\d{2}"), "year": re.compile(r"\d{4}")}
+
+
+def when_of(timex: TimeExpression) -> When | None:
+    """When ``timex`` says a thing happens; None when it names no calendar time."""
+    first, last = timex.date, last_day(timex)
+    if first is None or last is None:
+        return None
+    pattern = _MACHINE.get(timex.granularity or "day")
+    machine = timex.value if pattern is not None and timex.value and pattern.fullmatch(timex.value) else None
+    return When(first, last, when_label(timex), machine or first.isoformat())
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +54,17 @@ class Deadline:
 
     @property
     def date(self) -> dt.date | None:
+        """The first day of the time it names."""
         return self.timex.date
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day of the time it names: a deadline "by the end of September" has not passed until then."""
+        return last_day(self.timex)
+
+    @property
+    def when(self) -> When | None:
+        return when_of(self.timex)
 
     @property
     def what(self) -> str:
@@ -63,35 +100,39 @@ def collect_deadlines(briefings: Sequence[Briefing], actors: ActorIndex) -> list
                     uid=deadline_uid(slug, timex, seen[key]),
                 )
             )
-    found.sort(key=lambda d: (d.date or dt.date.max, d.briefing.article.slug, d.timex.span.start))
+    # A day before the month, week or year it begins: the shorter time is the one to act on first
+    found.sort(
+        key=lambda d: (d.date or dt.date.max, d.last_day or dt.date.max, d.briefing.article.slug, d.timex.span.start)
+    )
     return found
 
 
 def split_deadlines(
     deadlines: Sequence[Deadline], as_of: dt.date
 ) -> tuple[list[Deadline], list[Deadline], list[Deadline]]:
-    """Upcoming (soonest first), past (most recent first) and unresolved deadlines."""
-    upcoming = [d for d in deadlines if d.date is not None and d.date >= as_of]
-    past = [d for d in deadlines if d.date is not None and d.date < as_of]
+    """Upcoming (soonest first), past (most recent first) and unresolved deadlines. A deadline is upcoming until
+    the last day of the time it names: "September" is upcoming on 14 September."""
+    upcoming = [d for d in deadlines if d.last_day is not None and d.last_day >= as_of]
+    past = [d for d in deadlines if d.last_day is not None and d.last_day < as_of]
     past.sort(key=lambda d: d.date or dt.date.min, reverse=True)
     undated = [d for d in deadlines if d.date is None]
     return upcoming, past, undated
 
 
-class Dated(Protocol):
+class Timed(Protocol):
     @property
-    def date(self) -> dt.date | None: ...
+    def when(self) -> When | None: ...
 
 
-D = TypeVar("D", bound=Dated)
+D = TypeVar("D", bound=Timed)
 
 
-def group_by_date(deadlines: Sequence[D]) -> list[tuple[dt.date | None, list[D]]]:
-    """Consecutive deadlines on one day, as (day, deadlines) in the given order."""
-    groups: list[tuple[dt.date | None, list[D]]] = []
+def group_by_when(deadlines: Sequence[D]) -> list[tuple[When | None, list[D]]]:
+    """Consecutive deadlines of one time (a day, a month...), as (its ``when``, deadlines) in the given order."""
+    groups: list[tuple[When | None, list[D]]] = []
     for deadline in deadlines:
-        if groups and groups[-1][0] == deadline.date:
+        if groups and groups[-1][0] == deadline.when:
             groups[-1][1].append(deadline)
         else:
-            groups.append((deadline.date, [deadline]))
+            groups.append((deadline.when, [deadline]))
     return groups

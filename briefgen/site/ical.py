@@ -32,10 +32,10 @@ from urllib.parse import urlsplit
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
+from briefgen.digest import view
 from briefgen.site.dates import day_start
 from briefgen.site.deadlines import Deadline
 from briefgen.site.feeds import absolute_base, briefing_path, site_url
-from briefgen.site.views import view
 
 ICS_PATH = "deadlines.ics"
 
@@ -57,6 +57,7 @@ class CalendarEntry:
 
     uid: str
     date: dt.date
+    end: dt.date  # its last day: a deadline in "September" is an event all month long
     stamp: dt.date  # the article's date (the deadline's when the article has none)
     what: str
     said: str  # the sentence it stands in
@@ -71,6 +72,7 @@ def calendar_entries(deadlines: Sequence[Deadline]) -> tuple[CalendarEntry, ...]
         CalendarEntry(
             d.uid,
             d.date,
+            d.last_day or d.date,
             d.briefing.article.date or d.date,
             d.what,
             " ".join(d.timex.sentence.slice(d.briefing.article.text).split()),
@@ -134,9 +136,9 @@ def _date(day: dt.date) -> bytes:
     return f"{day.year:04}{day.month:02}{day.day:02}".encode()
 
 
-def _all_day(day: dt.date) -> bytes:
-    """An all-day event's DTSTART and DTEND lines (it ends as the next day starts)."""
-    return b"DTSTART;VALUE=DATE:" + _date(day) + b"\r\nDTEND;VALUE=DATE:" + _date(day + dt.timedelta(days=1))
+def _all_day(first: dt.date, last: dt.date) -> bytes:
+    """An all-day event's DTSTART and DTEND lines (it ends as the day after its last starts)."""
+    return b"DTSTART;VALUE=DATE:" + _date(first) + b"\r\nDTEND;VALUE=DATE:" + _date(last + dt.timedelta(days=1))
 
 
 def _utc(moment: dt.datetime) -> bytes:
@@ -149,7 +151,7 @@ def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> 
     """A VCALENDAR of the dated deadlines (:func:`calendar_entries`), in date order."""
     host = _host(config)
     linked = absolute_base(config) is not None
-    days: dict[dt.date, bytes] = {}
+    days: dict[tuple[dt.date, dt.date], bytes] = {}
     stamps: dict[dt.date, bytes] = {}
     lines = [
         b"BEGIN:VCALENDAR",
@@ -161,7 +163,8 @@ def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> 
         _line("X-WR-TIMEZONE", _verbatim(config.timezone)),
     ]
     for entry in entries:
-        day = days.get(entry.date) or days.setdefault(entry.date, _all_day(entry.date))
+        span = (entry.date, entry.end)
+        day = days.get(span) or days.setdefault(span, _all_day(*span))
         stamp = stamps.get(entry.stamp) or stamps.setdefault(entry.stamp, _utc(day_start(entry.stamp, config)))
         lines += (
             b"BEGIN:VEVENT",

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from briefgen.compose import anchor_id
+from briefgen.digest import view
 from briefgen.model import Article, Briefing
 from briefgen.site.actors import Appearance, DeadlineUse, QuoteUse, RoleUse, SiteActor
-from briefgen.site.deadlines import Deadline
+from briefgen.site.deadlines import Deadline, When, when_of
 
 CO_ACTORS_SHOWN = 16  # "Named alongside" on an actor page
 PAGER_REACH = 2  # a pager links to the newest and oldest pages and to this many on either side of the current one
@@ -33,16 +34,6 @@ class _Use(Protocol):
 
 
 U = TypeVar("U", bound=_Use)
-
-
-def view(cls: type[T]) -> type[T]:
-    """Mark a frozen dataclass of plain values as a view: digested whole, as one encoded value (``briefgen.digest``).
-
-    Walking a view field by field in Python, as the digest does with other values, took most of the time spent
-    digesting a site's pages.
-    """
-    cls.__view__ = True  # type: ignore[attr-defined]
-    return cls
 
 
 @view
@@ -96,6 +87,7 @@ class DeadlineItem:
     """A deadline in a list: when, what, who, and where the briefing says so."""
 
     date: dt.date | None
+    when: When | None
     text: str  # the time expression as written
     what: str
     conflict: str | None
@@ -129,6 +121,7 @@ class QuoteLine:
 @dataclass(frozen=True, slots=True)
 class DeadlineLine:
     date: dt.date | None
+    when: When | None
     what: str
     sentence: int | None
     article: ArticleRef
@@ -268,6 +261,7 @@ def actor_summary(actor: SiteActor) -> ActorSummary:
 def deadline_item(deadline: Deadline, refs: Refs, chips: Mapping[str, ActorChip]) -> DeadlineItem:
     return DeadlineItem(
         deadline.date,
+        when_of(deadline.timex),
         deadline.timex.text,
         deadline.what,
         deadline.timex.conflict,
@@ -356,6 +350,7 @@ def actor_lines(header: ActorPage, uses: ActorUses, refs: Refs) -> ActorPage:
     deadlines = tuple(
         DeadlineLine(
             use.timex.date,
+            when_of(use.timex),
             use.timex.event or use.timex.sentence.slice(use.briefing.article.text),
             use.sentence,
             refs(use.briefing.article),

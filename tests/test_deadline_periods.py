@@ -1,0 +1,109 @@
+"""Deadlines that name a week, a month or a year: shown as the time the article names, never as its first day.
+
+"Due by the end of September" is a month. The deadlines page heads it "September 2025" (not "Monday 1 September
+2025", a day the article never named), it stays upcoming until the month is over, and the calendar holds it as an
+event all month long. Built through the real pipeline, with the real language model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from briefgen.build import build_site
+from briefgen.compose import last_day, when_label
+from briefgen.model import Span, TimeExpression
+from tests.helpers import article, make_site
+
+REVIEW = article(
+    "Budget review looms over harbour talks",
+    "2025-08-11",
+    "Harbour Commission chair Daniel Reyes said the budget review is due by the end of September.\n\n"
+    "He said the commission could not meet the union's demands before then.\n",
+)
+VOTE = article(
+    "Council to vote on harbour deal",
+    "2025-09-14",
+    "The city council must vote on the harbour deal by Friday, Mayor Elena Marsh said on Sunday.\n",
+)
+
+
+def timex(value: str, first: dt.date, granularity: str | None) -> TimeExpression:
+    return TimeExpression(Span(0, 1), "x", "DATE", value, first, granularity, Span(0, 1))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "granularity", "last", "label"),
+    [
+        ("2025-08-08", dt.date(2025, 8, 8), "day", dt.date(2025, 8, 8), "Friday 8 August 2025"),
+        ("2025-08-08", dt.date(2025, 8, 8), None, dt.date(2025, 8, 8), "Friday 8 August 2025"),
+        ("2025-W32", dt.date(2025, 8, 4), "week", dt.date(2025, 8, 10), "week of Monday 4 August 2025"),
+        ("2025-09", dt.date(2025, 9, 1), "month", dt.date(2025, 9, 30), "September 2025"),
+        ("2024-02", dt.date(2024, 2, 1), "month", dt.date(2024, 2, 29), "February 2024"),
+        ("2025-12", dt.date(2025, 12, 1), "month", dt.date(2025, 12, 31), "December 2025"),
+        ("2025-Q4", dt.date(2025, 10, 1), "quarter", dt.date(2025, 12, 31), "Q4 2025"),
+        ("2025-WI", dt.date(2025, 12, 1), "season", dt.date(2026, 2, 28), "2025-WI"),
+        ("2025", dt.date(2025, 1, 1), "year", dt.date(2025, 12, 31), "2025"),
+        ("201X", dt.date(2010, 1, 1), "decade", dt.date(2019, 12, 31), "201X"),
+        ("9999-12", dt.date(9999, 12, 1), "month", dt.date.max, "December 9999"),
+        ("9999-W52", dt.date(9999, 12, 27), "week", dt.date.max, "week of Monday 27 December 9999"),
+    ],
+)
+def test_the_last_day_of_the_time_a_deadline_names(
+    value: str, first: dt.date, granularity: str | None, last: dt.date, label: str
+) -> None:
+    named = timex(value, first, granularity)
+    assert last_day(named) == last
+    assert when_label(named) == label
+
+
+def test_an_unresolved_time_has_no_last_day() -> None:
+    assert last_day(dataclasses.replace(timex("2025-09", dt.date(2025, 9, 1), "month"), date=None)) is None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_site(tmp_path_factory.mktemp("periods"), {"content/review.md": REVIEW, "content/vote.md": VOTE})
+    result = build_site(root, jobs=1, search=False)
+    assert result.published and not result.errors, result.problems
+    return root / "site"
+
+
+def headings(page: str, section: str) -> list[tuple[str, str]]:
+    """The (datetime, label) of each day's or period's heading in one section of the deadlines page."""
+    part = page.split(f'<h2 id="{section}">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<h3 id="[^"]+"><time datetime="([^"]+)">([^<]+)</time></h3>', part)
+
+
+def test_a_month_is_headed_as_the_month_and_stays_upcoming_until_it_ends(site: Path) -> None:
+    page = (site / "deadlines" / "index.html").read_text(encoding="utf-8")
+    assert 'as of <time datetime="2025-09-14">' in page  # the newest article's date: mid-September
+    assert headings(page, "upcoming") == [("2025-09", "September 2025"), ("2025-09-19", "Friday 19 September 2025")]
+    assert 'id="past"' not in page
+    assert "Monday 1 September" not in page
+    assert 'id="upcoming-2025-09"' in page
+
+
+def test_the_calendar_holds_a_month_as_an_event_all_month_long(site: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((site / "deadlines.ics").read_bytes())
+    spans = sorted((e.decoded("dtstart"), e.decoded("dtend")) for e in calendar.walk("VEVENT"))
+    assert spans == [(dt.date(2025, 9, 1), dt.date(2025, 10, 1)), (dt.date(2025, 9, 19), dt.date(2025, 9, 20))]
+
+
+def test_the_briefing_summary_names_the_month(site: Path) -> None:
+    markdown = (site / "briefings" / "review" / "briefing.md").read_text(encoding="utf-8")
+    assert re.search(r"- \*\*Deadline:\*\* \[September 2025\]\(#time-\d+\)", markdown), markdown
+    page = (site / "briefings" / "review" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<strong>Deadline:</strong> <a href="#time-\d+">September 2025</a>', page)
+
+
+def test_the_home_page_lists_the_month_among_the_upcoming_deadlines(site: Path) -> None:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    upcoming = page.split('id="upcoming-deadlines"', 1)[1].split("</section>", 1)[0]
+    assert '<time class="when" datetime="2025-09">September 2025</time>' in upcoming
+    assert "deadline-item past" not in upcoming
