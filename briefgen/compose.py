@@ -254,7 +254,10 @@ def lead_sentences(article: Article, extraction: Extraction, max_words: int = 60
 
 def last_day(timex: TimeExpression) -> dt.date | None:
     """The last calendar day of the time ``timex`` names (``date`` is its first): by then it has come. "The end of
-    September" is a month, all of which a reader counts as before the deadline; "next week", seven days."""
+    September" is a month, all of which a reader counts as before the deadline; "next week", seven days.
+
+    The extractor's ``timex_deadline._period_end`` asks the same when it decides what may be a deadline; it stays
+    apart because the extractors' source is the extraction cache's key (changing it re-extracts every article)."""
     first = timex.date
     if first is None:
         return None
