@@ -115,6 +115,21 @@ def test_seed_ranking_and_spans(seed: tuple[str, tuple[Actor, ...]]) -> None:
         # an honorific makes a person; a bare surname joins the full name
         ("Mark Papermaster left Apple. Apple said Papermaster, 49, had left.", "Mark Papermaster", "person", None),
         ("The firm was founded by Mr. Smith in 1990. Smith retired last year.", "Smith", "person", ["Smith", "Smith"]),
+        # a surname the tagger missed on its own (after a quotation) is the person's, a proper noun only
+        (
+            "Maria Okafor, the union's general secretary, said the strike was off. \"This is a pause, not a "
+            'settlement," Okafor said after the first session.',
+            "Maria Okafor",
+            "person",
+            ["Maria Okafor", "Okafor"],
+        ),
+        (
+            "Elena Marsh toured the coast on Monday. Marsh grass covers the shore near the harbour.",
+            "Elena Marsh",
+            "person",
+            ["Elena Marsh"],
+        ),
+        ("Senator Anna Rivers spoke on Monday. Rivers flooded the valley last spring.", "Anna Rivers", "person", None),
         # designators and the bracketed alias
         ("Acme Widgets Inc. said on Tuesday that its profits rose.", "Acme Widgets Inc.", "org", None),
         (

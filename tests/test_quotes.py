@@ -269,3 +269,16 @@ def test_seed_quotes(parse: Parse) -> None:
     kinds = {q.span.slice(text): q.kind for q in quotes}
     assert kinds["“expressed its desire”"] == "partial"
     assert kinds["“One of the next could be China,”"] == "direct"
+
+
+def test_a_surname_the_tagger_missed_speaks_for_the_full_name(parse: Parse) -> None:
+    """spaCy tags "Maria Okafor" but not "Okafor" after the quotation: the quote is still hers, on her actor page."""
+    from briefgen.extract import extract_doc
+
+    text = (
+        "Maria Okafor, the union's general secretary, said the strike had been suspended for two weeks. "
+        '"This is a pause, not a settlement," Okafor said after the first session.'
+    )
+    (quote,) = extract_doc(parse(text), None).quotes
+    assert quote.speaker is not None and quote.speaker.text == "Okafor"
+    assert quote.actor_id == "maria-okafor"
