@@ -402,11 +402,33 @@ def timeline_lines(article: Article, extraction: Extraction, links: Links | None
     return [*lines, ""]
 
 
+_REFERENCES = {
+    "PRESENT_REF": "now",
+    "PAST_REF": "in the past (no date given)",
+    "FUTURE_REF": "in the future (no date given)",
+}
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_DURATION = re.compile(
+    r"P(?P<date>(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|DE|CE))*)(?:T(?P<time>(?:(?:\d+(?:\.\d+)?|X)[HMS])+))?"
+)
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?|X)(DE|CE|[YMWDHS])")
+_DATE_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "DE": "decade", "CE": "century"}
+_TIME_UNITS = {"H": "hour", "M": "minute", "S": "second"}
+
+
 def when_label(timex: TimeExpression) -> str:
-    """The time a reader would say: a day, a month, a year, a week; the TIMEX value otherwise."""
-    day = timex.date
+    """The time a reader would say: a day, a week, a month, a season, a year, a decade; a length of time in words
+    ("10 days"); "in the future (no date given)" for "soon". The TIMEX value when there are no words for it."""
+    day, value = timex.date, timex.value
     if day is None:
-        return timex.value or "unresolved"
+        if value is None:
+            return "unresolved"
+        if value in _REFERENCES:
+            return _REFERENCES[value]
+        length = _duration_words(value)
+        if length is None:
+            return value
+        return f"every {length.removeprefix('1 ')}" if timex.type == "SET" else length
     if timex.granularity in ("day", None):
         return format_date(day)
     if timex.granularity == "month":
@@ -415,10 +437,28 @@ def when_label(timex: TimeExpression) -> str:
         return f"{day:%Y}"
     if timex.granularity == "week":
         return f"week of {format_date(day)}"
-    if timex.granularity == "quarter" and timex.value and "-Q" in timex.value:
-        year, quarter = timex.value.split("-Q", 1)
+    if timex.granularity == "quarter" and value and "-Q" in value:
+        year, quarter = value.split("-Q", 1)
         return f"Q{quarter} {year}"
-    return timex.value or day.isoformat()
+    if timex.granularity == "season" and value and value[-2:] in _SEASONS:
+        return f"{_SEASONS[value[-2:]]} {day:%Y}"
+    if timex.granularity == "decade":
+        return f"the {day.year // 10 * 10}s"
+    return value or day.isoformat()
+
+
+def _duration_words(value: str) -> str | None:
+    """An ISO 8601 length of time in words: "P10D" is "10 days", "P1Y6M" "1 year 6 months", "PXY" "years"."""
+    match = _DURATION.fullmatch(value)
+    if match is None or not (match["date"] or match["time"]):
+        return None
+    words = []
+    for part, units in ((match["date"], _DATE_UNITS), (match["time"] or "", _TIME_UNITS)):
+        for amount, unit in _DURATION_PART.findall(part):
+            name = units[unit]
+            plural = "centuries" if name == "century" else f"{name}s"
+            words.append(plural if amount == "X" else f"{amount} {name if amount == '1' else plural}")
+    return " ".join(words)
 
 
 def _sentence_text(article: Article, span: Span, limit: int) -> str:

@@ -1,4 +1,5 @@
-"""Deadlines that name a week, a month or a year: shown as the time the article names, never as its first day.
+"""Deadlines that name a week, a month or a year: shown as the time the article names, never as its first day;
+and times without a date ("soon", "within ten days") said in words, not as TIMEX values.
 
 "Due by the end of September" is a month. The deadlines page heads it "September 2025" (not "Monday 1 September
 2025", a day the article never named), it stays upcoming until the month is over, and the calendar holds it as an
@@ -47,9 +48,10 @@ def timex(value: str, first: dt.date, granularity: str | None) -> TimeExpression
         ("2024-02", dt.date(2024, 2, 1), "month", dt.date(2024, 2, 29), "February 2024"),
         ("2025-12", dt.date(2025, 12, 1), "month", dt.date(2025, 12, 31), "December 2025"),
         ("2025-Q4", dt.date(2025, 10, 1), "quarter", dt.date(2025, 12, 31), "Q4 2025"),
-        ("2025-WI", dt.date(2025, 12, 1), "season", dt.date(2026, 2, 28), "2025-WI"),
+        ("2025-WI", dt.date(2025, 12, 1), "season", dt.date(2026, 2, 28), "winter 2025"),
+        ("2026-SU", dt.date(2026, 6, 1), "season", dt.date(2026, 8, 31), "summer 2026"),
         ("2025", dt.date(2025, 1, 1), "year", dt.date(2025, 12, 31), "2025"),
-        ("201X", dt.date(2010, 1, 1), "decade", dt.date(2019, 12, 31), "201X"),
+        ("201X", dt.date(2010, 1, 1), "decade", dt.date(2019, 12, 31), "the 2010s"),
         ("9999-12", dt.date(9999, 12, 1), "month", dt.date.max, "December 9999"),
         ("9999-W52", dt.date(9999, 12, 27), "week", dt.date.max, "week of Monday 27 December 9999"),
     ],
@@ -60,6 +62,30 @@ def test_the_last_day_of_the_time_a_deadline_names(
     named = timex(value, first, granularity)
     assert last_day(named) == last
     assert when_label(named) == label
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "label"),
+    [
+        ("DATE", "FUTURE_REF", "in the future (no date given)"),  # "soon"
+        ("DATE", "PAST_REF", "in the past (no date given)"),  # "recently"
+        ("DATE", "PRESENT_REF", "now"),
+        ("DURATION", "P10D", "10 days"),  # "within ten days"
+        ("DURATION", "P1D", "1 day"),
+        ("DURATION", "P1Y6M", "1 year 6 months"),
+        ("DURATION", "PT1H30M", "1 hour 30 minutes"),
+        ("DURATION", "PXY", "years"),  # "for years"
+        ("DURATION", "P2CE", "2 centuries"),
+        ("SET", "P1W", "every week"),  # "weekly"
+        ("SET", "P2D", "every 2 days"),
+        ("SET", "XXXX-WXX-1", "XXXX-WXX-1"),  # "every Monday": no words made for it, the value
+        ("DATE", None, "unresolved"),
+    ],
+)
+def test_a_time_without_a_date_is_said_in_words(kind: str, value: str | None, label: str) -> None:
+    named = dataclasses.replace(timex("", dt.date(2025, 1, 1), None), type=kind, value=value, date=None)
+    assert when_label(named) == label
+    assert last_day(named) is None
 
 
 def test_an_unresolved_time_has_no_last_day() -> None:
