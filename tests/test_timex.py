@@ -245,6 +245,9 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
         ("The permit expires on Aug. 20.", "The permit expires"),
         ("The deadline for bids is Friday.", "bids"),
         ("The vote is slated for Friday.", "The vote"),
+        # a relative clause's "which" is what it stands for
+        ("Nothing can change before the budget review, which is due by the end of September.", "the budget review"),
+        ("Lawmakers must pass the budget, which is due by Friday.", "the budget"),
     ],
 )
 def test_deadline_event(parse: Parse, text: str, event: str) -> None:

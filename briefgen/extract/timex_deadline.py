@@ -41,6 +41,7 @@ _WITHIN = re.compile(r"(?i)\b(?:within|no\s+more\s+than|no\s+later\s+than)(?=\s*
 _EVENT_DEPS = frozenset({"dobj", "prt", "dative", "attr", "acomp", "xcomp", "oprd", "ccomp"})
 _OWNER_VERBS = frozenset({"set", "give", "issue", "impose", "extend", "announce", "declare", "lay"})
 _MAX_EVENT_TOKENS = 14
+_RELATIVE = frozenset({"which", "that", "who"})  # a relative clause's subject stands for its antecedent
 _DURATION = re.compile(r"^P(\d+)([DWMY])$")
 _RELATIVE_TO_DEADLINE = re.compile(r"^\s+(?P<dir>before|after|ahead\s+of)\s+(?:the\s+|\S+['’]s\s+|\S+\s+\S+['’]s\s+)?$")
 
@@ -156,6 +157,9 @@ def _describe_event(span: SpacySpan) -> str | None:
             return _describe_noun_event(subjects[0])
         if subjects and subjects[0].pos_ != "PRON":
             return _phrase(subjects[0].subtree, span)
+        if subjects and subjects[0].lower_ in _RELATIVE and verb.dep_ == "relcl":  # "the review, which is due by"
+            clause = range(verb.left_edge.i, verb.right_edge.i + 1)
+            return _phrase((t for t in verb.head.subtree if t.i not in clause), span)
     if verb.pos_ == "AUX":
         return None
     parts = [verb]
