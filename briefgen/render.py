@@ -374,6 +374,7 @@ def actor_groups(actors: Sequence[ActorSummary]) -> list[tuple[str, str, list[Ac
 
 
 def top_actors(actors: Sequence[ActorSummary], count: int = 10) -> list[ActorSummary]:
+    """The home page's actors: named in the most briefings, then by mentions (one long article does not lead)."""
     return sorted(actors, key=lambda a: (-a.briefing_count, -a.mention_count, a.name.casefold()))[:count]
 
 

@@ -276,3 +276,19 @@ def test_pages_declare_language_landmarks_and_one_h1(files: dict[str, bytes]) ->
         assert html.startswith('<!DOCTYPE html>\n<html lang="en">'), path
         assert html.count("<h1") == 1, path
         assert '<main id="main"' in html and "<header" in html and "<footer" in html, path
+
+
+def test_the_home_page_ranks_actors_by_the_briefings_that_name_them(files: dict[str, bytes]) -> None:
+    """The count beside each actor is what they are ranked by: briefings, then mentions (in the chip's title)."""
+    home = files["index.html"].decode()
+    section = home.split('<h2 id="top-actors">', 1)[1].split("</section>", 1)[0]
+    assert section.startswith("In the most briefings</h2>")
+    found = re.findall(r'href="actors/([^/]+)/index.html">[^<]+</a>\s*<span class="count" title="in (\d+) briefings?, '
+                       r'(\d+) mentions?">(\d+)</span>', section)  # fmt: skip
+    assert found, section
+    ranks = [(-int(briefings), -int(mentions)) for _, briefings, mentions, _ in found]
+    assert ranks == sorted(ranks)
+    for actor, briefings, _, shown in found:
+        assert shown == briefings
+        page = files[f"actors/{actor}/index.html"].decode()
+        assert f"in {briefings} briefing" in page
