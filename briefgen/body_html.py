@@ -424,7 +424,7 @@ def _summary(w: _Head, article: Article, extraction: Extraction) -> None:
         w.md(f"{stop}\n")
         items.append(f"<li><strong>Also involved:</strong> {', '.join(links)}{stop}</li>\n")
     numbers = {id(t): n for n, t in timeline_points(extraction)}
-    for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
+    for timex in upcoming_deadlines(extraction, article.date)[:3]:
         number = numbers[id(timex)]
         w.md("- **Deadline:** [")
         day = w.field(when_label(timex))

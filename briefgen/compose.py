@@ -273,13 +273,21 @@ def last_day(timex: TimeExpression) -> dt.date | None:
     return first
 
 
+def due_order(timex: TimeExpression) -> tuple[dt.date, int]:
+    """Deadlines in the order they fall due: by the last day of the time each names, and of two due the same day the
+    one that names the shorter time first ("Tuesday 30 September" before "September 2025")."""
+    first = timex.date or dt.date.max
+    return last_day(timex) or first, -first.toordinal()
+
+
 def upcoming_deadlines(extraction: Extraction, after: dt.date | None) -> list[TimeExpression]:
-    """The deadlines that have not passed by ``after``: a month's still runs on its first day."""
-    return [
+    """The deadlines that have not passed by ``after``, soonest due first: a month's still runs on its first day."""
+    found = [
         t
         for t in extraction.timeline
         if t.is_deadline and t.date and (after is None or (last_day(t) or t.date) >= after)
     ]
+    return sorted(found, key=due_order)
 
 
 def summary_lines(
@@ -299,7 +307,7 @@ def summary_lines(
         stop = "" if others[-1].name.endswith(".") else "."  # "U.S." ends the sentence itself
         lines.append("- **Also involved:** " + ", ".join(actor_link(a, links) for a in others) + stop)
     numbers = {id(t): n for n, t in timeline_points(extraction)}
-    for timex in sorted(upcoming_deadlines(extraction, article.date), key=lambda t: t.date or dt.date.max)[:3]:
+    for timex in upcoming_deadlines(extraction, article.date)[:3]:
         what = f" — {escape_md(timex.event)}" if timex.event else ""
         lines.append(f"- **Deadline:** [{escape_md(when_label(timex))}](#time-{numbers[id(timex)]}){what}.")
     if extraction.quotes:

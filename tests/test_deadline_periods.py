@@ -17,7 +17,7 @@ import icalendar
 import pytest
 
 from briefgen.build import build_site
-from briefgen.compose import last_day, when_label
+from briefgen.compose import due_order, last_day, when_label
 from briefgen.model import Span, TimeExpression
 from tests.helpers import article, make_site
 
@@ -88,6 +88,17 @@ def test_a_time_without_a_date_is_said_in_words(kind: str, value: str | None, la
     assert last_day(named) is None
 
 
+def test_deadlines_fall_due_on_the_last_day_of_the_time_they_name() -> None:
+    year = timex("2025", dt.date(2025, 1, 1), "year")  # "by the end of the year"
+    october = timex("2025-10", dt.date(2025, 10, 1), "month")  # "by mid-October"
+    fifteenth = timex("2025-10-15", dt.date(2025, 10, 15), "day")
+    last = timex("2025-10-31", dt.date(2025, 10, 31), "day")
+    monday = timex("2025-10-06", dt.date(2025, 10, 6), "day")
+    unresolved = dataclasses.replace(october, date=None)
+    ordered = sorted([unresolved, year, october, last, fifteenth, monday], key=due_order)
+    assert ordered == [monday, fifteenth, last, october, year, unresolved]
+
+
 def test_an_unresolved_time_has_no_last_day() -> None:
     assert last_day(dataclasses.replace(timex("2025-09", dt.date(2025, 9, 1), "month"), date=None)) is None
 
@@ -109,7 +120,8 @@ def headings(page: str, section: str) -> list[tuple[str, str]]:
 def test_a_month_is_headed_as_the_month_and_stays_upcoming_until_it_ends(site: Path) -> None:
     page = (site / "deadlines" / "index.html").read_text(encoding="utf-8")
     assert 'as of <time datetime="2025-09-14">' in page  # the newest article's date: mid-September
-    assert headings(page, "upcoming") == [("2025-09", "September 2025"), ("2025-09-19", "Friday 19 September 2025")]
+    # in the order they fall due: the month's deadline runs to its last day
+    assert headings(page, "upcoming") == [("2025-09-19", "Friday 19 September 2025"), ("2025-09", "September 2025")]
     assert 'id="past"' not in page
     assert "Monday 1 September" not in page
     assert 'id="upcoming-2025-09"' in page

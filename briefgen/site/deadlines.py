@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from briefgen.compose import last_day, sentence_index, timeline_points, when_label
+from briefgen.compose import due_order, last_day, sentence_index, timeline_points, when_label
 from briefgen.digest import view
 from briefgen.model import Briefing, TimeExpression
 from briefgen.site.actors import ActorIndex
@@ -80,7 +80,8 @@ def deadline_uid(slug: str, timex: TimeExpression, occurrence: int) -> str:
 
 
 def collect_deadlines(briefings: Sequence[Briefing], actors: ActorIndex) -> list[Deadline]:
-    """Every deadline of every briefing, by date (undated last), then briefing and position."""
+    """Every deadline of every briefing, in the order they fall due (``due_order``; undated last), then by briefing
+    and position."""
     found: list[Deadline] = []
     for briefing in briefings:
         slug = briefing.article.slug
@@ -100,10 +101,7 @@ def collect_deadlines(briefings: Sequence[Briefing], actors: ActorIndex) -> list
                     uid=deadline_uid(slug, timex, seen[key]),
                 )
             )
-    # A day before the month, week or year it begins: the shorter time is the one to act on first
-    found.sort(
-        key=lambda d: (d.date or dt.date.max, d.last_day or dt.date.max, d.briefing.article.slug, d.timex.span.start)
-    )
+    found.sort(key=lambda d: (d.date is None, *due_order(d.timex), d.briefing.article.slug, d.timex.span.start))
     return found
 
 
@@ -114,7 +112,7 @@ def split_deadlines(
     the last day of the time it names: "September" is upcoming on 14 September."""
     upcoming = [d for d in deadlines if d.last_day is not None and d.last_day >= as_of]
     past = [d for d in deadlines if d.last_day is not None and d.last_day < as_of]
-    past.sort(key=lambda d: d.date or dt.date.min, reverse=True)
+    past.sort(key=lambda d: due_order(d.timex), reverse=True)  # the latest due first; stable, so ties keep their order
     undated = [d for d in deadlines if d.date is None]
     return upcoming, past, undated
 
