@@ -702,6 +702,9 @@ def memory_table(rows: list[Row]) -> str:
 # ---------------------------------------------------------------- profile
 
 
+PROFILED = "import cProfile, sys; from briefgen.cli import main; cProfile.run('main(sys.argv[1:])', sort='cumtime')"
+
+
 def profile_builds(ctx: Context, out: Path) -> str:
     """cProfile of a clean-with-cache build, a no-change build and a one-edit build (top 25 by cumulative time)."""
     site = ctx.run / "profile"
@@ -712,7 +715,9 @@ def profile_builds(ctx: Context, out: Path) -> str:
         if label == "one edit":
             append_edit(site / "content" / f"{ctx.edit_stem}.md", 0)
         sync()
-        command = [str(ctx.python), "-m", "cProfile", "-s", "cumtime", "-m", "briefgen", "build", str(site)]
+        # ``python -m briefgen`` ends its process with ``os._exit`` once it has reported (``briefgen.build.leave``),
+        # before ``-m cProfile`` could print: ``cli.main`` returns instead.
+        command = [str(ctx.python), "-c", PROFILED, "build", str(site)]
         env = st.briefgen_env(ctx.code)
         output = subprocess.run(command, cwd=ctx.code, env=env, capture_output=True, text=True).stdout
         lines = output.splitlines()
@@ -751,6 +756,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile briefgen's cached builds at the largest size")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
+    if "clean" not in args.scenarios:  # every other scenario starts from the site a clean build made
+        args.scenarios = ["clean", *args.scenarios]
     if args.cold_subset is None:
         args.cold_subset = 40 if args.quick else 200
     if args.memory_sizes == []:
@@ -765,6 +772,9 @@ def prepare(args: argparse.Namespace, size: int, run: Path) -> Context:
     master, reused = st.ensure_site(args.out / "sites", size, args.seed)
     log(f"[{size}] site {master} {'reused' if reused else f'generated in {time.perf_counter() - started:.1f} s'}")
     code = code_for(args.out, master, args.extractors)
+    extractors = (master / "extractors.txt").read_text().strip()
+    # the folder a build by hand of this run's sites needs on PYTHONPATH (the checkout's own would re-extract)
+    log(f"[{size}] briefgen {code}, with the extractors of {extractors} ({args.extractors})")
     python = Path(sys.executable)
     stems = [Path(n).stem for n in st.article_names(master)]
     ctx = Context(size, master, run / f"n{size}", python, code, stems[len(stems) // 2], args.verify)
@@ -838,7 +848,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.mkdir(parents=True)
     versions = ensure_tools(TOOLS_VENV) if set(args.tools) - {"briefgen"} else {}
     current = st.snapshot_code(args.out / "code")
-    log(f"run folder {run}; briefgen snapshot {current.name} ({args.extractors} extractors); tools {versions}")
+    log(f"run folder {run}; the checkout's briefgen is {current.name}; tools {versions}")
     command = " ".join(["benchmarks/build_speed.py", *(argv if argv is not None else sys.argv[1:])])
     tools = ", ".join(versions.values()) or "briefgen only"
     report = [f"`{command}` — {dt.datetime.now():%Y-%m-%d %H:%M}, briefgen {current.name}, {tools}"]

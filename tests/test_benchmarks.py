@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from tests.helpers import REPO
 
@@ -68,3 +69,30 @@ def test_the_extraction_benchmark_without_the_evaluation_data_measures_nothing(t
     assert run.returncode == 0, run.stderr
     assert "no evaluation data" in run.stdout
     assert not (tmp_path / "out").exists()
+
+
+def _build_speed() -> ModuleType:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import build_speed
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    return build_speed
+
+
+def test_the_build_benchmark_runs_a_clean_build_before_the_scenarios_that_start_from_it() -> None:
+    build_speed = _build_speed()
+    assert build_speed.parse_args(["--scenarios", "no-change"]).scenarios == ["clean", "no-change"]
+    assert build_speed.parse_args(["--scenarios", "clean", "one-edit"]).scenarios == ["clean", "one-edit"]
+
+
+def test_the_build_benchmark_profile_prints_the_build_statistics(tmp_path: Path) -> None:
+    """``python -m briefgen`` leaves with ``os._exit`` once it has reported, which ``-m cProfile`` never survived."""
+    build_speed = _build_speed()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "briefgen.yml").write_text("title: Empty\n", encoding="utf-8")
+    command = [sys.executable, "-c", build_speed.PROFILED, "build", str(tmp_path), "--no-search"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "briefgen: built: 0 articles" in done.stdout
+    assert "ncalls" in done.stdout and "build_site" in done.stdout
