@@ -186,11 +186,38 @@ def test_not_actors(parse: Parse, text: str, absent: str) -> None:
         ("Kremlin aide Yuri Ushakov described the talks as useful.", "Yuri Ushakov", "Kremlin aide"),
         ("U.S. Secretary of State John Kerry said the talks would go on.", "John Kerry", "U.S. Secretary of State"),
         ('"We are pleased," said Jane Doe, a spokeswoman for Acme Corp.', "Jane Doe", "spokeswoman for Acme Corp."),
+        # a relative clause in the present tense that gives a post
+        ("Daniel Reyes, who chairs the commission, said the plan was dead.", "Daniel Reyes", "chairs the commission"),
+        ("Anna Berg, who is the mayor of Springfield, opposed it.", "Anna Berg", "mayor of Springfield"),
+        ("The deal was signed by Tom Hale, who serves as finance minister.", "Tom Hale", "finance minister"),
+        ("Lisa Park, who heads the union's negotiating team, walked out.", "Lisa Park",
+         "heads the union's negotiating team"),
     ],
 )  # fmt: skip
 def test_roles(parse: Parse, text: str, name: str, role: str) -> None:
     actor = actors_of(parse, text)[name]
     assert role in [r for r, _ in actor.roles]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruth Adler, who was the party's treasurer until 2019, declined to comment.",  # a post held once
+        "Ruth Adler, who lives in Springfield, declined to comment.",  # no post
+        "Ruth Adler, who is a keen gardener, declined to comment.",  # not a title
+        "Ruth Adler, who ran the bakery for years, declined to comment.",  # past tense
+    ],
+)
+def test_relative_clauses_that_give_no_post_give_no_role(parse: Parse, text: str) -> None:
+    assert actors_of(parse, text)["Ruth Adler"].roles == ()
+
+
+def test_a_name_in_a_relative_clause_role_stays_an_actor(parse: Parse) -> None:
+    """The clause is not part of the name's phrase, as an apposition is: Springfield is a place of the text."""
+    actors = actors_of(parse, "Anna Berg, who is the mayor of Springfield, opposed it.")
+    assert "Springfield" in actors
+    (role, span), *_ = actors["Anna Berg"].roles
+    assert span.slice("Anna Berg, who is the mayor of Springfield, opposed it.") == role
 
 
 def test_a_role_ending_in_a_preposition_stops_before_the_name(parse: Parse) -> None:

@@ -1,7 +1,8 @@
 """Roles the text gives an actor: "Press secretary Karoline Leavitt", "X, the chief executive of Y,".
 
-Two shapes are read from the dependency parse: a title premodifying the name (the words
-to its left that attach into the name) and an apposition on either side of the name.
+Three shapes are read from the dependency parse: a title premodifying the name (the words
+to its left that attach into the name), an apposition on either side of the name, and a relative
+clause that says what the person is or does now ("X, who chairs the commission,").
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 
 QUALIFIER_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC"})  # "United States airframer", parse or not
 PREMODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "npadvmod"})
+# Verbs whose present tense, in "X, who chairs the commission", says what post X holds; the role is the verb phrase.
+ROLE_VERBS = frozenset(
+    {"chair", "head", "lead", "run", "direct", "oversee", "manage", "command", "coach", "govern", "represent"}
+)
 STOP_WORDS = frozenset({"who", "which", "that", "whose", "whom", ",", ";", "(", ")", "—", "–", "-", '"', "“", "”"})
 
 
@@ -60,6 +65,8 @@ def find_roles(doc: Doc, start: int, end: int, kind: str) -> list[Role]:
         return []
     nouns = TITLES if kind == "person" else ORG_NOUNS
     roles = [_premodifier_role(doc, start, end, nouns, kind), *_apposition_roles(doc, start, end, nouns)]
+    if kind == "person":
+        roles += _relative_roles(doc, start, end, nouns)
     return [r for r in roles if r is not None]
 
 
@@ -129,6 +136,39 @@ def _apposition_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> 
         first = head.left_edge.i
         roles.append(_role(doc, first, last, (start, end), bound=_is_definite(doc[first])) if head.i < last else None)
     return roles
+
+
+def _relative_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> list[Role | None]:
+    """A "who" clause after the name, in the present tense, that gives a post: "who is the mayor of Springfield",
+    "who serves as finance minister" (the role is the noun phrase) or "who chairs the commission" (the verb
+    phrase). A past tense ("who was the party's treasurer") is a post held once, not a role now. The clause is
+    not part of the name's phrase, so the names in it stay actors of their own (``bound`` is false)."""
+    roles: list[Role | None] = []
+    for clause in doc[start:end].root.children:
+        if clause.dep_ != "relcl" or clause.i < end or clause.tag_ != "VBZ" or not _who_is_subject(clause):
+            continue
+        lemma = clause.lemma_.lower()
+        if lemma == "be":
+            posts = [c for c in clause.children if c.dep_ == "attr"]
+        elif lemma == "serve":
+            posts = [g for c in clause.children if c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+        elif lemma in ROLE_VERBS:
+            done = [c for c in clause.children if c.dep_ == "dobj"]
+            if done:
+                first, last = _clause_bounds(doc, clause.i, done[0].right_edge.i + 1, done[0].i)
+                roles.append(_role(doc, first, last, (start, end), bound=False))
+            continue
+        else:
+            continue
+        for post in posts:
+            if _is_role_noun(post, nouns) and not post.ent_type_:
+                first, last = _clause_bounds(doc, post.left_edge.i, post.right_edge.i + 1, post.i)
+                roles.append(_role(doc, first, last, (start, end), bound=False))
+    return roles
+
+
+def _who_is_subject(clause: Token) -> bool:
+    return any(c.dep_ == "nsubj" and c.lower_ == "who" for c in clause.children)
 
 
 def _is_definite(token: Token) -> bool:
