@@ -158,6 +158,9 @@ def test_spans_and_sentences_point_into_the_text(seed: tuple[TimeExpression, ...
         ("The form dated 25/12/2024 was lost.", SEED_DCT, ("25/12/2024", "DATE", "2024-12-25")),
         ("The law passed on 2025-08-01.", None, ("2025-08-01", "DATE", "2025-08-01")),
         ("He said he would resign that day.", SEED_DCT, ("that day", "DATE", "2025-08-06")),
+        # time given runs ahead of the giving, whatever the tense
+        ("Washington gave Moscow until Friday to accept.", SEED_DCT, ("Friday", "DATE", "2025-08-08")),
+        ("Kyiv was given until Monday to respond.", SEED_DCT, ("Monday", "DATE", "2025-08-11")),
         ("Trade grew in the late 1990s.", SEED_DCT, ("the late 1990s", "DATE", "199")),
         ("The summit ended last night.", SEED_DCT, ("last night", "TIME", "2025-08-05TNI")),
         ("I had to spend the weekend at home.", SEED_DCT, ("the weekend", "DATE", "2025-W31-WE")),
@@ -248,6 +251,11 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
         # a relative clause's "which" is what it stands for
         ("Nothing can change before the budget review, which is due by the end of September.", "the budget review"),
         ("Lawmakers must pass the budget, which is due by Friday.", "the budget"),
+        # time given to do something: the thing, and who must do it when named
+        ("The airline has until October 15 to submit a recovery plan.", "submit a recovery plan"),
+        ("The bank has until Friday to send its plan to the regulator.", "send its plan to the regulator"),
+        ("Washington gave Moscow until Friday to accept the peace plan.", "Moscow to accept the peace plan"),
+        ("The court gave him until Tuesday to leave the country.", "leave the country"),
     ],
 )
 def test_deadline_event(parse: Parse, text: str, event: str) -> None:

@@ -160,6 +160,9 @@ def _describe_event(span: SpacySpan) -> str | None:
         if subjects and subjects[0].lower_ in _RELATIVE and verb.dep_ == "relcl":  # "the review, which is due by"
             clause = range(verb.left_edge.i, verb.right_edge.i + 1)
             return _phrase((t for t in verb.head.subtree if t.i not in clause), span)
+    granted = _granted_time(verb)
+    if granted is not None:
+        return _phrase(granted, span)
     if verb.pos_ == "AUX":
         return None
     parts = [verb]
@@ -171,6 +174,28 @@ def _describe_event(span: SpacySpan) -> str | None:
             if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
                 parts.extend(child.subtree)
     return _phrase(parts, span)
+
+
+def _granted_time(verb: Token) -> list[Token] | None:
+    """ "had until October 15 to submit a plan": the time is given to do something, which is the event
+    ("submit a plan"); "gave Moscow until Friday to accept" names who must ("Moscow to accept"), as the noun
+    "deadline for Moscow to accept" does. Only with "until" (the cue) and an infinitive after it."""
+    if verb.lemma_ not in ("have", "give") or not any(c.dep_ == "prep" and c.lower_ == "until" for c in verb.children):
+        return None
+    if verb.dep_ == "aux" and verb.head.tag_ == "VB":  # the parse may hang "has" on "submit" as an auxiliary
+        infinitive = verb.head
+        done = [c for c in infinitive.children if c.dep_ not in ("nsubj", "nsubjpass", "aux") and c.i > verb.i]
+        return [infinitive, *(t for c in done for t in c.subtree)]
+    infinitives = [c for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.tag_ == "VB"]
+    if not infinitives:
+        return None
+    verb_i = infinitives[0].i
+    action = [t for t in infinitives[0].subtree if not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == verb_i)]
+    if verb.lemma_ == "give":
+        # who is given it, when named ("gave him until Tuesday to leave": "leave")
+        given = [t for c in verb.children if c.dep_ in ("dative", "dobj") and c.pos_ != "PRON" for t in c.subtree]
+        return [*given, *infinitives[0].subtree] if given else action
+    return action
 
 
 def _describe_noun_event(noun: Token) -> str | None:

@@ -101,6 +101,7 @@ _REPORTING = frozenset(
 _DEADLINE_NOUNS = frozenset({"deadline", "ultimatum"})
 _DEFERRAL_LEMMAS = frozenset(
     {"postpone", "extend", "delay", "defer", "adjourn", "suspend", "push", "move", "reschedule"}
+    | {"give", "grant"}  # "gave Moscow until Friday to accept": time given runs ahead of the giving
 )
 _EVENT_NOUNS = frozenset(
     {"meeting", "vote", "summit", "talks", "hearing", "election", "session", "visit", "trip"}
@@ -132,7 +133,8 @@ def leaning_of_span(span: Span, tense: Tense | None) -> Tense | None:
 
 
 def _deferred(span: Span) -> bool:
-    """ "postponed until Tuesday", "extended the deadline to Friday": the new date lies ahead."""
+    """ "postponed until Tuesday", "extended the deadline to Friday", "gave them until Friday": the date lies
+    ahead."""
     if span.start == 0 or span.doc[span.start - 1].lower_ not in ("until", "till", "to"):
         return False
     verb = governing_verb(span)
