@@ -273,11 +273,12 @@ def last_day(timex: TimeExpression) -> dt.date | None:
     return first
 
 
-def due_order(timex: TimeExpression) -> tuple[dt.date, int]:
+def due_order(timex: TimeExpression) -> tuple[dt.date, int, str]:
     """Deadlines in the order they fall due: by the last day of the time each names, and of two due the same day the
-    one that names the shorter time first ("Tuesday 30 September" before "September 2025")."""
+    one that names the shorter time first ("Tuesday 30 September" before "September 2025"); then by label, so the
+    deadlines of one heading ("end of September 2025") are listed together."""
     first = timex.date or dt.date.max
-    return last_day(timex) or first, -first.toordinal()
+    return last_day(timex) or first, -first.toordinal(), when_label(timex)
 
 
 def upcoming_deadlines(extraction: Extraction, after: dt.date | None) -> list[TimeExpression]:
@@ -422,11 +423,42 @@ _DURATION = re.compile(
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?|X)(DE|CE|[YMWDHS])")
 _DATE_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "DE": "decade", "CE": "century"}
 _TIME_UNITS = {"H": "hour", "M": "minute", "S": "second"}
+# The part of a period the text names: "mid-October", "the end of September", "early 2026", "at the start of next
+# month". The value is the whole period (TIMEX3 would add a ``mod``, which the extractor does not keep), and so is
+# its last day, by which the deadline has passed; the label says the part, as the article does.
+_PART = re.compile(
+    r"(?i)^(?:(?:at|in|by|on|during|until|till|from|since|before|after|around)\s+)?(?:the\s+)?"
+    r"(early|mid|late|start\s+of|beginning\s+of|middle\s+of|end\s+of)(?=[\s-])"
+)
+_PARTED = frozenset({"week", "month", "quarter", "season", "year", "decade"})
+_IN_WEEK = {"early": "early in the", "mid": "middle of the", "late": "late in the"}
+
+
+def period_part(timex: TimeExpression) -> str | None:
+    """Which part of its week, month, quarter, season, year or decade ``timex`` names, as written ("mid",
+    "end of"); None for the whole of it, or a day."""
+    if timex.granularity not in _PARTED or timex.date is None:
+        return None
+    match = _PART.match(timex.text)
+    return " ".join(match[1].lower().split()) if match else None
 
 
 def when_label(timex: TimeExpression) -> str:
-    """The time a reader would say: a day, a week, a month, a season, a year, a decade; a length of time in words
-    ("10 days"); "in the future (no date given)" for "soon". The TIMEX value when there are no words for it."""
+    """The time a reader would say: a day, a week, a month, a season, a year, a decade, or the part of one the
+    article names ("mid-October 2025", "end of September 2025"); a length of time in words ("10 days"); "in the
+    future (no date given)" for "soon". The TIMEX value when there are no words for it."""
+    label = _period_label(timex)
+    part = period_part(timex)
+    if part is None:
+        return label
+    if timex.granularity == "week":  # "week of Monday 8 September 2025"
+        return f"{_IN_WEEK.get(part, part + ' the')} {label}"
+    if part in ("early", "mid", "late"):
+        label = label.removeprefix("the ")  # "the 2010s": "early 2010s"
+    return f"mid-{label}" if part == "mid" else f"{part} {label}"
+
+
+def _period_label(timex: TimeExpression) -> str:
     day, value = timex.date, timex.value
     if day is None:
         if value is None:

@@ -478,7 +478,7 @@ def deadline_lines(collected: Collected, by_id: dict[str, SiteActor]) -> list[st
             continue
         lines += [f"{{#{key}}}", f"## {label}", ""]
         for when, group in group_by_when(items):
-            heading = f"{{#{key}-{when.machine}}}" if when else f"{{#{key}-undated}}"
+            heading = f"{{#{key}-{when.anchor}}}" if when else f"{{#{key}-undated}}"
             lines += [heading, f"### {escape_md(when.label) if when else 'undated'}", ""]
             lines += [_deadline_item(d, by_id) for d in group]
             lines.append("")

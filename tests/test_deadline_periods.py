@@ -19,6 +19,7 @@ import pytest
 from briefgen.build import build_site
 from briefgen.compose import due_order, last_day, when_label
 from briefgen.model import Span, TimeExpression
+from briefgen.site.deadlines import when_of
 from tests.helpers import article, make_site
 
 REVIEW = article(
@@ -88,6 +89,54 @@ def test_a_time_without_a_date_is_said_in_words(kind: str, value: str | None, la
     assert last_day(named) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "first", "granularity", "label"),
+    [
+        ("mid-October", "2025-10", dt.date(2025, 10, 1), "month", "mid-October 2025"),
+        ("the end of September", "2025-09", dt.date(2025, 9, 1), "month", "end of September 2025"),
+        ("at the start of next month", "2025-10", dt.date(2025, 10, 1), "month", "start of October 2025"),
+        ("late August", "2025-08", dt.date(2025, 8, 1), "month", "late August 2025"),
+        ("early 2026", "2026", dt.date(2026, 1, 1), "year", "early 2026"),
+        ("mid-2026", "2026", dt.date(2026, 1, 1), "year", "mid-2026"),
+        ("the end of the year", "2025", dt.date(2025, 1, 1), "year", "end of 2025"),
+        ("the beginning of 2027", "2027", dt.date(2027, 1, 1), "year", "beginning of 2027"),
+        ("the early 2010s", "201X", dt.date(2010, 1, 1), "decade", "early 2010s"),
+        ("the end of the decade", "202X", dt.date(2020, 1, 1), "decade", "end of the 2020s"),
+        ("early spring", "2026-SP", dt.date(2026, 3, 1), "season", "early spring 2026"),
+        ("the middle of next week", "2025-W37", dt.date(2025, 9, 8), "week",
+         "middle of the week of Monday 8 September 2025"),
+        ("late next week", "2025-W37", dt.date(2025, 9, 8), "week", "late in the week of Monday 8 September 2025"),
+        # the whole period, or a day: no part
+        ("later this month", "2025-09", dt.date(2025, 9, 1), "month", "September 2025"),
+        ("earlier this year", "2025", dt.date(2025, 1, 1), "year", "2025"),
+        ("late Friday", "2025-09-05", dt.date(2025, 9, 5), "day", "Friday 5 September 2025"),
+        ("midweek", "2025-W37", dt.date(2025, 9, 8), "week", "week of Monday 8 September 2025"),
+    ],
+)  # fmt: skip
+def test_the_part_of_a_period_the_article_names_is_in_its_label(
+    text: str, value: str, first: dt.date, granularity: str, label: str
+) -> None:
+    named = dataclasses.replace(timex(value, first, granularity), text=text)
+    assert when_label(named) == label
+    assert last_day(named) == last_day(timex(value, first, granularity))  # due by the period's end all the same
+
+
+def test_one_month_heads_apart_what_falls_due_in_it_and_at_its_end() -> None:
+    """Listed in due order, the deadlines of one heading are together and the headings' anchors differ."""
+    september = timex("2025-09", dt.date(2025, 9, 1), "month")
+    end = dataclasses.replace(september, text="the end of September")
+    mid = dataclasses.replace(september, text="mid-September")
+    ordered = sorted([end, september, mid, end, september], key=due_order)
+    labels = [when_label(t) for t in ordered]
+    assert labels == sorted(labels) and len(set(labels)) == 3
+    anchors = {when_label(t): when_of(t).anchor for t in ordered}  # type: ignore[union-attr]
+    assert anchors == {
+        "September 2025": "2025-09",
+        "end of September 2025": "2025-09-end",
+        "mid-September 2025": "2025-09-mid",
+    }
+
+
 def test_deadlines_fall_due_on_the_last_day_of_the_time_they_name() -> None:
     year = timex("2025", dt.date(2025, 1, 1), "year")  # "by the end of the year"
     october = timex("2025-10", dt.date(2025, 10, 1), "month")  # "by mid-October"
@@ -121,10 +170,13 @@ def test_a_month_is_headed_as_the_month_and_stays_upcoming_until_it_ends(site: P
     page = (site / "deadlines" / "index.html").read_text(encoding="utf-8")
     assert 'as of <time datetime="2025-09-14">' in page  # the newest article's date: mid-September
     # in the order they fall due: the month's deadline runs to its last day
-    assert headings(page, "upcoming") == [("2025-09-19", "Friday 19 September 2025"), ("2025-09", "September 2025")]
+    assert headings(page, "upcoming") == [
+        ("2025-09-19", "Friday 19 September 2025"),
+        ("2025-09", "end of September 2025"),
+    ]
     assert 'id="past"' not in page
     assert "Monday 1 September" not in page
-    assert 'id="upcoming-2025-09"' in page
+    assert 'id="upcoming-2025-09-end"' in page
 
 
 def test_the_calendar_holds_a_month_as_an_event_all_month_long(site: Path) -> None:
@@ -135,13 +187,13 @@ def test_the_calendar_holds_a_month_as_an_event_all_month_long(site: Path) -> No
 
 def test_the_briefing_summary_names_the_month(site: Path) -> None:
     markdown = (site / "briefings" / "review" / "briefing.md").read_text(encoding="utf-8")
-    assert re.search(r"- \*\*Deadline:\*\* \[September 2025\]\(#time-\d+\)", markdown), markdown
+    assert re.search(r"- \*\*Deadline:\*\* \[end of September 2025\]\(#time-\d+\)", markdown), markdown
     page = (site / "briefings" / "review" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<strong>Deadline:</strong> <a href="#time-\d+">September 2025</a>', page)
+    assert re.search(r'<strong>Deadline:</strong> <a href="#time-\d+">end of September 2025</a>', page)
 
 
 def test_the_home_page_lists_the_month_among_the_upcoming_deadlines(site: Path) -> None:
     page = (site / "index.html").read_text(encoding="utf-8")
     upcoming = page.split('id="upcoming-deadlines"', 1)[1].split("</section>", 1)[0]
-    assert '<time class="when" datetime="2025-09">September 2025</time>' in upcoming
+    assert '<time class="when" datetime="2025-09">end of September 2025</time>' in upcoming
     assert "deadline-item past" not in upcoming

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from briefgen.compose import due_order, last_day, sentence_index, timeline_points, when_label
+from briefgen.compose import due_order, last_day, period_part, sentence_index, timeline_points, when_label
 from briefgen.digest import view
 from briefgen.model import Briefing, TimeExpression
 from briefgen.site.actors import ActorIndex
@@ -23,8 +23,14 @@ class When:
 
     first: dt.date
     last: dt.date
-    label: str  # "Friday 8 August 2025", "September 2025", "week of Monday 4 August 2025"
+    label: str  # "Friday 8 August 2025", "September 2025", "week of Monday 4 August 2025", "mid-October 2025"
     machine: str  # for ``<time datetime>``: "2025-08-08", "2025-09", "2025-W32", "2025"; else the first day
+    part: str = ""  # the part of the period named, as in an anchor: "", "mid", "end"
+
+    @property
+    def anchor(self) -> str:
+        """The heading's id, past the section's: "2025-09", "2025-09-end" (one month may head two lists)."""
+        return f"{self.machine}-{self.part}" if self.part else self.machine
 
 
 # The TIMEX values HTML's ``datetime`` takes as they are: a month, a week, a year (a day is written from ``first``)
@@ -38,7 +44,8 @@ def when_of(timex: TimeExpression) -> When | None:
         return None
     pattern = _MACHINE.get(timex.granularity or "day")
     machine = timex.value if pattern is not None and timex.value and pattern.fullmatch(timex.value) else None
-    return When(first, last, when_label(timex), machine or first.isoformat())
+    part = (period_part(timex) or "").split(" ")[0]  # "end of": "end"
+    return When(first, last, when_label(timex), machine or first.isoformat(), part)
 
 
 @dataclass(frozen=True, slots=True)
