@@ -246,6 +246,11 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
     [
         ("The ministry must publish the rules by Friday.", "publish the rules"),
         ("The permit expires on Aug. 20.", "The permit expires"),
+        # an intransitive verb's first phrase that does not hold the time, and its subject when named
+        ("The union will decide on further action by Friday.", "The union will decide on further action"),
+        ("It will decide on the merger by Friday.", "decide on the merger"),
+        # a comma left out leaves a space ("unionwhich" once)
+        ("The union, which represents dockers, must vote by Friday.", "The union which represents dockers must vote"),
         ("The deadline for bids is Friday.", "bids"),
         ("The vote is slated for Friday.", "The vote"),
         # a relative clause's "which" is what it stands for

@@ -169,11 +169,32 @@ def _describe_event(span: SpacySpan) -> str | None:
     for child in verb.children:
         if child.dep_ in _EVENT_DEPS:
             parts.extend(child.subtree)
-    if len(parts) == 1:  # "the permit expires on Aug. 20": an intransitive verb needs its subject
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
-                parts.extend(child.subtree)
+    if len(parts) == 1:  # an intransitive verb: "the permit expires on Aug. 20", "will decide on further action"
+        parts += _intransitive(verb, span)
     return _phrase(parts, span)
+
+
+def _intransitive(verb: Token, span: SpacySpan) -> list[Token]:
+    """What an intransitive verb's event needs besides the verb: its first prepositional phrase that holds no time
+    ("decide on further action within ten days"), and its subject, with the auxiliaries, unless a pronoun
+    ("the union will decide on ...", "the permit expires"); the bare verb ("the union decide") said nothing."""
+    parts: list[Token] = []
+    phrases = [
+        c
+        for c in verb.children
+        if c.dep_ == "prep"
+        and c.i > verb.i
+        and any(g.dep_ == "pobj" for g in c.children)
+        and not (c.left_edge.i <= span.start <= c.right_edge.i)
+        and not any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)  # another time: "planned for Thursday"
+    ]
+    if phrases:
+        parts.extend(phrases[0].subtree)
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    if subjects:
+        parts.extend(subjects[0].subtree)
+        parts.extend(c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)
+    return parts
 
 
 def _granted_time(verb: Token) -> list[Token] | None:
@@ -217,8 +238,12 @@ def _phrase(tokens: Iterable[Token], exclude: SpacySpan | None) -> str | None:
             t for t in kept if not (t.dep_ == "prep" and any(exclude.start <= c.i < exclude.end for c in t.children))
         ]
     kept = [t for t in kept if not t.is_punct or t.text in ("-", "'")][:_MAX_EVENT_TOKENS]
-    text = "".join(t.text_with_ws for t in kept).strip()
-    return text or None
+    # a word left out leaves a space, not nothing: "the Fed, which ..., will return" is "the Fed will return"
+    after = [*(t.i for t in kept[1:]), -1]
+    text = "".join(
+        t.text + (t.whitespace_ if following == t.i + 1 else " ") for t, following in zip(kept, after, strict=True)
+    )
+    return " ".join(text.split()) or None
 
 
 def _relative_readings(
