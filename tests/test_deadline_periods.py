@@ -1,9 +1,9 @@
 """Deadlines that name a week, a month or a year: shown as the time the article names, never as its first day;
 and times without a date ("soon", "within ten days") said in words, not as TIMEX values.
 
-"Due by the end of September" is a month. The deadlines page heads it "September 2025" (not "Monday 1 September
-2025", a day the article never named), it stays upcoming until the month is over, and the calendar holds it as an
-event all month long. Built through the real pipeline, with the real language model.
+"Due by the end of September" is a month. The deadlines page heads it "end of September 2025" (not "Monday 1
+September 2025", a day the article never named), it stays upcoming until the month is over, and the calendar holds it
+as an event all month long. Built through the real pipeline, with the real language model.
 """
 
 from __future__ import annotations
