@@ -479,7 +479,7 @@ def deadline_lines(collected: Collected, by_id: dict[str, SiteActor]) -> list[st
         lines += [f"{{#{key}}}", f"## {label}", ""]
         for when, group in group_by_when(items):
             heading = f"{{#{key}-{when.anchor}}}" if when else f"{{#{key}-undated}}"
-            lines += [heading, f"### {escape_md(when.label) if when else 'undated'}", ""]
+            lines += [heading, f"### {escape_md(when.heading) if when else 'Undated'}", ""]
             lines += [_deadline_item(d, by_id) for d in group]
             lines.append("")
     if undated:

@@ -172,7 +172,7 @@ def test_a_month_is_headed_as_the_month_and_stays_upcoming_until_it_ends(site: P
     # in the order they fall due: the month's deadline runs to its last day
     assert headings(page, "upcoming") == [
         ("2025-09-19", "Friday 19 September 2025"),
-        ("2025-09", "end of September 2025"),
+        ("2025-09", "End of September 2025"),  # a heading begins with a capital
     ]
     assert 'id="past"' not in page
     assert "Monday 1 September" not in page

@@ -28,6 +28,11 @@ class When:
     part: str = ""  # the part of the period named, as in an anchor: "", "mid", "end"
 
     @property
+    def heading(self) -> str:
+        """The label as a list's heading: "End of September 2025", "Week of Monday 4 August 2025"."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @property
     def anchor(self) -> str:
         """The heading's id, past the section's: "2025-09", "2025-09-end" (one month may head two lists)."""
         return f"{self.machine}-{self.part}" if self.part else self.machine
