@@ -292,3 +292,16 @@ def test_the_home_page_ranks_actors_by_the_briefings_that_name_them(files: dict[
         assert shown == briefings
         page = files[f"actors/{actor}/index.html"].decode()
         assert f"in {briefings} briefing" in page
+
+
+def test_an_actor_page_says_a_partial_quote_is_one_apart_from_its_cue(config: SiteConfig) -> None:
+    """ "called (partial quote)": the template's block tags, whose line breaks Jinja trims, had glued the two."""
+    briefings = sample_briefings(config)
+    first = briefings[0]
+    quotes = tuple(dataclasses.replace(q, kind="partial") if q.cue == "called" else q for q in first.extraction.quotes)
+    (partial,) = [q for q in quotes if q.kind == "partial"]
+    briefings[0] = dataclasses.replace(first, extraction=dataclasses.replace(first.extraction, quotes=quotes))
+    files = render_site(briefings, config, search=False)
+    page = files[f"actors/{partial.actor_id}/index.html"].decode("utf-8")
+    caption = " ".join(page.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0].split())
+    assert caption.startswith("called (partial quote) ·"), caption
