@@ -148,22 +148,20 @@ def _relative_roles(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> li
         if clause.dep_ != "relcl" or clause.i < end or clause.tag_ != "VBZ" or not _who_is_subject(clause):
             continue
         lemma = clause.lemma_.lower()
-        if lemma == "be":
-            posts = [c for c in clause.children if c.dep_ == "attr"]
-        elif lemma == "serve":
-            posts = [g for c in clause.children if c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
-        elif lemma in ROLE_VERBS:
-            done = [c for c in clause.children if c.dep_ == "dobj"]
-            if done:
-                first, last = _clause_bounds(doc, clause.i, done[0].right_edge.i + 1, done[0].i)
-                roles.append(_role(doc, first, last, (start, end), bound=False))
-            continue
-        else:
-            continue
-        for post in posts:
-            if _is_role_noun(post, nouns) and not post.ent_type_:
-                first, last = _clause_bounds(doc, post.left_edge.i, post.right_edge.i + 1, post.i)
-                roles.append(_role(doc, first, last, (start, end), bound=False))
+        found: list[tuple[int, Token]]  # where each role begins, and the head of its last phrase
+        if lemma in ROLE_VERBS:  # the verb phrase, up to its object
+            found = [(clause.i, c) for c in clause.children if c.dep_ == "dobj"][:1]
+        else:  # the noun phrase of the post
+            if lemma == "be":
+                posts = [c for c in clause.children if c.dep_ == "attr"]
+            elif lemma == "serve":
+                posts = [g for c in clause.children if c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+            else:
+                posts = []
+            found = [(p.left_edge.i, p) for p in posts if _is_role_noun(p, nouns) and not p.ent_type_]
+        for first, head in found:
+            first, last = _clause_bounds(doc, first, head.right_edge.i + 1, head.i)
+            roles.append(_role(doc, first, last, (start, end), bound=False))
     return roles
 
 
