@@ -249,8 +249,36 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
         # an intransitive verb's first phrase that does not hold the time, and its subject when named
         ("The union will decide on further action by Friday.", "The union will decide on further action"),
         ("It will decide on the merger by Friday.", "decide on the merger"),
-        # a comma left out leaves a space ("unionwhich" once)
-        ("The union, which represents dockers, must vote by Friday.", "The union which represents dockers must vote"),
+        # punctuation inside the event stays (and a comma left out leaves a space: "unionwhich" once)
+        ("The union, which represents dockers, must vote by Friday.", "The union, which represents dockers, must vote"),
+        (
+            "The ministry must publish the trade, energy and banking rules by Friday.",
+            "publish the trade, energy and banking rules",
+        ),
+        ("The company will redeem its 6.5% notes by Friday.", "redeem its 6.5% notes"),
+        # a long event loses its asides and trailing modifiers, never half a phrase
+        (
+            "The commission must deliver its report on the harbour expansion, which residents of the northern "
+            "districts have opposed for years, by Friday.",
+            "deliver its report on the harbour expansion",
+        ),
+        (
+            "The board must approve the sale of the company's two regional newspapers, the Herald and the Courier, "
+            "by Friday.",
+            "approve the sale of the company's two regional newspapers",
+        ),
+        # an intransitive verb that hangs on "set to", "due to", "expected to" has that verb's subject
+        ("The ceasefire is set to expire on Friday.", "The ceasefire is set to expire"),
+        (
+            "The ceasefire, which began in May, is due to expire on Friday.",
+            "The ceasefire, which began in May, is due to expire",
+        ),
+        ("It is set to expire on Friday.", "expire"),
+        # brackets and quotation marks stay in pairs
+        (
+            "The studio must release the new ``Hawaii Five-0'' series by Friday.",
+            "release the new ``Hawaii Five-0'' series",
+        ),
         ("The deadline for bids is Friday.", "bids"),
         ("The vote is slated for Friday.", "The vote"),
         # a relative clause's "which" is what it stands for

@@ -177,7 +177,8 @@ def _describe_event(span: SpacySpan) -> str | None:
 def _intransitive(verb: Token, span: SpacySpan) -> list[Token]:
     """What an intransitive verb's event needs besides the verb: its first prepositional phrase that holds no time
     ("decide on further action within ten days"), and its subject, with the auxiliaries, unless a pronoun
-    ("the union will decide on ...", "the permit expires"); the bare verb ("the union decide") said nothing."""
+    ("the union will decide on ...", "the permit expires"), or the subject of the verb it hangs on ("the ceasefire is
+    set to expire"); the bare verb ("the union decide", "expire") said nothing."""
     parts: list[Token] = []
     phrases = [
         c
@@ -190,11 +191,20 @@ def _intransitive(verb: Token, span: SpacySpan) -> list[Token]:
     ]
     if phrases:
         parts.extend(phrases[0].subtree)
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    chain = [verb]  # "the ceasefire is set to expire", "is due to expire": up to the verb with the subject
+    while len(chain) < 3 and chain[-1].dep_ in ("xcomp", "acomp") and not _subjects(chain[-1], pronouns=True):
+        chain.append(chain[-1].head)
+    subjects = _subjects(chain[-1], pronouns=False)
     if subjects:
         parts.extend(subjects[0].subtree)
-        parts.extend(c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)
+        for word in chain:
+            parts.append(word)
+            parts.extend(c for c in word.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < word.i)
     return parts
+
+
+def _subjects(verb: Token, *, pronouns: bool) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and (pronouns or c.pos_ != "PRON")]
 
 
 def _granted_time(verb: Token) -> list[Token] | None:
@@ -230,20 +240,95 @@ def _describe_noun_event(noun: Token) -> str | None:
 
 
 def _phrase(tokens: Iterable[Token], exclude: SpacySpan | None) -> str | None:
-    """The tokens' text in document order, without the time expression, its preposition or punctuation."""
+    """The tokens' text in document order, without the time expression or its preposition, its punctuation kept
+    only inside the phrase ("trade, energy and defense", "6.5% debentures", "Act (ISA)"); longer than
+    ``_MAX_EVENT_TOKENS`` words, its asides and trailing modifiers go first (:func:`_shortened`), so an event is
+    never cut in the middle of a phrase ("... to be raised to $")."""
     unique = {t.i: t for t in tokens}
-    kept = [unique[i] for i in sorted(unique) if exclude is None or not (exclude.start <= i < exclude.end)]
     if exclude is not None:
-        kept = [
-            t for t in kept if not (t.dep_ == "prep" and any(exclude.start <= c.i < exclude.end for c in t.children))
-        ]
-    kept = [t for t in kept if not t.is_punct or t.text in ("-", "'")][:_MAX_EVENT_TOKENS]
+        unique = {i: t for i, t in unique.items() if not exclude.start <= i < exclude.end}
+        unique = {i: t for i, t in unique.items() if not _leans_on(t, exclude)}
+    words = _shortened({i: t for i, t in unique.items() if t.pos_ != "PUNCT"})
+    kept = [unique[i] for i in sorted(unique) if i in words or _inside(unique[i], words)]
+    kept = _balanced(kept)
     # a word left out leaves a space, not nothing: "the Fed, which ..., will return" is "the Fed will return"
     after = [*(t.i for t in kept[1:]), -1]
     text = "".join(
         t.text + (t.whitespace_ if following == t.i + 1 else " ") for t, following in zip(kept, after, strict=True)
     )
     return " ".join(text.split()) or None
+
+
+def _leans_on(token: Token, exclude: SpacySpan) -> bool:
+    """A word that goes with the time expression left out: its preposition ("by"), its possessive ending
+    ("Tuesday's"), or "due" before it ("debentures due March 1")."""
+    if token.dep_ == "case":
+        return exclude.start <= token.head.i < exclude.end
+    leaning = token.dep_ == "prep" or token.lower_ == "due"
+    return leaning and any(exclude.start <= c.i < exclude.end for c in token.children)
+
+
+def _inside(mark: Token, words: dict[int, Token]) -> bool:
+    """A punctuation mark between two words of the phrase, with nothing of the text left out around it."""
+    if mark.pos_ != "PUNCT":
+        return False
+    if mark.text in ("'", "’") and mark.i > 0 and not mark.doc[mark.i - 1].whitespace_:  # "Dunkin'"
+        return mark.i - 1 in words
+    before = mark.i - 1
+    while before >= 0 and mark.doc[before].pos_ == "PUNCT":
+        before -= 1
+    after = mark.i + 1
+    while after < len(mark.doc) and mark.doc[after].pos_ == "PUNCT":
+        after += 1
+    return before in words and after in words
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''"}
+_ASIDES = ("relcl", "acl", "appos", "advcl", "parataxis")  # dropped first when an event is too long
+_TRAILING = ("conj", "prep", "advmod", "amod", "agent", "dative")
+
+
+def _balanced(kept: list[Token]) -> list[Token]:
+    """``kept`` without the brackets and quotation marks that lost their partner (all of a kind's, if unpaired)."""
+    text = "".join(t.text for t in kept)  # the tokenizer may split "``" in two
+    unpaired = {mark for pair in _PAIRS.items() if text.count(pair[0]) != text.count(pair[1]) for mark in pair}
+    if text.count('"') % 2:
+        unpaired.add('"')
+    if "``" in unpaired:
+        unpaired.add("`")
+    return [t for t in kept if t.text not in unpaired] if unpaired else kept
+
+
+def _shortened(words: dict[int, Token]) -> dict[int, Token]:
+    """``words`` with at most ``_MAX_EVENT_TOKENS``: an aside (a relative clause, an apposition) goes first, the
+    one that begins last; then the trailing modifier that begins last, with its "and" or "or"; then, as a last
+    resort, the words beyond the limit."""
+    words = dict(words)
+    while len(words) > _MAX_EVENT_TOKENS:
+        dropped = _last_droppable(words, _ASIDES) or _last_droppable(words, _TRAILING)
+        if dropped is None:
+            return dict(sorted(words.items())[:_MAX_EVENT_TOKENS])
+        for t in dropped:
+            words.pop(t.i, None)
+    return words
+
+
+def _last_droppable(words: dict[int, Token], deps: tuple[str, ...]) -> list[Token] | None:
+    """The subtree that begins last among ``words``' dependents of ``deps`` kinds, whose head stays, with the
+    coordinator before a conjunct; None when there is none (the first word, the phrase's head, always stays)."""
+    first = min(words)
+    found = [
+        t
+        for t in words.values()
+        if t.dep_ in deps and t.i > t.head.i and t.head.i in words and t.i != first and t.left_edge.i > first
+    ]
+    if not found:
+        return None
+    last = max(found, key=lambda t: (t.left_edge.i, -t.i))
+    dropped = [t for t in last.subtree]
+    if last.dep_ == "conj":
+        dropped += [c for c in last.head.children if c.dep_ in ("cc", "preconj") and c.i < last.i]
+    return dropped
 
 
 def _relative_readings(
