@@ -192,6 +192,11 @@ def test_not_actors(parse: Parse, text: str, absent: str) -> None:
         ("The deal was signed by Tom Hale, who serves as finance minister.", "Tom Hale", "finance minister"),
         ("Lisa Park, who heads the union's negotiating team, walked out.", "Lisa Park",
          "heads the union's negotiating team"),
+        # a role that ends in a quoted title keeps its closing mark
+        ('Peter Lenkov, who oversees the new "Hawaii Five-0", said it was fun.', "Peter Lenkov",
+         'oversees the new "Hawaii Five-0"'),
+        ("Peter Lenkov, who oversees the new ``Hawaii Five-0'', said it was fun.", "Peter Lenkov",
+         "oversees the new ``Hawaii Five-0''"),
     ],
 )  # fmt: skip
 def test_roles(parse: Parse, text: str, name: str, role: str) -> None:

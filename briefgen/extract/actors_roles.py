@@ -15,6 +15,7 @@ from briefgen.model import Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 QUALIFIER_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC"})  # "United States airframer", parse or not
 PREMODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "npadvmod"})
@@ -190,6 +191,18 @@ def _entity_end(doc: Doc, i: int) -> int:
     return end
 
 
+_CLOSING = {"''": "``", "”": "“", "’": "‘", ")": "(", "]": "["}
+
+
+def _opened(words: SpacySpan, mark: str) -> bool:
+    """Whether ``mark``, just after ``words``, closes a quotation or bracket that ``words`` opened."""
+    text = words.text  # the tokenizer may split "``" in two
+    if mark == '"':
+        return text.count('"') % 2 == 1
+    opening = _CLOSING.get(mark)
+    return opening is not None and text.count(opening) > text.count(mark)
+
+
 def _role(doc: Doc, first: int, last: int, name: tuple[int, int], bound: bool) -> Role | None:
     """The role in tokens ``[first, last)``, trimmed; ``name`` (its tokens) is the mention it is the role of."""
     while first < last and (doc[first].pos_ == "DET" or doc[first].is_punct or doc[first].is_space):
@@ -203,6 +216,8 @@ def _role(doc: Doc, first: int, last: int, name: tuple[int, int], bound: bool) -
             last -= 1
     if first >= last:
         return None
+    if last < len(doc) and _opened(doc[first:last], doc[last].text):  # "oversees the new ``Hawaii Five-0''"
+        last += 1
     words = doc[first:last]
     if all(t.lower_ in TITLE_MODIFIERS for t in words):
         return None
