@@ -251,6 +251,7 @@ def build_site(
     search: bool = True,
     release_model: bool = False,
     gc: bool = False,
+    warm: bool = False,
 ) -> BuildResult:
     """Build the site at ``root``; publish it unless the configuration or templates are broken.
 
@@ -259,7 +260,9 @@ def build_site(
     and written. The result is always byte-identical to a clean build of the same content.
     ``release_model`` lets a language model loaded for the changed articles go before rendering (one-shot
     processes: the CLI, the server's child builds). With ``gc``, a build that published (or found the site up to
-    date) then deletes the extraction cache's rows that no article of the site uses, drafts included.
+    date) then deletes the extraction cache's rows that no article of the site uses, drafts included. With ``warm``
+    (a resident process's first build: ``briefgen daemon``), a site that is up to date is built all the same, so
+    the process has read, decoded and indexed it for its next build; every page is kept as it is.
     """
     started = time.perf_counter()
     config, config_problems = load_build_config(root, out)
@@ -273,7 +276,7 @@ def build_site(
         )
     with site_lock(config.root), collector.paused():
         result = _build_locked(
-            config, registry, problems, drafts, strict, jobs, progress, scheduler, search, release_model
+            config, registry, problems, drafts, strict, jobs, progress, scheduler, search, release_model, warm
         )
         if gc and (result.published or result.up_to_date):
             result = dataclasses.replace(result, collected=_collect_garbage(config))
@@ -309,6 +312,7 @@ def _build_locked(
     scheduler: str | None,
     search: bool,
     release_model: bool = False,
+    warm: bool = False,
 ) -> BuildResult:
     output = config.output_path.absolute()
     paths, discover_problems = discover_articles(config.content_path)
@@ -318,7 +322,8 @@ def _build_locked(
     fingerprint = input_fingerprint(config, paths, f"drafts={drafts};search={search};refused={refused}")
     state = load_state(config)
     if (
-        not problems
+        not warm
+        and not problems
         and state.inputs == fingerprint
         and output_intact(state, output)
         # a killed build's carried entries (a ``.git``) wait in its staging folder: a build puts them back
@@ -499,8 +504,8 @@ def run_build_command(args: argparse.Namespace, *, leave_at_once: bool = False) 
     if args.format == "mkdocs":
         from briefgen.mkdocs_export import run_mkdocs_export
 
-        return _guarded(lambda: run_mkdocs_export(args))
-    code = _guarded(lambda: _build_once(args))
+        return guarded(lambda: run_mkdocs_export(args))
+    code = guarded(lambda: _build_once(args))
     if leave_at_once:
         leave(code)
     return code
@@ -522,7 +527,7 @@ def _build_once(args: argparse.Namespace) -> int:
     return report(result, strict=args.strict, quiet=args.quiet)
 
 
-def _guarded(run: Callable[[], int]) -> int:
+def guarded(run: Callable[[], int]) -> int:
     """``run``'s exit status; a fault of briefgen's own in it (bad input is reported as problems, not raised) is
     reported as one (:func:`internal_error`)."""
     try:

@@ -1,4 +1,4 @@
-"""The ``briefgen`` command line: build, extract, serve."""
+"""The ``briefgen`` command line: build, extract, serve, daemon."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--gc", action="store_true", help="then delete cached extractions no article uses now, and compact the cache"
     )
+    build.add_argument("--no-daemon", action="store_true", help="build in this process even if the site has a daemon")
+
+    daemon = sub.add_parser(
+        "daemon", help="a build process that stays for a site, so that each `briefgen build` there is quicker"
+    )
+    daemon.add_argument("action", choices=("start", "stop", "status", "run"), help="run: in the foreground")
+    daemon.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+    daemon.add_argument("--jobs", "-j", type=_jobs, default=0, help="processes for its builds (default, 0: all cores)")
+    daemon.add_argument(
+        "--idle-timeout", type=_minutes, default=180.0, help="minutes without a build before it leaves (0: never)"
+    )
 
     extract = sub.add_parser("extract", help="print the briefing extracted from one article")
     extract.add_argument("file", type=Path, help="an article file, or with --jsonl a JSONL file ('-' for stdin)")
@@ -64,9 +75,18 @@ def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> i
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "build":
+            if not (args.watch or args.no_daemon or args.format != "html"):
+                from briefgen.daemon import build_in_daemon
+
+                if (code := build_in_daemon(args)) is not None:
+                    return code
             from briefgen.build import run_build_command
 
             return run_build_command(args, leave_at_once=leave_at_once)
+        if args.command == "daemon":
+            from briefgen.daemon import run_daemon_command
+
+            return run_daemon_command(args)
         if args.command == "extract":
             return _extract(args)
         if args.command == "serve":
@@ -146,6 +166,17 @@ def _whole(text: str, what: str, most: int | None = None) -> int:
 def _jobs(text: str) -> int:
     """``--jobs``: a number of processes; 0 for every core."""
     return _whole(text, "a number of processes (0 for every core)")
+
+
+def _minutes(text: str) -> float:
+    """``--idle-timeout``: minutes, not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}")
+    return value
 
 
 def _port(text: str) -> int:

@@ -19,6 +19,7 @@ from briefgen.cache import ExtractionCache, RegistryScope, cache_key, extraction
 from briefgen.config import SiteConfig, records_path
 from briefgen.extract import extract_many
 from briefgen.model import Article, Extraction
+from briefgen.nlp import load_nlp
 from briefgen.parallel import available_cores
 from briefgen.registry import Registry
 
@@ -37,6 +38,17 @@ class Tally:
     extracted: int = 0
 
 
+_model_kept = False  # set in a resident process that keeps the model (``keep_model``)
+
+
+def keep_model() -> None:
+    """Load the language model in this process and keep it: a resident process (``briefgen daemon``) extracts an
+    edit here, not in a worker that must load the model again."""
+    global _model_kept
+    load_nlp()
+    _model_kept = True
+
+
 def cache_path(config: SiteConfig) -> Path:
     return records_path(config.root) / "cache.sqlite"
 
@@ -46,8 +58,6 @@ def _extract_chunk(items: list[tuple[str, dt.date | None]], registry: Registry) 
 
 
 def _warm_worker() -> None:
-    from briefgen.nlp import load_nlp
-
     load_nlp()
 
 
@@ -107,7 +117,8 @@ def extract_articles(
     The articles missing from the cache are extracted first, then the cached ones decoded. With
     ``release_model``, a language model loaded here is let go in between, so a one-edit build does not hold the
     model (~250 MB) and the whole decoded site at once. A few missing articles beside cached ones (an edit) are
-    extracted in a worker process instead, while this one decodes the cache (:class:`_Aside`).
+    extracted in a worker process instead, while this one decodes the cache (:class:`_Aside`), unless this process
+    keeps the language model loaded (``keep_model``: ``briefgen daemon``): then here, without loading it again.
     """
     keys = cache_keys(articles)
     scope = RegistryScope(registry)
@@ -122,7 +133,8 @@ def extract_articles(
         if progress:
             progress(done, len(articles))
         missing = [i for i, key in enumerate(keys) if key not in present]
-        if present and 0 < len(missing) < IN_PROCESS_BELOW and not scheduler and (jobs or available_cores()) > 1:
+        few = 0 < len(missing) < IN_PROCESS_BELOW and not scheduler and (jobs or available_cores()) > 1
+        if present and few and not _model_kept:
             aside = _Aside([(articles[i].text, articles[i].date) for i in missing], registry)
         else:
             done = _extract_missing(articles, keys, missing, found, cache, scope, jobs, scheduler, progress, done)
@@ -275,8 +287,6 @@ def _release_model() -> None:
     """Let go of a language model this process loaded (its objects hold cycles: collect them now, while the
     heap is small)."""
     import gc
-
-    from briefgen.nlp import load_nlp
 
     if load_nlp.cache_info().currsize:
         load_nlp.cache_clear()
