@@ -14,7 +14,9 @@ cached (a fresh site folder holding only the articles and a copy of cache.sqlite
 the compositions are written to .briefgen/composed.sqlite); the same with that store too (``COMPOSED``: a CI job
 restoring .briefgen, a site folder deleted; a changed template costs about as much); no-change rebuild; one-edit
 rebuild (a sentence appended to one article, which briefgen re-extracts); then, for briefgen alone, two edits
-to ``actors.yml`` (an entry naming no one, then one naming every twelfth article). Tools run alternately; every clean
+to ``actors.yml`` (an entry naming no one, then one naming every twelfth article), and builds handed to the site's
+daemon (``briefgen daemon``: no change, then two edits, each a new ``briefgen build`` process). Tools run
+alternately; every clean
 build writes to a new folder, nothing is deleted before a timed run, and ``sync`` runs before each one.
 Peak RSS is wait4's ru_maxrss: the largest single process of the build, not the sum over workers.
 """
@@ -550,6 +552,35 @@ def append_edit(path: Path, repeat: int) -> None:
         handle.write(EDIT.format(n=repeat))
 
 
+DAEMON = "in the daemon"
+
+
+def briefgen_daemon(ctx: Context, repeat: int) -> list[Row]:
+    """``briefgen build`` in a new process, handed to the site's daemon (``briefgen daemon start``, untimed: it
+    builds the site once, which fills what it keeps): no change, then two edits, compared with a clean build. The
+    CPU column is the client's; the daemon's peak RSS (``VmHWM``) is in the note."""
+    site = ctx.outputs["briefgen"]
+    env = st.briefgen_env(ctx.code)
+    start = [str(ctx.python), "-m", "briefgen", "daemon", "start", str(site)]
+    started = subprocess.run(start, cwd=ctx.code, env=env, capture_output=True, text=True, check=False)
+    if started.returncode:
+        raise SystemExit(f"the daemon did not start:\n{started.stdout}{started.stderr}")
+    pid = int(re.search(r"pid (\d+)", started.stdout).group(1))  # type: ignore[union-attr]
+    try:
+        rows = [briefgen_row(ctx, f"no change, {DAEMON}", briefgen_build(ctx, site), site, st.cache_mark(site))]
+        for scenario, n in ((f"one edit, {DAEMON}", 2 * repeat), (f"next edit, {DAEMON}", 2 * repeat + 1)):
+            append_edit(site / "content" / f"{ctx.edit_stem}.md", 100 + n)
+            before = st.cache_mark(site)
+            rows.append(briefgen_row(ctx, scenario, briefgen_build(ctx, site), site, before))
+        peak = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        memory = f"daemon peak RSS {int(peak.group(1)) / 1024:.0f} MB" if peak else ""
+        rows = [dataclasses.replace(row, note=f"{row.note} {memory}".strip()) for row in rows]
+    finally:
+        stop = [str(ctx.python), "-m", "briefgen", "daemon", "stop", str(site)]
+        subprocess.run(stop, cwd=ctx.code, env=env, capture_output=True, check=False)
+    return verified(ctx, rows, site)
+
+
 Step = Callable[[Context, int], list[Row]]
 PHASES: dict[str, dict[str, Step]] = {
     "clean": {"briefgen": briefgen_clean, "hugo": hugo_clean, "mkdocs": mkdocs_clean, "pelican": pelican_clean},
@@ -558,6 +589,7 @@ PHASES: dict[str, dict[str, Step]] = {
     "one-edit": {"briefgen": briefgen_edit, "hugo": hugo_edit, "mkdocs": mkdocs_edit, "pelican": pelican_edit},
     "one-added": {"briefgen": briefgen_add, "hugo": hugo_add, "mkdocs": mkdocs_add, "pelican": pelican_add},
     "actors-yml": {"briefgen": briefgen_registry},  # after the edits: it changes the edited site's registry
+    "daemon": {"briefgen": briefgen_daemon},
 }  # fmt: skip
 # MkDocs's full rebuild deletes its whole site folder; run it last in each round so the others follow it least.
 ORDER = ("briefgen", "hugo", "pelican", "mkdocs")
