@@ -180,6 +180,7 @@ class DecodedRows:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[str, Extraction]] = {}  # key -> (checksum, extraction)
         self.used: set[str] = set()
+        self.asked = False  # whether a build asked for rows since the last ``forget_unused``
 
     def keep(self, key: str, checksum: str, extraction: Extraction) -> None:
         """``extraction`` is what the row ``key``, of ``checksum``, decodes to, and this build uses it."""
@@ -187,9 +188,13 @@ class DecodedRows:
         self.used.add(key)
 
     def forget_unused(self) -> None:
-        """Let go of the rows no ``get_many`` asked for (and no ``put_many`` stored) since the last call."""
-        self.rows = {key: row for key, row in self.rows.items() if key in self.used}
+        """Let go of the rows no ``get_many`` asked for (and no ``put_many`` stored) since the last call; if none was
+        called (a build that found the site up to date never reads the cache), keep them all: that build says
+        nothing of what the next one needs (it let go of all 10,000, which the next edit decoded again)."""
+        if self.asked:
+            self.rows = {key: row for key, row in self.rows.items() if key in self.used}
         self.used = set()
+        self.asked = False
 
 
 _decoded: DecodedRows | None = None  # set in a resident build process only
@@ -343,6 +348,7 @@ class ExtractionCache:
         with collector.paused():  # some 300 objects per article and no cycles
             try:
                 if decoded is not None:
+                    decoded.asked = True
                     wanted = self._decoded_before(wanted, decoded, found)
                 # As bytes, whatever a row holds (a row written as text by another program fails its checks)
                 decode = _decoder().decode
@@ -384,6 +390,8 @@ class ExtractionCache:
         ``scope`` is the digest of the entries the article's text can match (:meth:`RegistryScope.of`)."""
         rows: list[tuple[str | bytes, ...]] = []
         decoded = _decoded
+        if decoded is not None:
+            decoded.asked = True
         for key, extraction, within in items:
             data, checksum = _packed(extraction)
             rows.append((key, data, checksum, registry, within))
