@@ -9,10 +9,12 @@ writes, byte for byte (``build_site`` makes both).
 
 The daemon listens on 127.0.0.1 at a port of its own choosing and writes where, with a secret token, to
 ``.briefgen/daemon.json`` (readable by its owner only); a request without the token is refused. Requests are JSON,
-never pickles. It builds one request at a time (the site's lock orders it with other builds), leaves when told
-(``briefgen daemon stop``), after ``--idle-timeout`` minutes without a build, or at its first request after
-briefgen's own code changed (its modules in memory would be stale: that request is built by the client). A
-client that cannot reach it builds in its own process, and removes a record whose daemon is gone.
+never pickles; a build's progress is told to the client as it goes (its progress bar, on a terminal), and what the
+build printed comes back in the order it printed it. It builds one request at a time (the site's lock orders it
+with other builds), leaves when told (``briefgen daemon stop``), after ``--idle-timeout`` minutes without a build,
+or at its first request after briefgen's own code changed (its modules in memory would be stale: that request is
+built by the client). A client that cannot reach it builds in its own process, and removes a record whose daemon
+is gone.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,7 @@ IDLE_TIMEOUT = 180.0  # minutes without a build before the daemon leaves (Gradle
 START_TIMEOUT = 120.0  # seconds to wait for a started daemon to listen (it loads the language model first)
 CONNECT_TIMEOUT = 2.0
 REQUEST_TIMEOUT = 10.0  # seconds for a connected client to send its request
+PROGRESS_EVERY = 0.2  # seconds between a build's progress reports to its client
 _FRAME = struct.Struct(">I")
 MAX_REQUEST = 1 << 20  # bytes: a request is a few options
 BUILD_OPTIONS = ("out", "drafts", "strict", "quiet", "jobs", "scheduler", "search", "gc")
@@ -134,9 +137,15 @@ class DaemonGone(Exception):
     """The record names a daemon that does not answer."""
 
 
-def request(root: Path, message: dict[str, object], record: DaemonRecord | None = None) -> dict[str, object]:
+def request(
+    root: Path,
+    message: dict[str, object],
+    record: DaemonRecord | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, object]:
     """Send ``message`` to the site's daemon and wait for its answer; DaemonGone when it cannot be reached (its
-    record, if its process is gone, is removed)."""
+    record, if its process is gone, is removed). A build's progress reports (articles done, of how many) go to
+    ``progress`` as they come."""
     record = record or read_record(root)
     if record is None:
         raise DaemonGone
@@ -151,6 +160,10 @@ def request(root: Path, message: dict[str, object], record: DaemonRecord | None 
         try:
             _send(connection, {**message, "token": record.token})
             answer = _receive(connection)
+            while isinstance(answer, dict) and isinstance(done := answer.get("progress"), list):
+                if progress is not None:
+                    progress(*done)
+                answer = _receive(connection)
         except OSError:
             answer = None
     if not isinstance(answer, dict):
@@ -176,7 +189,7 @@ def build_in_daemon(args: argparse.Namespace) -> int | None:
         "gc": args.gc,
     }
     try:
-        answer = request(root, {"op": "build", "options": options}, record)
+        answer = request(root, {"op": "build", "options": options}, record, _progress_bar(not args.quiet))
     except DaemonGone:
         print(f"briefgen: the daemon of {root} (pid {record.pid}) did not answer; building here", file=sys.stderr)
         return None
@@ -189,11 +202,28 @@ def build_in_daemon(args: argparse.Namespace) -> int | None:
     if "error" in answer:
         print(f"briefgen: the daemon of {root}: {answer['error']}; building here", file=sys.stderr)
         return None
-    sys.stdout.write(str(answer.get("stdout", "")))
-    sys.stderr.write(str(answer.get("stderr", "")))
+    output = answer.get("output")
+    for stream, text in output if isinstance(output, list) else []:  # in the order the build wrote them
+        (sys.stderr if stream == "err" else sys.stdout).write(text)
+        (sys.stderr if stream == "err" else sys.stdout).flush()
     if not args.quiet:
         print(f"briefgen: (the build ran in the daemon, pid {record.pid})")
     return int(answer.get("code", 2))  # type: ignore[call-overload]
+
+
+def _progress_bar(shown: bool) -> Callable[[int, int], None]:
+    """``briefgen build``'s progress bar (on a terminal only), made when the first report comes: an edit has none
+    worth showing, and the client need not import the build's module for it."""
+    bar: list[Callable[[int, int], None]] = []
+
+    def report(done: int, total: int) -> None:
+        if not bar:
+            from briefgen.build import ProgressBar
+
+            bar.append(ProgressBar(shown))
+        bar[0](done, total)
+
+    return report
 
 
 # ------------------------------------------------------------------ the daemon
@@ -216,8 +246,9 @@ class _Daemon:
         keep_model()  # an edited article is extracted here, by the loaded model, not aside in a worker
         warm_extraction()  # (the model loaded) the collector frozen
 
-    def answer(self, message: object) -> tuple[dict[str, object], bool]:
-        """The answer to ``message``, and whether to leave after sending it."""
+    def answer(self, message: object, tell: Callable[[object], None]) -> tuple[dict[str, object], bool]:
+        """The answer to ``message``, and whether to leave after sending it; ``tell`` sends the client a build's
+        progress before it."""
         if not isinstance(message, dict) or not hmac.compare_digest(str(message.get("token", "")), self.token):
             return {"error": "refused: not this daemon's token"}, False
         op = message.get("op")
@@ -229,7 +260,7 @@ class _Daemon:
             if self._code_changed():
                 return {"stale": True}, True
             options = message.get("options")
-            return self._build(options if isinstance(options, dict) else {}), False
+            return self._build(options if isinstance(options, dict) else {}, tell), False
         return {"error": f"unknown request {op!r}"}, False
 
     def _code_changed(self) -> bool:
@@ -237,7 +268,7 @@ class _Daemon:
 
         return code_fingerprint.__wrapped__() != self.code
 
-    def _build(self, options: dict[str, object]) -> dict[str, object]:
+    def _build(self, options: dict[str, object], tell: Callable[[object], None]) -> dict[str, object]:
         from briefgen.build import build_site, guarded, report
 
         out = options.get("out")
@@ -255,6 +286,7 @@ class _Daemon:
                 search=bool(options.get("search", True)),
                 gc=bool(options.get("gc")),
                 warm=self.cold,  # the first fills what the daemon keeps, even if the site is up to date
+                progress=_Progress(tell),
             )
             self.cold = self.cold and not result.published
             try:
@@ -262,11 +294,39 @@ class _Daemon:
             finally:
                 del result
 
-        stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        written: list[tuple[str, str]] = []
+        with contextlib.redirect_stdout(_Written("out", written)), contextlib.redirect_stderr(_Written("err", written)):
             code = guarded(run)
         self.kept.done()
-        return {"code": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+        return {"code": code, "output": written}
+
+
+class _Written(io.TextIOBase):
+    """A stream that keeps what is written to it, in order with the other's: a build's stdout and stderr go to
+    the client as the build wrote them (problems, then the summary)."""
+
+    def __init__(self, name: str, written: list[tuple[str, str]]) -> None:
+        self.name, self.written = name, written
+
+    def write(self, text: str) -> int:
+        self.written.append((self.name, text))
+        return len(text)
+
+
+class _Progress:
+    """A build's progress, told to its client at most every ``PROGRESS_EVERY`` seconds (and when done); a client
+    that went is told nothing more."""
+
+    def __init__(self, tell: Callable[[object], None]) -> None:
+        self.tell = tell
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        self.tell({"progress": [done, total]})
 
 
 def run_daemon(root: Path, jobs: int = 0, idle_minutes: float = IDLE_TIMEOUT) -> int:
@@ -296,7 +356,7 @@ def run_daemon(root: Path, jobs: int = 0, idle_minutes: float = IDLE_TIMEOUT) ->
                     except (OSError, ValueError):
                         continue
                     connection.settimeout(None)
-                    answer, leave = daemon.answer(message)
+                    answer, leave = daemon.answer(message, _teller(connection))
                     with contextlib.suppress(OSError):  # the client went (Ctrl-C): the build is done anyway
                         _send(connection, answer)
                 if leave:
@@ -306,6 +366,21 @@ def run_daemon(root: Path, jobs: int = 0, idle_minutes: float = IDLE_TIMEOUT) ->
         finally:
             _remove_record(root, os.getpid())
     return 0
+
+
+def _teller(connection: socket.socket) -> Callable[[object], None]:
+    """Send a value to the client, until sending fails (it went: Ctrl-C); the build goes on."""
+    gone: list[bool] = []
+
+    def tell(value: object) -> None:
+        if gone:
+            return
+        try:
+            _send(connection, value)
+        except OSError:
+            gone.append(True)
+
+    return tell
 
 
 def _answers(root: Path) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.build import build_site
-from briefgen.daemon import read_record, record_path
+from briefgen.daemon import read_record, record_path, request
 from tests.helpers import REPO, SEED, article, clean_build_of, make_site, tree_bytes
 
 BODY = "Maria Okafor, the union's general secretary, said the strike would begin on Friday."
@@ -170,3 +170,22 @@ def test_a_warm_build_of_an_up_to_date_site_goes_through_and_keeps_every_page(si
     assert len(result.briefings) == 2
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_the_client_is_told_a_builds_progress(site: Path) -> None:
+    """``briefgen build`` shows its progress bar on a terminal for a build in the daemon too (``request(progress=)``):
+    the daemon tells the client how many articles are done as it extracts them."""
+    pid = started(site)
+    for day in (12, 13):
+        text = article(f"Day {day}", f"2025-08-{day}", f"On day {day} the minister said talks would resume on Friday.")
+        (site / "content" / f"day-{day}.md").write_text(text, encoding="utf-8")
+    told: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        told.append((done, total))
+
+    answer = request(site, {"op": "build", "options": {"jobs": 1}}, progress=progress)
+    assert answer["code"] == 0 and "2 articles extracted, 2 from the cache" in str(answer["output"])
+    assert told and told[-1] == (4, 4) and all(total == 4 for _, total in told)
+    assert briefgen("daemon", "stop", str(site)).returncode == 0
+    assert _gone(pid)
