@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 from briefgen import collector
 from briefgen.config import SiteConfig, load_config
 from briefgen.model import Article, Briefing, Problem
+from briefgen.progress import ProgressBar
 from briefgen.readers import ReadError, is_article_name, read_article
 from briefgen.registry import Registry, load_registry
 from briefgen.state import (
@@ -475,23 +476,6 @@ def load_build_config(root: Path, out: Path | None) -> tuple[SiteConfig, list[Pr
 def with_output(config: SiteConfig, out: Path) -> SiteConfig:
     """``config`` building into ``out`` (``--out``) instead of its configured output folder."""
     return dataclasses.replace(config, output_dir=os.path.relpath(out.absolute(), config.root.absolute()))
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal (stderr); silent elsewhere."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total == 0:
-            return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\rextracting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\r" + " " * (width + 30) + "\r")
-        sys.stderr.flush()
 
 
 def run_build_command(args: argparse.Namespace, *, leave_at_once: bool = False) -> int:

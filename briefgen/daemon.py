@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.progress import ProgressBar
+
 RECORD_NAME = "daemon.json"
 LOG_NAME = "daemon.log"
 IDLE_TIMEOUT = 180.0  # minutes without a build before the daemon leaves (Gradle's: three hours)
@@ -189,7 +191,7 @@ def build_in_daemon(args: argparse.Namespace) -> int | None:
         "gc": args.gc,
     }
     try:
-        answer = request(root, {"op": "build", "options": options}, record, _progress_bar(not args.quiet))
+        answer = request(root, {"op": "build", "options": options}, record, ProgressBar(not args.quiet))
     except DaemonGone:
         print(f"briefgen: the daemon of {root} (pid {record.pid}) did not answer; building here", file=sys.stderr)
         return None
@@ -209,21 +211,6 @@ def build_in_daemon(args: argparse.Namespace) -> int | None:
     if not args.quiet:
         print(f"briefgen: (the build ran in the daemon, pid {record.pid})")
     return int(answer.get("code", 2))  # type: ignore[call-overload]
-
-
-def _progress_bar(shown: bool) -> Callable[[int, int], None]:
-    """``briefgen build``'s progress bar (on a terminal only), made when the first report comes: an edit has none
-    worth showing, and the client need not import the build's module for it."""
-    bar: list[Callable[[int, int], None]] = []
-
-    def report(done: int, total: int) -> None:
-        if not bar:
-            from briefgen.build import ProgressBar
-
-            bar.append(ProgressBar(shown))
-        bar[0](done, total)
-
-    return report
 
 
 # ------------------------------------------------------------------ the daemon

@@ -726,7 +726,7 @@ def _fatal(collected: Collected) -> bool:
 
 def run_mkdocs_export(args: argparse.Namespace) -> int:
     """``briefgen build --format mkdocs [DIR] [--out OUT]``; exit status 1 on errors (or warnings with --strict)."""
-    from briefgen.build import ProgressBar
+    from briefgen.progress import ProgressBar
 
     result = export_project(
         args.site,
