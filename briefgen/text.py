@@ -15,6 +15,10 @@ from anyascii import anyascii
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+# Brackets and quotation marks by their opening mark, as the tokenizer writes them ("``" may come as two "`")
+PAIRED_MARKS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''"}
+
+
 def first_unprintable(text: str) -> str | None:
     """The first character of ``text`` that no page or feed can hold, named ("U+0007"); None when there is none."""
     found = UNPRINTABLE.search(text)

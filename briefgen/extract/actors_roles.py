@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.extract.actors_data import CAMEL_PRODUCT, HONORIFICS, INDEX_NOUNS, ORG_NOUNS, TITLE_MODIFIERS, TITLES
 from briefgen.model import Span
+from briefgen.text import PAIRED_MARKS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -191,7 +192,7 @@ def _entity_end(doc: Doc, i: int) -> int:
     return end
 
 
-_CLOSING = {"''": "``", "”": "“", "’": "‘", ")": "(", "]": "["}
+_OPENING = {closing: opening for opening, closing in PAIRED_MARKS.items()}
 
 
 def _opened(words: SpacySpan, mark: str) -> bool:
@@ -199,7 +200,7 @@ def _opened(words: SpacySpan, mark: str) -> bool:
     text = words.text  # the tokenizer may split "``" in two
     if mark == '"':
         return text.count('"') % 2 == 1
-    opening = _CLOSING.get(mark)
+    opening = _OPENING.get(mark)
     return opening is not None and text.count(opening) > text.count(mark)
 
 

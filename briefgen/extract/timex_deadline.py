@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from briefgen.extract.timex_calendar import shift
 from briefgen.extract.timex_tense import governing_verb, scheduled_on_path, tense_of_span
 from briefgen.model import Actor, Span, TimeExpression
+from briefgen.text import PAIRED_MARKS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -283,7 +284,6 @@ def _inside(mark: Token, words: dict[int, Token]) -> bool:
     return before in words and after in words
 
 
-_PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''"}
 _ASIDES = ("relcl", "acl", "appos", "advcl", "parataxis")  # dropped first when an event is too long
 _TRAILING = ("conj", "prep", "advmod", "amod", "agent", "dative")
 
@@ -291,7 +291,7 @@ _TRAILING = ("conj", "prep", "advmod", "amod", "agent", "dative")
 def _balanced(kept: list[Token]) -> list[Token]:
     """``kept`` without the brackets and quotation marks that lost their partner (all of a kind's, if unpaired)."""
     text = "".join(t.text for t in kept)  # the tokenizer may split "``" in two
-    unpaired = {mark for pair in _PAIRS.items() if text.count(pair[0]) != text.count(pair[1]) for mark in pair}
+    unpaired = {mark for pair in PAIRED_MARKS.items() if text.count(pair[0]) != text.count(pair[1]) for mark in pair}
     if text.count('"') % 2:
         unpaired.add('"')
     if "``" in unpaired:
