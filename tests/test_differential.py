@@ -25,13 +25,14 @@ from briefgen.digest import Fingerprints, plain_digest
 from briefgen.frontmatter import dump_front_matter
 from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Problem, Quote, Span, TimeExpression
 from briefgen.registry import Registry, RegistryEntry
-from briefgen.render import site_pages, sort_newest_first
+from briefgen.render import KeptActorPages, all_actor_pages, site_pages, sort_newest_first
 from briefgen.site import actors as actors_module
 from briefgen.site import feeds
 from briefgen.site.actors import ActorIndex, index_actors, merge_groups
 from briefgen.site.dates import as_of_date
 from briefgen.site.deadlines import collect_deadlines
 from briefgen.site.feeds import briefing_details_json, briefing_path, briefings_json, index_record, safe_json
+from briefgen.site.views import Refs, actor_chip
 from tests import actors_before
 from tests.browser.sample import sample_briefings
 
@@ -558,6 +559,36 @@ def test_an_actor_pages_key_stands_for_what_it_shows(
     for path in before.keys() & after.keys():
         if before[path][:2] == after[path][:2]:
             assert before[path][2] == after[path][2], path
+
+
+@PROFILE
+@given(site=edited_sites(), registry=registries, size=st.integers(1, 2))
+def test_actor_pages_planned_from_the_last_plans_are_the_pages_planned_anew(
+    site: tuple[list[Briefing], list[Briefing]], registry: Registry | None, size: int
+) -> None:
+    """A resident build process plans an edit's actor pages from the last build's plans (``render.KeptActorPages``:
+    the same object's plan stands, another's pages are planned again where their briefings changed): each page is
+    the page planned anew, its path, key, context, date and what it shows."""
+    before, after = site
+    if len({b.article.slug for b in before}) < len(before):
+        return  # builds refuse a second article with a used slug
+    made = actors_module._index_actors(sort_newest_first(before), registry)
+    edited = actors_module._edited(made, sort_newest_first(after), registry)
+    if edited is None:
+        return
+    config = SiteConfig(root=Path("site"), actor_page_size=size)
+    kept = KeptActorPages()
+
+    def planned(briefings: list[Briefing], index: ActorIndex, memo: KeptActorPages | None) -> list[tuple[object, ...]]:
+        outlines = sort_newest_first(briefings)
+        chips = {a.id: actor_chip(a) for a in index.actors}
+        digests = {id(b): plain_digest((b.article, b.extraction)) for b in outlines}
+        pages = all_actor_pages(index, Refs(), chips, config, as_of_date(outlines), digests, memo, "t")
+        return [(p.path, p.key, p.context, p.lastmod, p.derived() if p.derived else None) for p in pages]
+
+    planned(before, made.index, kept)
+    assert planned(after, edited.index, kept) == planned(after, edited.index, None)
+    event(f"{kept.replanned} planned from the last plan")
 
 
 def test_the_registrys_role_on_an_actors_first_page_goes_when_a_briefing_on_another_gives_one() -> None:

@@ -24,7 +24,7 @@ from briefgen.config import load_config
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
 from briefgen.state import load_state
-from tests.helpers import SEED, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
+from tests.helpers import SEED, article, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
 
 ARTICLES = 12
 
@@ -510,3 +510,85 @@ def test_workers_compose_into_the_store_and_a_clean_build_takes_from_it(
     assert result.published and not result.errors
     assert forks == [2]
     assert tree_bytes(root / "site") == first
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_resident_process_plans_again_only_what_an_edit_changed(
+    extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], no_hang: None, jobs: int
+) -> None:
+    """With what a resident build process keeps (``briefgen serve``'s, the daemon's: ``KeptBetweenBuilds``), an edit's
+    briefing and the pages of the actors it names are planned again, and every other briefing's and actor's plan is
+    the last build's (``render.keep_plans``); an actor of many pages has its first page and the edited briefing's
+    planned again, the others stand (``render._replanned``). So with an edit's helper (``jobs=2``: the plans are made
+    here too, for the next build) and without. After each edit, and a newest article added, rewritten and deleted,
+    the site is a clean build's."""
+    import briefgen.build
+    import briefgen.cache
+    import briefgen.readers.memo
+    import briefgen.site.actors
+    import briefgen.site.feeds
+    from briefgen.watch import KeptBetweenBuilds
+
+    switches = (
+        (briefgen.cache, "_decoded"),
+        (briefgen.readers.memo, "_kept"),
+        (briefgen.build, "_outlines"),
+        (briefgen.site.actors, "_kept"),
+        (briefgen.site.feeds, "_records"),
+        (briefgen.render, "_kept"),
+    )
+    for module, name in switches:
+        monkeypatch.setattr(module, name, None)
+    monkeypatch.setattr(briefgen.render, "_warm_templates", False)
+    root = fresh_copy(extracted, tmp_path / "s")
+    with (root / "briefgen.yml").open("a", encoding="utf-8") as settings:
+        settings.write("actor_page_size: 2\n")  # the actors of every story have pages of 2 briefings
+    other = root / "content" / "2025-09-01-other.md"
+    said = "Kaja Kallas met Keir Starmer in London on Monday. Kallas said the talks “went well”."
+    other.write_text(article("Other news", "2025-09-01", said), encoding="utf-8")
+    kept = KeptBetweenBuilds()
+    resident = briefgen.render.keep_plans()
+    assert build_site(root, jobs=jobs).published
+    kept.done()
+    actors = resident.actor_pages.planned
+    assert actors > 3 and len(resident.plans) == ARTICLES + 1  # all of them, the first time
+    newest = root / "content" / "2025-10-01-newest.md"
+    steps = [
+        (root / story(3)[0], story(3)[1].replace("August.\n", "August. Nothing more was said that day.\n")),
+        (other, article("Other news", "2025-09-01", said + " Starmer agreed.")),  # the same actors
+        (other, article("Other news", "2025-09-01", said + " Emmanuel Macron agreed.")),  # one more
+        (newest, article("Newest news", "2025-10-01", "Kaja Kallas said on Friday that “nothing” was agreed.")),
+        (newest, article("Newest news", "2025-10-01", "Keir Starmer said on Friday that “all” was agreed.")),
+        (newest, None),
+    ]
+    for number, (path, text) in enumerate(steps):
+        before = dict(resident.plans)
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+        forks.clear()
+        assert build_site(root, jobs=jobs).published
+        kept.done()
+        if number < 2:  # the edited briefing planned again, and the pages of its own actors only
+            outline = kept_outline(path)
+            assert [k for k, plan in resident.plans.items() if before.get(k) is not plan] == [id(outline)]
+            index = briefgen.site.actors._kept.last.index  # type: ignore[union-attr]
+            named = set(index.ids_for(outline.article.slug).values())  # type: ignore[attr-defined]
+            pages = resident.actor_pages
+            assert pages.planned + pages.replanned == len(named) < actors
+            assert (pages.replanned > 0) == (number == 0)  # the stories' actors have pages of older briefings
+            assert forks == ([1] if jobs == 2 else [])  # the helper made the site pages
+        with monkeypatch.context() as elsewhere:  # a process of its own
+            for module, name in switches:
+                elsewhere.setattr(module, name, None)
+            clean = clean_build_of(root, tmp_path / f"clean-{number}")
+        assert tree_bytes(root / "site") == clean, f"step {number}"
+
+
+def kept_outline(path: Path) -> object:
+    """The outline of the article at ``path`` that a resident build process keeps for its next build."""
+    import briefgen.build
+
+    assert briefgen.build._outlines is not None
+    return next(o for source, o in briefgen.build._outlines.items() if path.name == source.name)

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import TypeVar
@@ -104,6 +104,12 @@ class ActorIndex:
         """One briefing's actor ids mapped to site ids (what compose needs for its links); a copy of its own."""
         found = self._by_briefing.get(slug)
         return found.copy() if found is not None else {}
+
+    def ids_table(self, slug: str) -> Mapping[str, str] | None:
+        """``ids_for``'s table itself, not a copy (not to be changed; None: no actors): an index made from the last one
+        with the same site ids has the same tables (``_edited``), which tells a resident process's render that a
+        briefing's ids are as they were (``render.keep_plans``)."""
+        return self._by_briefing.get(slug)
 
     @functools.cached_property
     def _by_briefing(self) -> dict[str, dict[str, str]]:

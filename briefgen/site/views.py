@@ -10,6 +10,7 @@ actor's uses are split into pages first (``split_actor``), and made lines page b
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import operator
@@ -213,8 +214,15 @@ def pages_of(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """
     if len(items) <= size:
         return [items]
-    first = size + len(items) % size
-    return [items[:first], *(items[at : at + size] for at in range(first, len(items), size))]
+    return [items[start:end] for start, end in page_bounds(len(items), size)]
+
+
+def page_bounds(count: int, size: int) -> list[tuple[int, int]]:
+    """Where each page of ``count`` items in pages of ``size`` (``pages_of``) starts and ends."""
+    if count <= size:
+        return [(0, count)]
+    first = size + count % size
+    return [(0, first), *((start, start + size) for start in range(first, count, size))]
 
 
 class Refs:
@@ -330,6 +338,29 @@ def split_actor(actor: SiteActor, size: int) -> list[ActorUses]:
     roles, quotes, deadlines = split(actor.roles), split(actor.quotes), split(actor.deadlines)
     appearances = split(actor.appearances)
     return [ActorUses(roles[n], quotes[n], deadlines[n], appearances[n]) for n in range(count)]
+
+
+def actor_slugs(actor: SiteActor) -> tuple[str, ...]:
+    """The slugs of the actor's briefings, newest first: what ``split_actor`` pages."""
+    return tuple(dict.fromkeys(map(_slug_of, actor.appearances)))
+
+
+def page_uses(actor: SiteActor, position: Mapping[str, int], start: int, end: int) -> ActorUses:
+    """The uses of the actor's briefings from ``start`` to ``end`` in ``actor_slugs`` (``position``: each slug's
+    place there): one page of ``split_actor``'s, without a pass over every use. Each of the actor's lists is newest
+    briefing first, a briefing's uses together (``site.actors`` splices an edited briefing's run into each), so the
+    page's uses of each are a run, found by bisection. KeyError for a use of a briefing the actor does not appear in
+    (``split_actor`` puts it on the first page).
+    """
+
+    def run(uses: tuple[U, ...]) -> tuple[U, ...]:
+        def place(use: U) -> int:
+            return position[_slug_of(use)]
+
+        low = bisect.bisect_left(uses, start, key=place)
+        return uses[low : bisect.bisect_left(uses, end, lo=low, key=place)]
+
+    return ActorUses(run(actor.roles), run(actor.quotes), run(actor.deadlines), run(actor.appearances))
 
 
 def actor_lines(header: ActorPage, uses: ActorUses, refs: Refs) -> ActorPage:
