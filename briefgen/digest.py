@@ -16,7 +16,7 @@ import functools
 import hashlib
 import io
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -81,6 +81,11 @@ def _encoded(value: object) -> bytes:
 def plain_digest(value: object) -> str:
     """The digest of a plain value (a model object, a view): equal for equal values, in every run."""
     return hashlib.blake2b(_encoded(value), digest_size=20).hexdigest()
+
+
+def sequence_digest(digests: Iterable[str]) -> str:
+    """The digest of a list or tuple whose items have these digests (``Fingerprints.of``)."""
+    return _hash("seq", *digests)
 
 
 @functools.cache
@@ -236,7 +241,7 @@ class Fingerprints:
             digest = _hash("map", *(f"{self.of(k)}={self.of(v)}" for k, v in value.items()))
         elif isinstance(value, list | tuple | set | frozenset):
             items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-            digest = _hash("seq", *(self.of(v) for v in items))
+            digest = sequence_digest(self.of(v) for v in items)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = (f"{f.name}={self.of(getattr(value, f.name))}" for f in dataclasses.fields(value))
             digest = _hash(type(value).__name__, *fields)

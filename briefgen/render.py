@@ -54,7 +54,7 @@ from briefgen.site.feeds import (
     site_url,
     sitemap,
 )
-from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar
+from briefgen.site.ical import ICS_PATH, calendar_entries, deadlines_calendar, entries_digest, settle_calendar
 from briefgen.site.search import search_shards
 from briefgen.site.views import (
     CO_ACTORS_SHOWN,
@@ -1175,9 +1175,10 @@ def render_site_files(
         # The feeds next: with a helper, while it still makes the site pages.
         yield FEED_PATH, atom_feed(outlines, config), None
         entries = calendar_entries(deadlines)
-        calendar_digest = _hash_parts(base, ICS_PATH, prints.of(entries))
+        calendar_digest = _hash_parts(base, ICS_PATH, entries_digest(entries, prints.of))
         keep = previous.get(ICS_PATH) == calendar_digest
         yield ICS_PATH, KEEP if keep else deadlines_calendar(entries, config), calendar_digest
+        settle_calendar()
         yield JSON_PATH, briefings_json(outlines, config, actors.ids_for), None
         if helper is not None and kept_actor_pages is not None:
             # The actor pages' plans the helper makes go with it: made here too, while it works, for the next build

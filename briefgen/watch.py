@@ -376,8 +376,8 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
 class KeptBetweenBuilds:
     """What a resident build process (``briefgen serve``'s, the daemon) keeps from one build for the next: what
     they read and decoded, and what they made of it (its extractions, about 520 MB at 10,000 articles, stay; the
-    outlines, the actor index, the plans of the briefings' files and the actor pages, and the records of
-    ``briefings.json`` are made again only for what changed)."""
+    outlines, the actor index, the plans of the briefings' files and the actor pages, the deadlines and their
+    calendar events, and the records of ``briefings.json`` are made again only for what changed)."""
 
     def __init__(self) -> None:
         from briefgen.build import keep_outlines
@@ -385,7 +385,9 @@ class KeptBetweenBuilds:
         from briefgen.readers.memo import keep_read
         from briefgen.render import keep_plans, keep_templates
         from briefgen.site.actors import keep_index
+        from briefgen.site.deadlines import keep_deadlines
         from briefgen.site.feeds import keep_records
+        from briefgen.site.ical import keep_calendar
 
         self.decoded = keep_decoded()
         keep_read()
@@ -394,6 +396,8 @@ class KeptBetweenBuilds:
         keep_records()
         keep_templates()
         keep_plans()
+        keep_deadlines()
+        keep_calendar()
 
     def done(self) -> None:
         """After a build whose result is gone: let go of the extractions it did not use, and have the collector

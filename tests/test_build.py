@@ -713,8 +713,11 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     import briefgen.build
     import briefgen.cache
     import briefgen.readers.memo
+    import briefgen.render
     import briefgen.site.actors
+    import briefgen.site.deadlines
     import briefgen.site.feeds
+    import briefgen.site.ical
 
     switches = (
         (briefgen.cache, "_decoded"),
@@ -722,9 +725,15 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
         (briefgen.build, "_outlines"),
         (briefgen.site.actors, "_kept"),
         (briefgen.site.feeds, "_records"),
+        (briefgen.site.deadlines, "_kept"),
+        (briefgen.site.ical, "_kept"),
+        (briefgen.render, "_kept"),
     )
     for module, name in switches:
         monkeypatch.setattr(module, name, None)
+    briefgen.site.deadlines.keep_deadlines()
+    briefgen.site.ical.keep_calendar()
+    briefgen.render.keep_plans()
     briefgen.cache.keep_decoded()
     briefgen.readers.memo.keep_read()
     briefgen.build.keep_outlines()

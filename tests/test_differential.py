@@ -27,6 +27,7 @@ from briefgen.model import Actor, Article, Briefing, Extraction, Mention, Proble
 from briefgen.registry import Registry, RegistryEntry
 from briefgen.render import KeptActorPages, all_actor_pages, site_pages, sort_newest_first
 from briefgen.site import actors as actors_module
+from briefgen.site import deadlines as deadlines_module
 from briefgen.site import feeds
 from briefgen.site.actors import ActorIndex, index_actors, merge_groups
 from briefgen.site.dates import as_of_date
@@ -589,6 +590,32 @@ def test_actor_pages_planned_from_the_last_plans_are_the_pages_planned_anew(
     planned(before, made.index, kept)
     assert planned(after, edited.index, kept) == planned(after, edited.index, None)
     event(f"{kept.replanned} planned from the last plan")
+
+
+@PROFILE
+@given(site=edited_sites(), registry=registries)
+def test_deadlines_collected_from_the_last_ones_are_the_deadlines_collected_anew(
+    site: tuple[list[Briefing], list[Briefing]], registry: Registry | None
+) -> None:
+    """A resident build process takes a briefing's deadlines from the last build when the briefing and its actors'
+    site ids are the very objects (``deadlines.keep_deadlines``): the site's deadlines are those collected anew, in
+    the same order, and those of a briefing an edit left, with the same ids, are the same objects."""
+    before, after = site
+    made = actors_module._index_actors(sort_newest_first(before), registry)
+    edited = actors_module._edited(made, sort_newest_first(after), registry)
+    if edited is None:
+        return
+    with pytest.MonkeyPatch.context() as resident:
+        resident.setattr(deadlines_module, "_kept", None)
+        deadlines_module.keep_deadlines()
+        last = collect_deadlines(sort_newest_first(before), made.index)
+        now = collect_deadlines(sort_newest_first(after), edited.index)
+    assert now == collect_deadlines(sort_newest_first(after), edited.index)
+    kept = {id(d) for d in last}
+    for deadline in now:
+        slug = deadline.briefing.article.slug
+        if any(deadline.briefing is b for b in before) and edited.index.ids_table(slug) is made.index.ids_table(slug):
+            assert id(deadline) in kept
 
 
 def test_the_registrys_role_on_an_actors_first_page_goes_when_a_briefing_on_another_gives_one() -> None:

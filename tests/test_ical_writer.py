@@ -301,3 +301,28 @@ def test_values_round_trip(items: list[CalendarEntry], site: SiteConfig) -> None
         else:  # icalendar reads a backslash in a URL as an escape (it is written as it is, as icalendar wrote it)
             url = site_url(site, item.path) + f"#time-{item.number}"
             assert str(event["url"]) == url or "\\" in url
+
+
+def test_a_resident_process_writes_the_calendar_from_the_events_it_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a resident build process (``keep_calendar``), an event written by the last build is written as it was when
+    its entry is the very object and the settings it was written with are the same; the calendar is byte for byte
+    the one written anew, and the entries' digest is ``Fingerprints.of``'s."""
+    import briefgen.site.ical as ical
+    from briefgen.digest import Fingerprints
+
+    monkeypatch.setattr(ical, "_kept", None)
+    items = [entry(uid=f"u{i}", date=dt.date(2025, 1, 1) + dt.timedelta(days=i), number=i) for i in range(5)]
+    linked, unlinked = config(base_url="https://example.org"), config(timezone="Asia/Kathmandu")
+    fresh = {site.base_url: deadlines_calendar(items, site) for site in (linked, unlinked)}
+    ical.keep_calendar()
+    written: list[CalendarEntry] = []
+    real = ical._event
+    monkeypatch.setattr(ical, "_event", lambda item, *rest: written.append(item) or real(item, *rest))
+    for step, (site, now) in enumerate([(linked, items), (linked, items), (linked, [entry(), *items[1:]]),
+                                        (unlinked, items), (linked, items)]):  # fmt: skip
+        written.clear()
+        assert ical.entries_digest(now, Fingerprints().of) == Fingerprints().of(tuple(now))
+        calendar = deadlines_calendar(now, site)
+        ical.settle_calendar()
+        assert calendar == (fresh[site.base_url] if now is items else ical_before.deadlines_calendar(now, site))
+        assert written == [now, [], [now[0]], now, now][step], f"step {step}"

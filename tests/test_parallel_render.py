@@ -526,7 +526,9 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
     import briefgen.cache
     import briefgen.readers.memo
     import briefgen.site.actors
+    import briefgen.site.deadlines
     import briefgen.site.feeds
+    import briefgen.site.ical
     from briefgen.watch import KeptBetweenBuilds
 
     switches = (
@@ -536,6 +538,8 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
         (briefgen.site.actors, "_kept"),
         (briefgen.site.feeds, "_records"),
         (briefgen.render, "_kept"),
+        (briefgen.site.deadlines, "_kept"),
+        (briefgen.site.ical, "_kept"),
     )
     for module, name in switches:
         monkeypatch.setattr(module, name, None)

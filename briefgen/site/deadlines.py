@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -93,28 +94,67 @@ def deadline_uid(slug: str, timex: TimeExpression, occurrence: int) -> str:
 
 def collect_deadlines(briefings: Sequence[Briefing], actors: ActorIndex) -> list[Deadline]:
     """Every deadline of every briefing, in the order they fall due (``due_order``; undated last), then by briefing
-    and position."""
-    found: list[Deadline] = []
+    and position.
+
+    In a resident build process (``keep_deadlines``), a briefing's deadlines are the last build's, the very objects,
+    when the briefing and its actors' site ids are (``ActorIndex.ids_table``): what is made of them can be kept by
+    identity too (``site.ical``'s calendar entries and events).
+    """
+    kept = _kept
+    fresh: dict[int, tuple[Briefing, Mapping[str, str] | None, list[tuple[tuple[object, ...], Deadline]]]] = {}
+    keyed: list[tuple[tuple[object, ...], Deadline]] = []
     for briefing in briefings:
-        slug = briefing.article.slug
-        seen: Counter[tuple[str | None, str]] = Counter()
-        for number, timex in timeline_points(briefing.extraction):
-            if not timex.is_deadline:
-                continue
-            key = (timex.value, timex.text.casefold())
-            seen[key] += 1
-            found.append(
-                Deadline(
-                    briefing=briefing,
-                    timex=timex,
-                    number=number,
-                    sentence=sentence_index(briefing.extraction, timex.span),
-                    actor_id=actors.site_id(slug, timex.actor_id),
-                    uid=deadline_uid(slug, timex, seen[key]),
-                )
-            )
-    found.sort(key=lambda d: (d.date is None, *due_order(d.timex), d.briefing.article.slug, d.timex.span.start))
+        if kept is None:
+            keyed += _deadlines_of(briefing, actors)
+            continue
+        table = actors.ids_table(briefing.article.slug)
+        found = kept.get(id(briefing))
+        if found is None or found[0] is not briefing or found[1] is not table:
+            found = briefing, table, _deadlines_of(briefing, actors)
+        fresh[id(briefing)] = found
+        keyed += found[2]
+    keyed.sort(key=_due)  # stable: ties stay in the order of the briefings and their timelines
+    if kept is not None:
+        kept.clear()
+        kept.update(fresh)
+    return [deadline for _, deadline in keyed]
+
+
+_due = operator.itemgetter(0)
+
+
+def _deadlines_of(briefing: Briefing, actors: ActorIndex) -> list[tuple[tuple[object, ...], Deadline]]:
+    """The briefing's deadlines in its timeline's order, each with the key that sorts it among the site's."""
+    slug = briefing.article.slug
+    seen: Counter[tuple[str | None, str]] = Counter()
+    found: list[tuple[tuple[object, ...], Deadline]] = []
+    for number, timex in timeline_points(briefing.extraction):
+        if not timex.is_deadline:
+            continue
+        key = (timex.value, timex.text.casefold())
+        seen[key] += 1
+        deadline = Deadline(
+            briefing=briefing,
+            timex=timex,
+            number=number,
+            sentence=sentence_index(briefing.extraction, timex.span),
+            actor_id=actors.site_id(slug, timex.actor_id),
+            uid=deadline_uid(slug, timex, seen[key]),
+        )
+        found.append(((deadline.date is None, *due_order(timex), slug, timex.span.start), deadline))
     return found
+
+
+# In a resident build process (``keep_deadlines``): the last build's deadlines, by briefing (``id()``), with the
+# briefing and the table of its actors' site ids they were collected with
+_kept: dict[int, tuple[Briefing, Mapping[str, str] | None, list[tuple[tuple[object, ...], Deadline]]]] | None = None
+
+
+def keep_deadlines() -> None:
+    """Keep each build's deadlines in this process for its next build (``collect_deadlines``)."""
+    global _kept
+    if _kept is None:
+        _kept = {}
 
 
 def split_deadlines(
