@@ -382,6 +382,7 @@ class KeptBetweenBuilds:
     def __init__(self) -> None:
         from briefgen.build import keep_outlines
         from briefgen.cache import keep_decoded
+        from briefgen.pipeline import keep_extractions
         from briefgen.readers.memo import keep_read
         from briefgen.render import keep_plans, keep_templates
         from briefgen.site.actors import keep_index
@@ -398,6 +399,7 @@ class KeptBetweenBuilds:
         keep_plans()
         keep_deadlines()
         keep_calendar()
+        keep_extractions()
 
     def done(self) -> None:
         """After a build whose result is gone: let go of the extractions it did not use, and have the collector

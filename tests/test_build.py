@@ -712,6 +712,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     clean build's."""
     import briefgen.build
     import briefgen.cache
+    import briefgen.pipeline
     import briefgen.readers.memo
     import briefgen.render
     import briefgen.site.actors
@@ -727,6 +728,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
         (briefgen.site.feeds, "_records"),
         (briefgen.site.deadlines, "_kept"),
         (briefgen.site.ical, "_kept"),
+        (briefgen.pipeline, "_kept"),
         (briefgen.render, "_kept"),
     )
     for module, name in switches:
@@ -734,6 +736,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     briefgen.site.deadlines.keep_deadlines()
     briefgen.site.ical.keep_calendar()
     briefgen.render.keep_plans()
+    briefgen.pipeline.keep_extractions()
     briefgen.cache.keep_decoded()
     briefgen.readers.memo.keep_read()
     briefgen.build.keep_outlines()

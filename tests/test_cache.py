@@ -277,3 +277,57 @@ def test_the_extractor_digest_covers_every_module_the_extractors_import() -> Non
                 imported.update(a.name for a in node.names if a.name.startswith("briefgen."))
     outside = {name for name in imported if not name.startswith("briefgen.extract")}
     assert outside <= set(briefgen.cache.EXTRACTOR_IMPORTS), outside - set(briefgen.cache.EXTRACTOR_IMPORTS)
+
+
+def test_a_resident_process_takes_the_articles_it_kept_without_asking_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``keep_extractions`` (serve's build process, the daemon): an article that is the very object the last build
+    had, under registry entries of the same digest, has the last build's extraction and scope, and the cache is not
+    opened for it; an edited article (another object) is extracted, or read from the cache, as by any build; a
+    registry that names someone asks the cache for every article again; a failed extraction is tried again."""
+    import briefgen.pipeline as pipeline
+    from briefgen.config import SiteConfig
+    from briefgen.model import Article
+
+    monkeypatch.setattr(pipeline, "_kept", None)
+    pipeline.keep_extractions()
+    config = SiteConfig(root=tmp_path)
+    text = SEED.read_text(encoding="utf-8")
+
+    def made(slug: str, body: str) -> Article:
+        return Article(Path(f"{slug}.txt"), slug, slug, dt.date(2025, 8, 6), body, ())
+
+    opened: list[int] = []
+    real_init = ExtractionCache.__init__
+
+    def counting(self: ExtractionCache, path: Path) -> None:
+        opened.append(1)
+        real_init(self, path)
+
+    monkeypatch.setattr(ExtractionCache, "__init__", counting)
+
+    def extract(articles: list[Article], registry: Registry | None = None) -> tuple[list[Extraction], list[str], int]:
+        tally, scopes = pipeline.Tally(), []
+        opened.clear()
+        found = pipeline.extract_articles(articles, registry or Registry(), config, jobs=1, scopes=scopes, tally=tally)
+        assert [article for article, _ in found] == articles
+        return [extraction for _, extraction in found], scopes, tally.extracted
+
+    a, b = made("a", text), made("b", "Putin said on Monday that the talks “went well”.")
+    first, scopes, extracted = extract([a, b])
+    assert extracted == 2 and opened
+    again, kept_scopes, extracted = extract([a, b])
+    assert extracted == 0 and not opened and kept_scopes == scopes
+    assert again[0] is first[0] and again[1] is first[1]
+    edited = made("b", "Putin said on Tuesday that the talks “went badly”.")
+    now, _, extracted = extract([a, edited])
+    assert extracted == 1 and opened and now[0] is first[0] and now[1] != first[1]
+    putin = Registry((RegistryEntry("Vladimir Putin", "person", ("Putin",)),))
+    named, named_scopes, extracted = extract([a, edited], putin)
+    assert opened and named_scopes != scopes and named[1].actors[0].name == "Vladimir Putin"
+    failing = dataclasses.replace(first[0], failed=("quotes",))
+    monkeypatch.setattr(pipeline, "run_extraction", lambda items, *rest: [failing for _ in items])
+    other = made("c", "Nothing was said.")
+    assert extract([a, edited, other], putin)[0][2] is failing
+    assert extract([a, edited, other], putin)[2] == 1  # tried again: a failure is neither cached nor kept

@@ -524,6 +524,7 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
     the site is a clean build's."""
     import briefgen.build
     import briefgen.cache
+    import briefgen.pipeline
     import briefgen.readers.memo
     import briefgen.site.actors
     import briefgen.site.deadlines
@@ -540,6 +541,7 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
         (briefgen.render, "_kept"),
         (briefgen.site.deadlines, "_kept"),
         (briefgen.site.ical, "_kept"),
+        (briefgen.pipeline, "_kept"),
     )
     for module, name in switches:
         monkeypatch.setattr(module, name, None)
