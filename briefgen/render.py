@@ -1266,7 +1266,10 @@ class SearchIndexer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        from briefgen.site.search import settle_copies
+
         self.pool.shutdown(wait=True, cancel_futures=True)
+        settle_copies()
 
     def written(self, path: str, digests: Mapping[str, str | None]) -> None:
         """``path`` is in the staging folder now; start its shard's index if it was the shard's last page."""

@@ -377,7 +377,8 @@ class KeptBetweenBuilds:
     """What a resident build process (``briefgen serve``'s, the daemon) keeps from one build for the next: what
     they read and decoded, and what they made of it (its extractions, about 520 MB at 10,000 articles, stay; the
     outlines, the actor index, the plans of the briefings' files and the actor pages, the deadlines and their
-    calendar events, and the records of ``briefings.json`` are made again only for what changed)."""
+    calendar events, the records of ``briefings.json`` and the pages as Pagefind reads them are made again only for
+    what changed)."""
 
     def __init__(self) -> None:
         from briefgen.build import keep_outlines
@@ -389,6 +390,7 @@ class KeptBetweenBuilds:
         from briefgen.site.deadlines import keep_deadlines
         from briefgen.site.feeds import keep_records
         from briefgen.site.ical import keep_calendar
+        from briefgen.site.search import keep_copies
 
         self.decoded = keep_decoded()
         keep_read()
@@ -400,6 +402,7 @@ class KeptBetweenBuilds:
         keep_deadlines()
         keep_calendar()
         keep_extractions()
+        keep_copies()
 
     def done(self) -> None:
         """After a build whose result is gone: let go of the extractions it did not use, and have the collector

@@ -719,6 +719,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     import briefgen.site.deadlines
     import briefgen.site.feeds
     import briefgen.site.ical
+    import briefgen.site.search
 
     switches = (
         (briefgen.cache, "_decoded"),
@@ -729,6 +730,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
         (briefgen.site.deadlines, "_kept"),
         (briefgen.site.ical, "_kept"),
         (briefgen.pipeline, "_kept"),
+        (briefgen.site.search, "_kept"),
         (briefgen.render, "_kept"),
     )
     for module, name in switches:
@@ -737,6 +739,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     briefgen.site.ical.keep_calendar()
     briefgen.render.keep_plans()
     briefgen.pipeline.keep_extractions()
+    briefgen.site.search.keep_copies()
     briefgen.cache.keep_decoded()
     briefgen.readers.memo.keep_read()
     briefgen.build.keep_outlines()

@@ -530,6 +530,7 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
     import briefgen.site.deadlines
     import briefgen.site.feeds
     import briefgen.site.ical
+    import briefgen.site.search
     from briefgen.watch import KeptBetweenBuilds
 
     switches = (
@@ -542,6 +543,7 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
         (briefgen.site.deadlines, "_kept"),
         (briefgen.site.ical, "_kept"),
         (briefgen.pipeline, "_kept"),
+        (briefgen.site.search, "_kept"),
     )
     for module, name in switches:
         monkeypatch.setattr(module, name, None)

@@ -356,3 +356,35 @@ def test_pagefind_runs_as_its_binary_and_through_its_wrapper_without_one(
         search._pagefind_binary.cache_clear()
     assert indexed_urls(by_binary) == {f"/{page}"}
     assert by_wrapper == by_binary
+
+
+def test_a_resident_process_copies_a_page_it_copied_last_build_as_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``keep_copies`` (serve's build process, the daemon): a page with the bytes of one the last build copied for
+    Pagefind is copied as it was, without ``for_search`` going through it again; a page with other bytes is made
+    anew; what a build that copied nothing keeps is the last one's. The copies are ``for_search``'s."""
+    monkeypatch.setattr(search, "_kept", None)
+    search.keep_copies()
+    made: list[bytes] = []
+    real = search.for_search
+    monkeypatch.setattr(search, "for_search", lambda html: made.append(html) or real(html))
+    site = tmp_path / "site"
+    pages = {f"briefings/{n}/index.html": f'<p>Story {n} <a href="#s-1">said</a>.</p>'.encode() for n in range(3)}
+    for path, body in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(body)
+    edited = "briefings/1/index.html"
+    for step in range(3):
+        if step == 2:
+            (site / edited).write_bytes(b"<p>Story 1, edited.</p>")
+        made.clear()
+        copies = search._copy_pages(site, sorted(pages), tmp_path / f"copies-{step}")
+        search.settle_copies()
+        assert len(made) == [3, 0, 1][step], f"step {step}"
+        for path in pages:
+            assert (copies / path).read_bytes() == real((site / path).read_bytes())
+    search.settle_copies()  # a build that copied nothing
+    made.clear()
+    search._copy_pages(site, sorted(pages), tmp_path / "copies-3")
+    assert made == []
