@@ -430,6 +430,8 @@ def actor_site_pages(
     as_of: dt.date | None,
     digests: Mapping[int, str],
     kept: KeptActorPages | None = None,
+    *,
+    planned_only: bool = False,
 ) -> list[Page]:
     """The actor's pages (``actor_page_size`` briefings each, newest first), each dated by its newest briefing.
 
@@ -459,6 +461,8 @@ def actor_site_pages(
             plan = _planned_actor(actor, company, chips, settings, digests)
     if kept is not None:
         kept.put(plan, settings)
+    if planned_only:
+        return []
     pages = []
     for n, (uses, path, context, latest, key) in enumerate(plan.pages):
         view = functools.cache(functools.partial(_actor_view, plan.older if n else plan.header, uses, refs))
@@ -579,13 +583,16 @@ def all_actor_pages(
     digests: Mapping[int, str],
     kept: KeptActorPages | None = None,
     token: str = "",
+    *,
+    planned_only: bool = False,
 ) -> list[Page]:
-    """Every actor's pages (``actor_site_pages``); ``kept`` then holds the plans of these actors only."""
+    """Every actor's pages (``actor_site_pages``); ``kept`` then holds the plans of these actors only. With
+    ``planned_only``, their plans are made for ``kept`` and no page is."""
     if kept is not None:
         kept.start(token)
     pages = []
     for actor in actors.actors:
-        pages += actor_site_pages(actor, refs, chips, config, as_of, digests, kept)
+        pages += actor_site_pages(actor, refs, chips, config, as_of, digests, kept, planned_only=planned_only)
     if kept is not None:
         kept.settle()
     return pages
@@ -865,7 +872,7 @@ def render_site_files(
     if links is not None:
         for outline in outlines:
             slug = outline.article.slug
-            links[slug] = BriefingLinks(outline.article.source_path.as_posix(), actors.ids_for(slug))
+            links[slug] = BriefingLinks(outline.article.source_path.as_posix(), actors.ids_table(slug) or {})
     shared = {"actors_by_id": actors.by_id(), "as_of": as_of, "has_search": search}
     prints = Fingerprints(*_extraction_settings(registry))
     base = settings_fingerprint(config)
@@ -1179,13 +1186,13 @@ def render_site_files(
         keep = previous.get(ICS_PATH) == calendar_digest
         yield ICS_PATH, KEEP if keep else deadlines_calendar(entries, config), calendar_digest
         settle_calendar()
-        yield JSON_PATH, briefings_json(outlines, config, actors.ids_for), None
+        yield JSON_PATH, briefings_json(outlines, config, lambda slug: actors.ids_table(slug) or {}), None
         if helper is not None and kept_actor_pages is not None:
             # The actor pages' plans the helper makes go with it: made here too, while it works, for the next build
             # (which then makes only those of the actors an edit changed, as this one did).
             chips = {a.id: actor_chip(a) for a in actors.actors}
             digests = {id(b): prints.briefing(b) for b in outlines}
-            all_actor_pages(actors, Refs(), chips, config, as_of, digests, kept_actor_pages, token)
+            all_actor_pages(actors, Refs(), chips, config, as_of, digests, kept_actor_pages, token, planned_only=True)
         if helper is not None:
             for path, digest, lastmod, made in next(helper):
                 if lastmod:

@@ -106,9 +106,10 @@ class ActorIndex:
         return found.copy() if found is not None else {}
 
     def ids_table(self, slug: str) -> Mapping[str, str] | None:
-        """``ids_for``'s table itself, not a copy (not to be changed; None: no actors): an index made from the last one
-        with the same site ids has the same tables (``_edited``), which tells a resident process's render that a
-        briefing's ids are as they were (``render.keep_plans``)."""
+        """``ids_for``'s table itself, not a copy (not to be changed; None: no actors), for what only reads it (the
+        site's links, ``briefings.json``): an index made from the last one with the same site ids has the same tables
+        (``_edited``), which tells a resident process's render that a briefing's ids are as they were
+        (``render.keep_plans``)."""
         return self._by_briefing.get(slug)
 
     @functools.cached_property

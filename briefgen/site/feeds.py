@@ -220,7 +220,7 @@ def briefings_json(
     for briefing in briefings:
         ids = actor_ids(briefing.article.slug)
         known = kept.get(id(briefing)) if kept is not None else None
-        if known is None or known[0] is not briefing or known[1] != ids:
+        if known is None or known[0] is not briefing or (known[1] is not ids and known[1] != ids):
             known = (briefing, ids, _safe_json_text(index_record(briefing, ids)))
         made[id(briefing)] = known
         records.append(known[2])
