@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -92,3 +93,44 @@ def clean_build_of(site: Path, where: Path, *also: str) -> dict[str, bytes]:
     shutil.copytree(site, where, ignore=ignored)
     assert build_site(where, jobs=1).published
     return tree_bytes(where / "site")
+
+
+def resident_switches() -> tuple[tuple[ModuleType, str], ...]:
+    """The module variables a resident build process sets (``watch.KeptBetweenBuilds``): with each None, the process
+    keeps nothing from one build for the next."""
+    import briefgen.build
+    import briefgen.cache
+    import briefgen.pipeline
+    import briefgen.readers.memo
+    import briefgen.render
+    import briefgen.site.actors
+    import briefgen.site.deadlines
+    import briefgen.site.feeds
+    import briefgen.site.ical
+    import briefgen.site.search
+
+    return (
+        (briefgen.cache, "_decoded"),
+        (briefgen.readers.memo, "_kept"),
+        (briefgen.build, "_outlines"),
+        (briefgen.site.actors, "_kept"),
+        (briefgen.site.feeds, "_records"),
+        (briefgen.site.deadlines, "_kept"),
+        (briefgen.site.ical, "_kept"),
+        (briefgen.pipeline, "_kept"),
+        (briefgen.site.search, "_kept"),
+        (briefgen.render, "_kept"),
+    )
+
+
+def not_resident(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process keeps nothing between builds (``resident_switches``) until the test ends."""
+    for module, name in resident_switches():
+        monkeypatch.setattr(module, name, None)
+
+
+def clean_build_elsewhere(monkeypatch: pytest.MonkeyPatch, site: Path, where: Path) -> dict[str, bytes]:
+    """``clean_build_of`` as a process of its own makes it, keeping nothing between builds."""
+    with monkeypatch.context() as elsewhere:
+        not_resident(elsewhere)
+        return clean_build_of(site, where)

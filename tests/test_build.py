@@ -18,7 +18,17 @@ from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.render import SITE_NAMES
 from briefgen.state import BuildState, load_state, scan_output
-from tests.helpers import REPO, SEED, article, clean_build_of, leftovers, make_site, tree_bytes
+from tests.helpers import (
+    REPO,
+    SEED,
+    article,
+    clean_build_elsewhere,
+    clean_build_of,
+    leftovers,
+    make_site,
+    not_resident,
+    tree_bytes,
+)
 
 
 @pytest.fixture
@@ -706,10 +716,11 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``briefgen serve``'s build process keeps the articles it read, the extractions it decoded, the outlines, the
-    actor index and the records of ``briefings.json`` between builds: an edit that names the same actors is indexed
-    from the last index, one that names a new actor anew, and so is a new article newer than the others, naming a
-    known actor and a new one, then rewritten to name others, then deleted; after each the site is byte for byte a
-    clean build's."""
+    actor index, the plans of the pages, the deadlines and calendar events, the pages' copies for Pagefind and the
+    records of ``briefings.json`` between builds (``watch.KeptBetweenBuilds``): an edit that names the same actors is
+    indexed from the last index, one that names a new actor anew, and so is a new article newer than the others,
+    naming a known actor and a new one, then rewritten to name others, then deleted; after each the site is byte for
+    byte a clean build's."""
     import briefgen.build
     import briefgen.cache
     import briefgen.pipeline
@@ -721,20 +732,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
     import briefgen.site.ical
     import briefgen.site.search
 
-    switches = (
-        (briefgen.cache, "_decoded"),
-        (briefgen.readers.memo, "_kept"),
-        (briefgen.build, "_outlines"),
-        (briefgen.site.actors, "_kept"),
-        (briefgen.site.feeds, "_records"),
-        (briefgen.site.deadlines, "_kept"),
-        (briefgen.site.ical, "_kept"),
-        (briefgen.pipeline, "_kept"),
-        (briefgen.site.search, "_kept"),
-        (briefgen.render, "_kept"),
-    )
-    for module, name in switches:
-        monkeypatch.setattr(module, name, None)
+    not_resident(monkeypatch)
     briefgen.site.deadlines.keep_deadlines()
     briefgen.site.ical.keep_calendar()
     briefgen.render.keep_plans()
@@ -764,10 +762,7 @@ def test_a_resident_process_builds_edits_from_what_it_kept_and_the_site_is_a_cle
             (older if (text, edits_after) in edits else newest).write_text(text, encoding="utf-8")
         assert build_site(site, jobs=1).published
         assert kept.edits == edits_after, f"edit {number}"
-        with monkeypatch.context() as elsewhere:  # a process of its own
-            for module, name in switches:
-                elsewhere.setattr(module, name, None)
-            clean = clean_build_of(site, tmp_path / f"clean-{number}")
+        clean = clean_build_elsewhere(monkeypatch, site, tmp_path / f"clean-{number}")
         assert tree_bytes(site / "site") == clean, f"edit {number}"
 
 

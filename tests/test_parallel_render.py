@@ -24,7 +24,17 @@ from briefgen.config import load_config
 from briefgen.parallel import ForkPool, WorkerDied, can_fork
 from briefgen.render import PACKAGE_TEMPLATES
 from briefgen.state import load_state
-from tests.helpers import SEED, article, clean_build_of, full_disk_at, leftovers, make_site, tree_bytes
+from tests.helpers import (
+    SEED,
+    article,
+    clean_build_elsewhere,
+    clean_build_of,
+    full_disk_at,
+    leftovers,
+    make_site,
+    not_resident,
+    tree_bytes,
+)
 
 ARTICLES = 12
 
@@ -523,30 +533,10 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
     here too, for the next build) and without. After each edit, and a newest article added, rewritten and deleted,
     the site is a clean build's."""
     import briefgen.build
-    import briefgen.cache
-    import briefgen.pipeline
-    import briefgen.readers.memo
     import briefgen.site.actors
-    import briefgen.site.deadlines
-    import briefgen.site.feeds
-    import briefgen.site.ical
-    import briefgen.site.search
     from briefgen.watch import KeptBetweenBuilds
 
-    switches = (
-        (briefgen.cache, "_decoded"),
-        (briefgen.readers.memo, "_kept"),
-        (briefgen.build, "_outlines"),
-        (briefgen.site.actors, "_kept"),
-        (briefgen.site.feeds, "_records"),
-        (briefgen.render, "_kept"),
-        (briefgen.site.deadlines, "_kept"),
-        (briefgen.site.ical, "_kept"),
-        (briefgen.pipeline, "_kept"),
-        (briefgen.site.search, "_kept"),
-    )
-    for module, name in switches:
-        monkeypatch.setattr(module, name, None)
+    not_resident(monkeypatch)
     monkeypatch.setattr(briefgen.render, "_warm_templates", False)
     root = fresh_copy(extracted, tmp_path / "s")
     with (root / "briefgen.yml").open("a", encoding="utf-8") as settings:
@@ -587,10 +577,7 @@ def test_a_resident_process_plans_again_only_what_an_edit_changed(
             assert pages.planned + pages.replanned == len(named) < actors
             assert (pages.replanned > 0) == (number == 0)  # the stories' actors have pages of older briefings
             assert forks == ([1] if jobs == 2 else [])  # the helper made the site pages
-        with monkeypatch.context() as elsewhere:  # a process of its own
-            for module, name in switches:
-                elsewhere.setattr(module, name, None)
-            clean = clean_build_of(root, tmp_path / f"clean-{number}")
+        clean = clean_build_elsewhere(monkeypatch, root, tmp_path / f"clean-{number}")
         assert tree_bytes(root / "site") == clean, f"step {number}"
 
 
