@@ -167,6 +167,10 @@ def test_spans_and_sentences_point_into_the_text(seed: tuple[TimeExpression, ...
         ("The polls close at 8 p.m.", SEED_DCT, ("8 p.m.", "TIME", "2025-08-06T20:00")),
         ("Officials met on Wednesday.", None, ("Wednesday", "DATE", None)),
         ("Prices rose last week.", None, ("last week", "DATE", None)),
+        # the day of the saying, which the parser hangs on the clause said
+        ("The ministry said on Monday it will announce a decision.", SEED_DCT, ("Monday", "DATE", "2025-08-04")),
+        ("The ministry said Monday it would resume talks.", SEED_DCT, ("Monday", "DATE", "2025-08-04")),
+        ("The ministry says it will announce a decision on Monday.", SEED_DCT, ("Monday", "DATE", "2025-08-11")),
     ],
 )
 def test_normalisation(parse: Parse, text: str, dct: dt.date | None, expected: tuple[str, str, str | None]) -> None:

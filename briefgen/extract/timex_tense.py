@@ -54,8 +54,27 @@ def tense_of_span(span: Span) -> Tense | None:
     """The tense governing a time expression, or None when the parse does not say."""
     if scheduled_on_path(span) is not None:
         return "future"
-    verb = governing_verb(span)
+    verb = _reported_on(span) or governing_verb(span)
     return tense_of_verb(verb) if verb is not None else None
+
+
+def _reported_on(span: Span) -> Token | None:
+    """The reporting verb right before the expression ("said on Monday", "said Monday") when the parse hangs the
+    expression on the clause reported, after it: in "The ministry said on Monday it will announce a decision" the
+    parser attaches "on Monday" to "announce", which would make it next Monday; the day is the saying's."""
+    doc = span.doc
+    at = span.start - 1
+    if at >= 0 and doc[at].lower_ == "on":
+        at -= 1
+    if at < 0 or doc[at].lemma_ not in _REPORTING or doc[at].pos_ != "VERB":
+        return None
+    verb, attached = doc[at], governing_verb(span)
+    if attached is None or attached.i < span.end:
+        return None
+    clause = attached  # tokens are compared by place: spaCy makes a new Token object each time one is asked for
+    while clause.i != verb.i and clause.head.i != clause.i and clause.dep_ in ("ccomp", "conj", "xcomp"):
+        clause = clause.head
+    return verb if clause.i == verb.i else None
 
 
 def tense_of_verb(verb: Token, depth: int = 0) -> Tense | None:
