@@ -246,6 +246,25 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
 
 
 @pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Tenants have to leave within ten days.", dt.date(2025, 8, 16)),
+        ("The firm must respond within two weeks.", dt.date(2025, 8, 20)),
+        # from the day its clause names: the saying's, "said on Monday" (4 August)
+        ("The ministry said on Monday it will announce a decision within two weeks.", dt.date(2025, 8, 18)),
+        ("The firm must respond within a month.", dt.date(2025, 9, 6)),
+        ("The strike lasted ten days.", None),  # no deadline, no date
+    ],
+)
+def test_a_deadline_within_a_time_falls_due_at_its_end(parse: Parse, text: str, due: dt.date | None) -> None:
+    """ "Within ten days" is a duration (its TIMEX value ``P10D``), and as a deadline it falls due ten days after
+    the time of its clause: the calendar lists it on that day, not among the undated."""
+    [found] = [t for t in extract_timexes(parse(text), SEED_DCT) if t.type == "DURATION"]
+    assert (found.date, found.granularity if due else None) == (due, "day" if due else None)
+    assert found.value.startswith("P")
+
+
+@pytest.mark.parametrize(
     ("text", "event"),
     [
         ("The ministry must publish the rules by Friday.", "publish the rules"),

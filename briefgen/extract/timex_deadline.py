@@ -65,9 +65,12 @@ def mark_deadlines(
             out.append(timex)
             continue
         noun = _linked_noun(span, nouns, sentences)
+        due = _due_within(doc, timex, timexes, dct) if timex.type == "DURATION" else None
         out.append(
             dataclasses.replace(
                 timex,
+                date=due or timex.date,
+                granularity="day" if due is not None else timex.granularity,
                 is_deadline=True,
                 deadline_cue=cue,
                 event=_describe_event(span) or (_describe_noun_event(noun) if noun is not None else None),
@@ -353,6 +356,24 @@ def _relative_readings(
             implied = anchor + delta if match["dir"].lower() != "after" else anchor - delta
             readings[noun.i] = (implied, doc.text[timex.span.start : noun.idx + len(noun.text)])
     return readings
+
+
+def _due_within(
+    doc: Doc, timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None
+) -> dt.date | None:
+    """The day a "within ten days" deadline falls due: that long after its clause's time (a day named in its sentence,
+    else the article's date; none for a past clause). Its value stays the duration (``P10D``), as TimeML has it; the
+    date is what a calendar needs."""
+    amount = _DURATION.match(timex.value or "")
+    if amount is None:
+        return None
+    anchor = _clause_anchor(doc, timex, timexes, dct)
+    if anchor is None:
+        return None
+    try:
+        return anchor + _delta(int(amount.group(1)), amount.group(2))
+    except (OverflowError, ValueError):  # past the calendar's last year
+        return None
 
 
 def _clause_anchor(
