@@ -897,11 +897,11 @@ def render_site_files(
 
     resident = _kept
     kept_actor_pages = resident.actor_pages if resident is not None else None
-    # What a briefing's digests depend on besides itself, its actor ids and the briefing template's digest
-    planned_with = (base, settings, as_of)
-    planned_now: dict[int, tuple[Briefing, Mapping[str, str] | None, tuple[object, ...], _Digests]] = {}
     # What a briefing's digest depends on besides the briefing: the actor pages' plans are kept with it
     token = _hash_parts(prints.settings, prints.scope.digest if prints.scope is not None else "")
+    # What a briefing's digests depend on besides itself, its actor ids and the briefing template's digest
+    planned_with = (base, settings, as_of, token)
+    planned_now: dict[int, tuple[Briefing, Mapping[str, str] | None, tuple[object, ...], _Digests]] = {}
 
     def digested(outline: Briefing, shared_digest: str) -> _Digests:
         """The paths and input digests of a briefing's files: in a resident build process (``keep_plans``), as the
