@@ -227,6 +227,10 @@ def test_non_matches(parse: Parse, text: str) -> None:
         ("The permit expires on Aug. 20.", "Aug. 20", True, "expires"),
         ("The offer stands until Sept. 1.", "Sept. 1", True, "until"),
         ("Tenants have to leave within ten days.", "ten days", True, "within"),
+        ("Lawmakers have 30 days to review the deal.", "30 days", True, "have … to"),
+        ("Kyiv has only ten days to respond to the offer.", "ten days", True, "has … to"),
+        ("Kyiv had ten days to respond.", "ten days", False, None),
+        ("The strike had lasted 30 days to the day.", "30 days", False, None),
         ("The strike lasted ten days.", "ten days", False, None),
         ("The deadline is Friday.", "Friday", True, "deadline"),
         ("The ceasefire is set to expire on Friday.", "Friday", True, "expire"),
@@ -253,12 +257,13 @@ def test_deadlines(parse: Parse, text: str, timex: str, is_deadline: bool, cue: 
         # from the day its clause names: the saying's, "said on Monday" (4 August)
         ("The ministry said on Monday it will announce a decision within two weeks.", dt.date(2025, 8, 18)),
         ("The firm must respond within a month.", dt.date(2025, 9, 6)),
+        ("Lawmakers have 30 days to review the deal.", dt.date(2025, 9, 5)),
         ("The strike lasted ten days.", None),  # no deadline, no date
     ],
 )
 def test_a_deadline_within_a_time_falls_due_at_its_end(parse: Parse, text: str, due: dt.date | None) -> None:
     """ "Within ten days" is a duration (its TIMEX value ``P10D``), and as a deadline it falls due ten days after
-    the time of its clause: the calendar lists it on that day, not among the undated."""
+    the time of its clause: the calendar lists it on that day, not among the undated. So does "have 30 days to"."""
     [found] = [t for t in extract_timexes(parse(text), SEED_DCT) if t.type == "DURATION"]
     assert (found.date, found.granularity if due else None) == (due, "day" if due else None)
     assert found.value.startswith("P")
@@ -312,6 +317,9 @@ def test_a_deadline_within_a_time_falls_due_at_its_end(parse: Parse, text: str, 
         ("The bank has until Friday to send its plan to the regulator.", "send its plan to the regulator"),
         ("Washington gave Moscow until Friday to accept the peace plan.", "Moscow to accept the peace plan"),
         ("The court gave him until Tuesday to leave the country.", "leave the country"),
+        # time allowed: what it is for
+        ("Lawmakers have 30 days to review the deal.", "review the deal"),
+        ("Tenants have two weeks in which to leave.", "leave"),
     ],
 )
 def test_deadline_event(parse: Parse, text: str, event: str) -> None:

@@ -39,6 +39,9 @@ _CUE_TAIL = re.compile(
 _DEADLINE_NOUNS = frozenset({"deadline", "ultimatum", "cutoff", "cut-off"})
 _SENTENCE_CUES = frozenset({"deadline", "ultimatum", "expire", "due"})
 _WITHIN = re.compile(r"(?i)\b(?:within|no\s+more\s+than|no\s+later\s+than)(?=\s*$|\s)")
+# "has 30 days to review", "have two weeks in which to": time allowed, from now
+_ALLOWED = re.compile(r"(?i)\b(?P<cue>has|have|gets?)\s+(?:only\s+|just\s+)?$")
+_ALLOWED_FOR = re.compile(r"(?i)\s+(?:to|in\s+which\s+to)\s")  # matched where the duration ends
 _EVENT_DEPS = frozenset({"dobj", "prt", "dative", "attr", "acomp", "xcomp", "oprd", "ccomp"})
 _OWNER_VERBS = frozenset({"set", "give", "issue", "impose", "extend", "announce", "declare", "lay"})
 _MAX_EVENT_TOKENS = 14
@@ -73,7 +76,9 @@ def mark_deadlines(
                 granularity="day" if due is not None else timex.granularity,
                 is_deadline=True,
                 deadline_cue=cue,
-                event=_describe_event(span) or (_describe_noun_event(noun) if noun is not None else None),
+                event=(_allowed_event(span) if cue.endswith("… to") else None)
+                or _describe_event(span)
+                or (_describe_noun_event(noun) if noun is not None else None),
                 actor_id=_owner(noun, actors) if noun is not None else None,
                 conflict=_conflict(timex, readings.get(noun.i) if noun is not None else None),
             )
@@ -105,7 +110,12 @@ def _own_cue(doc: Doc, span: SpacySpan, timex: TimeExpression, dct: dt.date | No
     if timex.type == "DURATION":
         before = doc.text[max(sentence.start_char, timex.span.start - 20) : timex.span.start]
         within = _WITHIN.search(before) or _WITHIN.match(timex.text)
-        return " ".join(within.group(0).lower().split()) if within else None
+        if within:
+            return " ".join(within.group(0).lower().split())
+        allowed = _ALLOWED.search(before)
+        if allowed and _ALLOWED_FOR.match(doc.text, timex.span.end):
+            return f"{allowed['cue'].lower()} … to"
+        return None
     left = doc.text[max(sentence.start_char, timex.span.start - 40) : timex.span.start]
     match = _LEFT_CUE.search(left)
     if match is not None:
@@ -356,6 +366,15 @@ def _relative_readings(
             implied = anchor + delta if match["dir"].lower() != "after" else anchor - delta
             readings[noun.i] = (implied, doc.text[timex.span.start : noun.idx + len(noun.text)])
     return readings
+
+
+def _allowed_event(span: SpacySpan) -> str | None:
+    """What the time allowed is for: "review the deal" in "Lawmakers have 30 days to review the deal" (the clause
+    that hangs on the duration, from its verb)."""
+    for token in span.root.children:
+        if token.dep_ in ("relcl", "acl") and token.pos_ in ("VERB", "AUX") and token.i >= span.end:
+            return " ".join(span.doc[token.i : token.right_edge.i + 1].text.split())
+    return None
 
 
 def _due_within(
