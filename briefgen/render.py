@@ -76,6 +76,7 @@ from briefgen.site.views import (
     page_uses,
     pager,
     pages_of,
+    slug_of,
     split_actor,
 )
 from briefgen.text import slugify
@@ -515,13 +516,14 @@ def _planned_actor(
 ) -> _ActorPlan:
     as_of, size = settings
     header, older, top, later = _headers(actor, chips)
-    split = split_actor(actor, size)
+    slugs = actor_slugs(actor)
+    split = split_actor(actor, size, slugs)
     paged = with_pager([{} for _ in split], actor_href(actor.id))
     pages = tuple(
         _planned_page(uses, path, context, later if n else top, as_of, digests)
         for n, (uses, (path, context)) in enumerate(zip(split, paged, strict=True))
     )
-    return _ActorPlan(actor, company, header, older, pages, actor_slugs(actor))
+    return _ActorPlan(actor, company, header, older, pages, slugs)
 
 
 def _replanned(
@@ -555,8 +557,8 @@ def _replanned(
     # in its briefing's place: the actor is in the same briefings, in the same order (``actor_slugs``).
     changed = set()
     for at in itertools.compress(range(len(now)), map(operator.is_not, before, now)):
-        slug = _slug_of(now[at])
-        if slug != _slug_of(before[at]):
+        slug = slug_of(now[at])
+        if slug != slug_of(before[at]):
             return None
         changed.add(slug)
     slugs = last.slugs
@@ -637,7 +639,6 @@ class KeptActorPages:
 
 _briefing_of = operator.attrgetter("briefing")
 _actor_id_of = operator.attrgetter("actor.id")
-_slug_of = operator.attrgetter("briefing.article.slug")
 
 
 def _actor_view(header: ActorPage, uses: ActorUses, refs: Refs) -> dict[str, object]:

@@ -313,25 +313,27 @@ class ActorUses:
     appearances: tuple[Appearance, ...]  # newest first
 
 
-_slug_of = operator.attrgetter("briefing.article.slug")
+slug_of = operator.attrgetter("briefing.article.slug")  # of an appearance or a use
 
 
-def split_actor(actor: SiteActor, size: int) -> list[ActorUses]:
-    """The actor's uses page by page, newest first: the pages of its briefings (``pages_of``) each hold their uses.
+def split_actor(actor: SiteActor, size: int, slugs: Sequence[str] | None = None) -> list[ActorUses]:
+    """The actor's uses page by page, newest first: the pages of its briefings (``pages_of``) each hold their uses;
+    ``slugs``: its ``actor_slugs``, when the caller has them.
 
     An actor in ``size`` briefings or fewer has one page with all of them. A page's uses are those of its own
     briefings, so an edit to one briefing changes the uses of the page holding it and no other.
     """
-    slugs = dict.fromkeys(map(_slug_of, actor.appearances))
+    if slugs is None:
+        slugs = actor_slugs(actor)
     if len(slugs) <= size:
         return [ActorUses(actor.roles, actor.quotes, actor.deadlines, actor.appearances)]
-    pages = pages_of(list(slugs), size)
+    pages = pages_of(slugs, size)
     page_of = {slug: n for n, page in enumerate(pages) for slug in page}
     count = len(pages)
 
     def split(uses: Sequence[U]) -> list[tuple[U, ...]]:
         pages: list[list[U]] = [[] for _ in range(count)]
-        for use, n in zip(uses, map(page_of.get, map(_slug_of, uses)), strict=True):
+        for use, n in zip(uses, map(page_of.get, map(slug_of, uses)), strict=True):
             pages[n or 0].append(use)
         return [tuple(uses_of_page) for uses_of_page in pages]
 
@@ -342,7 +344,7 @@ def split_actor(actor: SiteActor, size: int) -> list[ActorUses]:
 
 def actor_slugs(actor: SiteActor) -> tuple[str, ...]:
     """The slugs of the actor's briefings, newest first: what ``split_actor`` pages."""
-    return tuple(dict.fromkeys(map(_slug_of, actor.appearances)))
+    return tuple(dict.fromkeys(map(slug_of, actor.appearances)))
 
 
 def page_uses(actor: SiteActor, position: Mapping[str, int], start: int, end: int) -> ActorUses:
@@ -355,7 +357,7 @@ def page_uses(actor: SiteActor, position: Mapping[str, int], start: int, end: in
 
     def run(uses: tuple[U, ...]) -> tuple[U, ...]:
         def place(use: U) -> int:
-            return position[_slug_of(use)]
+            return position[slug_of(use)]
 
         low = bisect.bisect_left(uses, start, key=place)
         return uses[low : bisect.bisect_left(uses, end, lo=low, key=place)]
