@@ -265,6 +265,8 @@ def _phrase(tokens: Iterable[Token], exclude: SpacySpan | None) -> str | None:
     words = _shortened({i: t for i, t in unique.items() if t.pos_ != "PUNCT"})
     kept = [unique[i] for i in sorted(unique) if i in words or _inside(unique[i], words)]
     kept = _balanced(kept)
+    if not kept:  # all of it was the time expression, or hung on it: "March slated for"
+        return None
     # a word left out leaves a space, not nothing: "the Fed, which ..., will return" is "the Fed will return"
     after = [*(t.i for t in kept[1:]), -1]
     text = "".join(
