@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from briefgen.extract.timex_calendar import shift
-from briefgen.extract.timex_tense import governing_verb, scheduled_on_path, tense_of_span
+from briefgen.extract.timex_tense import governing_verb, scheduled_on_path
 from briefgen.model import Actor, Span, TimeExpression
 from briefgen.text import PAIRED_MARKS
 
@@ -68,7 +68,7 @@ def mark_deadlines(
             out.append(timex)
             continue
         noun = _linked_noun(span, nouns, sentences)
-        due = _due_within(doc, timex, timexes, dct) if timex.type == "DURATION" else None
+        due = _due_within(timex, timexes, dct) if timex.type == "DURATION" else None
         out.append(
             dataclasses.replace(
                 timex,
@@ -360,7 +360,7 @@ def _relative_readings(
             match = _RELATIVE_TO_DEADLINE.match(between)
             if match is None:
                 continue
-            anchor = _clause_anchor(doc, timex, timexes, dct)
+            anchor = _clause_anchor(timex, timexes, dct)
             if anchor is None:
                 continue
             delta = _delta(int(amount.group(1)), amount.group(2))
@@ -379,16 +379,14 @@ def _allowed_event(span: SpacySpan) -> str | None:
     return None
 
 
-def _due_within(
-    doc: Doc, timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None
-) -> dt.date | None:
+def _due_within(timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None) -> dt.date | None:
     """The day a "within ten days" deadline falls due: that long after its clause's time (a day named in its sentence,
     else the article's date; none for a past clause). Its value stays the duration (``P10D``), as TimeML has it; the
     date is what a calendar needs."""
     amount = _DURATION.match(timex.value or "")
     if amount is None:
         return None
-    anchor = _clause_anchor(doc, timex, timexes, dct)
+    anchor = _clause_anchor(timex, timexes, dct)
     if anchor is None:
         return None
     try:
@@ -397,17 +395,13 @@ def _due_within(
         return None
 
 
-def _clause_anchor(
-    doc: Doc, timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None
-) -> dt.date | None:
-    """The time of the clause a relative reading hangs on: a point in the same sentence, else the dct."""
+def _clause_anchor(timex: TimeExpression, timexes: tuple[TimeExpression, ...], dct: dt.date | None) -> dt.date | None:
+    """The time of the clause a relative reading hangs on: a point in the same sentence, else the dct (none for a
+    past clause: ``timex.tense``, the tense ``timex._build`` read from the parse)."""
     for other in timexes:
         if other is not timex and other.sentence == timex.sentence and other.granularity == "day":
             return other.date
-    span = doc.char_span(timex.span.start, timex.span.end, alignment_mode="expand")
-    if span is None or tense_of_span(span) == "past":
-        return None
-    return dct
+    return None if timex.tense == "past" else dct
 
 
 def _delta(amount: int, unit: str) -> relativedelta:
