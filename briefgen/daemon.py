@@ -206,8 +206,9 @@ def build_in_daemon(args: argparse.Namespace) -> int | None:
         return None
     output = answer.get("output")
     for stream, text in output if isinstance(output, list) else []:  # in the order the build wrote them
-        (sys.stderr if stream == "err" else sys.stdout).write(text)
-        (sys.stderr if stream == "err" else sys.stdout).flush()
+        to = sys.stderr if stream == "err" else sys.stdout
+        to.write(text)
+        to.flush()
     if not args.quiet:
         print(f"briefgen: (the build ran in the daemon, pid {record.pid})")
     return int(answer.get("code", 2))  # type: ignore[call-overload]

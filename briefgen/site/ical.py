@@ -250,7 +250,7 @@ def _event(entry: CalendarEntry, day: bytes, stamp: bytes, host: str, linked: Si
 def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> bytes:
     """A VCALENDAR of the dated deadlines (:func:`calendar_entries`), in date order."""
     host = _host(config)
-    linked = absolute_base(config) is not None
+    base = absolute_base(config)
     days: dict[tuple[dt.date, dt.date], bytes] = {}
     stamps: dict[dt.date, bytes] = {}
     lines = [
@@ -263,14 +263,14 @@ def deadlines_calendar(entries: Sequence[CalendarEntry], config: SiteConfig) -> 
         _line("X-WR-TIMEZONE", _verbatim(config.timezone)),
     ]
     kept = _kept
-    settings = (host, absolute_base(config), config.timezone)  # what an event is written with besides its entry
+    settings = (host, base, config.timezone)  # what an event is written with besides its entry
     for entry in entries:
         event = kept.event(entry, settings) if kept is not None else None
         if event is None:
             span = (entry.date, entry.end)
             day = days.get(span) or days.setdefault(span, _all_day(*span))
             stamp = stamps.get(entry.stamp) or stamps.setdefault(entry.stamp, _utc(day_start(entry.stamp, config)))
-            event = _event(entry, day, stamp, host, config if linked else None)
+            event = _event(entry, day, stamp, host, config if base is not None else None)
             if kept is not None:
                 kept.written(entry, settings, event)
         lines.append(event)
